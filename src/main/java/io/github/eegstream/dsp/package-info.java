@@ -1,0 +1,2 @@
+/** Signal processing of EEG windows: power spectra, band powers and channel quality. */
+package io.github.eegstream.dsp;

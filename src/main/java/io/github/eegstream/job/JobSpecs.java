@@ -1,0 +1,155 @@
+package io.github.eegstream.job;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * Loads job specs: the one place configuration is read. A spec is a YAML file merged over
+ * {@code jobs/default.yaml}, so it only states what differs from the default.
+ */
+public final class JobSpecs {
+
+    /** Specs shipped in {@code jobs/} (and inside the jar, for clusters). */
+    public static final String[] BUILT_IN = {"default", "seed-compatible"};
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+            .registerModule(new SimpleModule().addDeserializer(Duration.class, new FlinkDurationDeserializer()))
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private JobSpecs() {}
+
+    /** Durations as Flink's own configuration writes them: {@code 5s}, {@code 2ms}, {@code 1min}. */
+    private static final class FlinkDurationDeserializer extends FromStringDeserializer<Duration> {
+        FlinkDurationDeserializer() {
+            super(Duration.class);
+        }
+
+        @Override
+        protected Duration _deserialize(String value, com.fasterxml.jackson.databind.DeserializationContext ctx) {
+            return TimeUtils.parseDuration(value);
+        }
+    }
+
+    /**
+     * Loads a spec by file path ({@code jobs/seed-compatible.yaml}) or by built-in name
+     * ({@code seed-compatible}).
+     *
+     * @throws IllegalArgumentException saying what is wrong and where
+     */
+    public static JobSpec load(String nameOrPath) {
+        JsonNode defaults = readTree("default", JobSpecs.class.getResourceAsStream("/jobs/default.yaml"));
+        Path file = Path.of(nameOrPath);
+        JsonNode spec;
+        if (Files.isRegularFile(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                spec = readTree(nameOrPath, in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read job spec " + file, e);
+            }
+        } else {
+            String name = nameOrPath.replaceFirst("^jobs/", "").replaceFirst("\\.ya?ml$", "");
+            InputStream in = JobSpecs.class.getResourceAsStream("/jobs/" + name + ".yaml");
+            if (in == null) {
+                throw new IllegalArgumentException("no job spec '" + nameOrPath + "': give the path of a YAML file "
+                        + "or one of the built-in specs: " + String.join(", ", BUILT_IN));
+            }
+            spec = readTree(nameOrPath, in);
+        }
+        return validate(nameOrPath, convert(nameOrPath, merge(defaults.deepCopy(), spec)));
+    }
+
+    private static JsonNode readTree(String what, InputStream in) {
+        if (in == null) {
+            throw new IllegalStateException("jobs/default.yaml is missing from the classpath");
+        }
+        try (in) {
+            JsonNode node = YAML.readTree(in);
+            if (node == null || !node.isObject()) {
+                throw new IllegalArgumentException("job spec " + what + " is not a YAML map");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("job spec " + what + " is not valid YAML: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode merge(JsonNode base, JsonNode override) {
+        if (!(base instanceof ObjectNode b) || !override.isObject()) {
+            return override;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = override.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode existing = b.get(e.getKey());
+            b.set(e.getKey(), existing == null ? e.getValue() : merge(existing, e.getValue()));
+        }
+        return b;
+    }
+
+    private static JobSpec convert(String what, JsonNode tree) {
+        try {
+            return YAML.treeToValue(tree, JobSpec.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException("job spec " + what + ": unknown key '" + e.getPropertyName()
+                    + "' at " + path(e) + " (known: " + e.getKnownPropertyIds() + ")");
+        } catch (IOException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException("job spec " + what + ": " + cause.getMessage().split("\n")[0]
+                    + (e instanceof com.fasterxml.jackson.databind.JsonMappingException m ? " at " + path(m) : ""));
+        }
+    }
+
+    private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
+        StringBuilder b = new StringBuilder();
+        for (var ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                b.append(b.length() == 0 ? "" : ".").append(ref.getFieldName());
+            }
+        }
+        return b.toString();
+    }
+
+    private static JobSpec validate(String what, JobSpec spec) {
+        JobSpec.Window w = spec.window();
+        if (w.size().unit() != w.hop().unit()) {
+            throw new IllegalArgumentException("job spec " + what + ": window size and hop must both be in samples "
+                    + "or both in seconds (size " + w.size() + ", hop " + w.hop() + ")");
+        }
+        if (w.hop().amount() > w.size().amount()) {
+            throw new IllegalArgumentException("job spec " + what + ": window hop " + w.hop()
+                    + " is longer than its size " + w.size() + "; samples between windows would be skipped");
+        }
+        if (w.stallTimeout().isNegative() || w.stallTimeout().isZero()) {
+            throw new IllegalArgumentException("job spec " + what + ": window.stall-timeout must be positive");
+        }
+        if (!(spec.features().welchOverlap() >= 0 && spec.features().welchOverlap() < 1)) {
+            throw new IllegalArgumentException("job spec " + what + ": features.welch-overlap must be in [0, 1)");
+        }
+        spec.features().bands().forEach((band, edges) -> {
+            if (edges.size() != 2 || !(edges.get(0) >= 0) || !(edges.get(1) > edges.get(0))) {
+                throw new IllegalArgumentException("job spec " + what + ": band '" + band
+                        + "' must be [low, high] in Hz with 0 <= low < high, was " + edges);
+            }
+        });
+        if (spec.source().patterns().isEmpty()) {
+            throw new IllegalArgumentException("job spec " + what + ": source.patterns is empty");
+        }
+        return spec;
+    }
+}

@@ -1,0 +1,71 @@
+package io.github.eegstream.job;
+
+import io.github.eegstream.job.sink.Publication;
+import io.github.eegstream.job.sink.RedisPublishSink;
+import io.github.eegstream.job.source.RedisPubSubSource;
+import io.github.eegstream.redis.RedisEndpoint;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Wires the prediction job: Redis source, per-user windows, features and model, Redis sink. */
+public final class PredictionPipeline {
+
+    private PredictionPipeline() {}
+
+    /** The Flink settings a spec implies; applied on top of {@code conf/config.yaml}. */
+    public static Configuration configuration(JobSpec spec) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false); // every type has a real serializer, none falls back to Kryo
+        conf.set(PipelineOptions.OBJECT_REUSE, true); // operators here never hold on to their inputs
+        conf.set(ExecutionOptions.BUFFER_TIMEOUT, spec.pipeline().bufferTimeout());
+        if (spec.pipeline().parallelism() > 0) {
+            conf.set(CoreOptions.DEFAULT_PARALLELISM, spec.pipeline().parallelism());
+        }
+        if (!spec.pipeline().checkpointInterval().isZero()) {
+            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, spec.pipeline().checkpointInterval());
+        }
+        return conf;
+    }
+
+    /** Adds the job's operators to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, JobSpec spec) {
+        RedisEndpoint endpoint = spec.redis().endpoint();
+        RedisPubSubSource<UserSamples> source = RedisPubSubSource.<UserSamples>builder()
+                .setEndpoint(endpoint)
+                .setPatterns(spec.source().patterns().toArray(String[]::new))
+                .setDeserializer(new RawSamplesDeserializer(spec.source().maxMessageBytes()))
+                .setQueueCapacity(spec.source().queueCapacity())
+                .build();
+        DataStream<Publication> predictions = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "Redis raw EEG")
+                .uid("raw-source")
+                // one reader per pattern: more would only idle
+                .setParallelism(spec.source().patterns().size())
+                .keyBy(UserSamples::userId)
+                .process(new SampleWindower(spec.window()))
+                .uid("windows")
+                .name("Windows per user")
+                .flatMap(new WindowPredictor(spec))
+                .uid("predict")
+                .name("Features and model");
+        predictions
+                .sinkTo(RedisPublishSink.builder()
+                        .setEndpoint(endpoint)
+                        .setBatchSize(spec.sink().batchSize())
+                        .setFlushInterval(spec.sink().flushInterval())
+                        .build())
+                .uid("redis-sink")
+                .name("Redis PUBLISH");
+    }
+
+    /** The job's name in the Flink web UI. */
+    public static String jobName(JobSpec spec) {
+        return "eegstream " + spec.name();
+    }
+}

@@ -1,0 +1,42 @@
+package io.github.eegstream.job;
+
+import io.github.eegstream.job.source.PubSubDeserializer;
+import io.github.eegstream.wire.Channel;
+import io.github.eegstream.wire.ChannelKind;
+import io.github.eegstream.wire.WireCodec;
+import io.github.eegstream.wire.WireException;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+
+/** Decodes messages on {@code user:{id}:raw}; rejects are counted by {@link io.github.eegstream.wire.RejectReason}. */
+public final class RawSamplesDeserializer implements PubSubDeserializer<UserSamples> {
+
+    private final int maxMessageBytes;
+    private transient WireCodec codec;
+
+    public RawSamplesDeserializer(int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    @Override
+    public UserSamples deserialize(String channelName, byte[] message) {
+        Channel channel = Channel.parse(channelName);
+        if (channel.kind() != ChannelKind.RAW) {
+            throw new WireException(io.github.eegstream.wire.RejectReason.INVALID_CHANNEL,
+                    "channel " + channelName + " is not a raw channel");
+        }
+        if (codec == null) {
+            codec = new WireCodec(maxMessageBytes);
+        }
+        return new UserSamples(channel.userId(), codec.decodeRaw(message));
+    }
+
+    @Override
+    public String rejectReason(Exception e) {
+        return e instanceof WireException w ? w.reason().metricName() : "invalid";
+    }
+
+    @Override
+    public TypeInformation<UserSamples> getProducedType() {
+        return TypeInformation.of(UserSamples.class);
+    }
+}

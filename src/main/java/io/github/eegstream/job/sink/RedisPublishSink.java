@@ -1,0 +1,86 @@
+package io.github.eegstream.job.sink;
+
+import io.github.eegstream.redis.RedisEndpoint;
+import java.time.Duration;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+
+/**
+ * Publishes {@link Publication}s to Redis.
+ *
+ * <pre>{@code
+ * stream.sinkTo(RedisPublishSink.builder()
+ *         .setEndpoint(new RedisEndpoint("redis://127.0.0.1:6379"))
+ *         .setBatchSize(512)
+ *         .setFlushInterval(Duration.ofMillis(2))
+ *         .build());
+ * }</pre>
+ */
+public final class RedisPublishSink implements Sink<Publication> {
+
+    private final RedisEndpoint endpoint;
+    private final int batchSize;
+    private final Duration flushInterval;
+    private final int maxInFlight;
+
+    private RedisPublishSink(RedisEndpoint endpoint, int batchSize, Duration flushInterval, int maxInFlight) {
+        this.endpoint = endpoint;
+        this.batchSize = batchSize;
+        this.flushInterval = flushInterval;
+        this.maxInFlight = maxInFlight;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public SinkWriter<Publication> createWriter(WriterInitContext context) {
+        return new RedisPublishWriter(context, endpoint, batchSize, flushInterval, maxInFlight);
+    }
+
+    /** Configures a {@link RedisPublishSink}; the endpoint is required. */
+    public static final class Builder {
+        private RedisEndpoint endpoint;
+        private int batchSize = 512;
+        private Duration flushInterval = Duration.ofMillis(2);
+        private int maxInFlight = 10_000;
+
+        private Builder() {}
+
+        public Builder setEndpoint(RedisEndpoint endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        /** Commands written to the socket at once. */
+        public Builder setBatchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** The longest a command waits for its batch to fill: the latency the sink may add. */
+        public Builder setFlushInterval(Duration flushInterval) {
+            this.flushInterval = flushInterval;
+            return this;
+        }
+
+        /** Unacknowledged commands after which the writer waits for Redis (backpressure). */
+        public Builder setMaxInFlight(int maxInFlight) {
+            this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        public RedisPublishSink build() {
+            if (endpoint == null) {
+                throw new IllegalStateException("a Redis publish sink needs an endpoint");
+            }
+            if (batchSize < 1 || maxInFlight < batchSize || flushInterval.isNegative()) {
+                throw new IllegalStateException(
+                        "need batch size >= 1, max in flight >= batch size and a flush interval >= 0");
+            }
+            return new RedisPublishSink(endpoint, batchSize, flushInterval, maxInFlight);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.github.eegstream.job.source;
+
+import java.io.Serializable;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+
+/**
+ * Turns a pub/sub message into a record. Runs on the task thread, never on Redis's I/O thread.
+ *
+ * <p>A message that cannot be turned into a record is rejected by throwing: the reader counts it
+ * under {@link #rejectReason}, logs a sample of rejects, skips it and goes on.
+ */
+public interface PubSubDeserializer<T> extends Serializable, ResultTypeQueryable<T> {
+
+    T deserialize(String channel, byte[] message) throws Exception;
+
+    /** The name a rejected message is counted under, in the reader's {@code rejected} metric group. */
+    default String rejectReason(Exception e) {
+        return "invalid";
+    }
+}

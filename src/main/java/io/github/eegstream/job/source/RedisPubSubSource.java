@@ -1,0 +1,129 @@
+package io.github.eegstream.job.source;
+
+import io.github.eegstream.redis.RedisEndpoint;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+/**
+ * An unbounded source of the messages published on Redis channels matching some patterns.
+ *
+ * <pre>{@code
+ * RedisPubSubSource<UserSamples> source = RedisPubSubSource.<UserSamples>builder()
+ *         .setEndpoint(new RedisEndpoint("redis://127.0.0.1:6379"))
+ *         .setPatterns("user:*:raw")
+ *         .setDeserializer(new RawSamplesDeserializer())
+ *         .build();
+ * env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw EEG");
+ * }</pre>
+ */
+public final class RedisPubSubSource<T>
+        implements Source<T, RedisPubSubSplit, RedisPubSubEnumeratorState>, ResultTypeQueryable<T> {
+
+    private final RedisEndpoint endpoint;
+    private final List<String> patterns;
+    private final PubSubDeserializer<T> deserializer;
+    private final int queueCapacity;
+
+    private RedisPubSubSource(
+            RedisEndpoint endpoint, List<String> patterns, PubSubDeserializer<T> deserializer, int queueCapacity) {
+        this.endpoint = endpoint;
+        this.patterns = List.copyOf(patterns);
+        this.deserializer = deserializer;
+        this.queueCapacity = queueCapacity;
+    }
+
+    public static <T> Builder<T> builder() {
+        return new Builder<>();
+    }
+
+    @Override
+    public Boundedness getBoundedness() {
+        return Boundedness.CONTINUOUS_UNBOUNDED;
+    }
+
+    @Override
+    public SourceReader<T, RedisPubSubSplit> createReader(SourceReaderContext context) {
+        return new RedisPubSubSourceReader<>(context, endpoint, deserializer, queueCapacity);
+    }
+
+    @Override
+    public SplitEnumerator<RedisPubSubSplit, RedisPubSubEnumeratorState> createEnumerator(
+            SplitEnumeratorContext<RedisPubSubSplit> context) {
+        Set<RedisPubSubSplit> splits = new LinkedHashSet<>();
+        patterns.forEach(p -> splits.add(new RedisPubSubSplit(p)));
+        return new RedisPubSubEnumerator(context, splits);
+    }
+
+    @Override
+    public SplitEnumerator<RedisPubSubSplit, RedisPubSubEnumeratorState> restoreEnumerator(
+            SplitEnumeratorContext<RedisPubSubSplit> context, RedisPubSubEnumeratorState state) {
+        return new RedisPubSubEnumerator(context, state.unassigned());
+    }
+
+    @Override
+    public SimpleVersionedSerializer<RedisPubSubSplit> getSplitSerializer() {
+        return RedisPubSubSplitSerializer.INSTANCE;
+    }
+
+    @Override
+    public SimpleVersionedSerializer<RedisPubSubEnumeratorState> getEnumeratorCheckpointSerializer() {
+        return RedisPubSubEnumeratorStateSerializer.INSTANCE;
+    }
+
+    @Override
+    public TypeInformation<T> getProducedType() {
+        return deserializer.getProducedType();
+    }
+
+    /** Configures a {@link RedisPubSubSource}; endpoint, patterns and deserializer are required. */
+    public static final class Builder<T> {
+        private RedisEndpoint endpoint;
+        private List<String> patterns = List.of();
+        private PubSubDeserializer<T> deserializer;
+        private int queueCapacity = 100_000;
+
+        private Builder() {}
+
+        public Builder<T> setEndpoint(RedisEndpoint endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        /** Redis glob patterns; each is one split, read by one reader. */
+        public Builder<T> setPatterns(String... patterns) {
+            this.patterns = List.of(patterns);
+            return this;
+        }
+
+        public Builder<T> setDeserializer(PubSubDeserializer<T> deserializer) {
+            this.deserializer = deserializer;
+            return this;
+        }
+
+        /** Messages a reader holds before it drops (and counts) new ones. */
+        public Builder<T> setQueueCapacity(int queueCapacity) {
+            this.queueCapacity = queueCapacity;
+            return this;
+        }
+
+        public RedisPubSubSource<T> build() {
+            if (endpoint == null || deserializer == null || patterns.isEmpty()) {
+                throw new IllegalStateException("a Redis pub/sub source needs an endpoint, patterns and a deserializer");
+            }
+            if (queueCapacity < 1) {
+                throw new IllegalStateException("queue capacity must be at least 1");
+            }
+            return new RedisPubSubSource<>(endpoint, patterns, deserializer, queueCapacity);
+        }
+    }
+}

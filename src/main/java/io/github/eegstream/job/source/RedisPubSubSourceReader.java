@@ -1,0 +1,172 @@
+package io.github.eegstream.job.source;
+
+import io.github.eegstream.redis.RedisEndpoint;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.core.io.InputStatus;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Subscribes to its splits' patterns and hands messages to the task thread through a bounded
+ * queue. Lettuce's I/O thread only enqueues: it never blocks and never decodes. When the queue is
+ * full (the job cannot keep up) a message is dropped and counted in {@code droppedMessages},
+ * rather than letting Redis's output buffer grow until it disconnects the subscriber.
+ */
+public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPubSubSplit> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisPubSubSourceReader.class);
+    private static final int MAX_RECORDS_PER_POLL = 2048;
+    private static final CompletableFuture<Void> AVAILABLE = CompletableFuture.completedFuture(null);
+
+    private record Received(byte[] channel, byte[] payload) {}
+
+    private final RedisEndpoint endpoint;
+    private final PubSubDeserializer<T> deserializer;
+    private final SourceReaderMetricGroup metrics;
+    private final ArrayBlockingQueue<Received> queue;
+    private final Map<String, RedisPubSubSplit> splits = new LinkedHashMap<>();
+    private final Map<String, Counter> rejectedByReason = new HashMap<>();
+    private final MetricGroup rejectedGroup;
+    private final Counter rejected;
+    private final Counter dropped;
+    private final Counter bytesIn;
+    private final Counter recordsIn;
+    private volatile CompletableFuture<Void> available = new CompletableFuture<>();
+    private RedisClient client;
+    private StatefulRedisPubSubConnection<byte[], byte[]> connection;
+
+    RedisPubSubSourceReader(
+            SourceReaderContext context, RedisEndpoint endpoint, PubSubDeserializer<T> deserializer, int queueCapacity) {
+        this.endpoint = endpoint;
+        this.deserializer = deserializer;
+        this.metrics = context.metricGroup();
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.rejected = metrics.getNumRecordsInErrorsCounter();
+        this.rejectedGroup = metrics.addGroup("rejected");
+        this.dropped = metrics.counter("droppedMessages");
+        this.bytesIn = metrics.getIOMetricGroup().getNumBytesInCounter();
+        this.recordsIn = metrics.getIOMetricGroup().getNumRecordsInCounter();
+        metrics.gauge("queuedMessages", queue::size);
+    }
+
+    @Override
+    public void start() {
+        client = endpoint.createClient();
+        connection = client.connectPubSub(ByteArrayCodec.INSTANCE);
+        connection.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] pattern, byte[] channel, byte[] message) {
+                enqueue(channel, message);
+            }
+
+            @Override
+            public void message(byte[] channel, byte[] message) {
+                enqueue(channel, message);
+            }
+        });
+    }
+
+    /** On Lettuce's I/O thread: enqueue or drop, and wake the task thread. */
+    private void enqueue(byte[] channel, byte[] message) {
+        if (queue.offer(new Received(channel, message))) {
+            available.complete(null);
+        } else {
+            dropped.inc();
+        }
+    }
+
+    @Override
+    public InputStatus pollNext(ReaderOutput<T> output) {
+        for (int n = 0; n < MAX_RECORDS_PER_POLL; n++) {
+            Received r = queue.poll();
+            if (r == null) {
+                return InputStatus.NOTHING_AVAILABLE;
+            }
+            recordsIn.inc();
+            bytesIn.inc(r.payload().length);
+            String channel = new String(r.channel(), StandardCharsets.UTF_8);
+            T record;
+            try {
+                record = deserializer.deserialize(channel, r.payload());
+            } catch (Exception e) {
+                reject(channel, e);
+                continue;
+            }
+            output.collect(record);
+        }
+        return queue.isEmpty() ? InputStatus.NOTHING_AVAILABLE : InputStatus.MORE_AVAILABLE;
+    }
+
+    private void reject(String channel, Exception e) {
+        rejected.inc();
+        String reason = deserializer.rejectReason(e);
+        rejectedByReason.computeIfAbsent(reason, rejectedGroup::counter).inc();
+        long count = rejected.getCount();
+        // Log the first rejects, then one in a thousand: enough to see what is wrong, never a flood.
+        if (count <= 10 || count % 1000 == 0) {
+            LOG.warn("Rejected message #{} on {} ({}): {}", count, channel, reason, e.getMessage());
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> isAvailable() {
+        if (!queue.isEmpty()) {
+            return AVAILABLE;
+        }
+        CompletableFuture<Void> future = available;
+        if (future.isDone()) {
+            future = new CompletableFuture<>();
+            available = future;
+        }
+        if (!queue.isEmpty()) { // a message may have arrived before the new future was published
+            future.complete(null);
+        }
+        return future;
+    }
+
+    @Override
+    public void addSplits(List<RedisPubSubSplit> newSplits) {
+        for (RedisPubSubSplit split : newSplits) {
+            if (splits.putIfAbsent(split.splitId(), split) == null) {
+                connection.sync().psubscribe(split.pattern().getBytes(StandardCharsets.UTF_8));
+                LOG.info("Subscribed to {} at {}", split.pattern(), endpoint);
+            }
+        }
+    }
+
+    @Override
+    public void notifyNoMoreSplits() {}
+
+    @Override
+    public List<RedisPubSubSplit> snapshotState(long checkpointId) {
+        return new ArrayList<>(splits.values());
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            connection.close();
+        }
+        if (client != null) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Prediction models: from a window's features to named prediction values. */
+package io.github.eegstream.model;

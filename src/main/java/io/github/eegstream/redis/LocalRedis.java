@@ -1,0 +1,70 @@
+package io.github.eegstream.redis;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import redis.embedded.RedisServer;
+
+/**
+ * A Redis to use: the one at the given endpoint if it answers, otherwise an embedded
+ * redis-server started on a free loopback port (and stopped by {@link #close()}).
+ */
+public final class LocalRedis implements AutoCloseable {
+
+    private final RedisEndpoint endpoint;
+    private final RedisServer embedded;
+
+    private LocalRedis(RedisEndpoint endpoint, RedisServer embedded) {
+        this.endpoint = endpoint;
+        this.embedded = embedded;
+    }
+
+    /** Uses {@code preferred} if it answers PING, else starts an embedded Redis. */
+    public static LocalRedis reachableOrEmbedded(RedisEndpoint preferred) throws IOException {
+        if (preferred.isReachable(Duration.ofMillis(500))) {
+            return new LocalRedis(preferred, null);
+        }
+        return startEmbedded();
+    }
+
+    /** Starts an embedded redis-server on a free loopback port; it keeps nothing on disk. */
+    public static LocalRedis startEmbedded() throws IOException {
+        int port = freePort();
+        RedisServer server = RedisServer.newRedisServer()
+                .port(port)
+                .bind("127.0.0.1")
+                .setting("save \"\"")
+                .setting("appendonly no")
+                .build();
+        server.start();
+        RedisEndpoint endpoint = new RedisEndpoint("redis://127.0.0.1:" + port);
+        if (!endpoint.isReachable(Duration.ofSeconds(5))) {
+            server.stop();
+            throw new IOException("embedded Redis did not answer on port " + port);
+        }
+        return new LocalRedis(endpoint, server);
+    }
+
+    public RedisEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** True if this started its own redis-server. */
+    public boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (embedded != null) {
+            embedded.stop();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.github.eegstream.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/** Tree-to-record conversions for {@link WireCodec}; every check names the field at fault. */
+final class Decoding {
+
+    private Decoding() {}
+
+    /** {@code {"type":"raw","timestamp":t,"channels":{"Fp1":v,...}}}: the seed's form. */
+    static RawSamples rawSample(ObjectNode map) {
+        double timestamp = finite(map, "timestamp");
+        JsonNode channels = map.get("channels");
+        if (channels == null) {
+            throw new WireException(RejectReason.MISSING_FIELD, "a raw sample needs 'channels'");
+        }
+        if (!channels.isObject() || channels.isEmpty()) {
+            throw new WireException(RejectReason.WRONG_TYPE, "'channels' must be a non-empty map of name to number");
+        }
+        String[] names = new String[channels.size()];
+        double[] values = new double[channels.size()];
+        int i = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = channels.fields(); it.hasNext(); i++) {
+            Map.Entry<String, JsonNode> e = it.next();
+            names[i] = e.getKey();
+            values[i] = finiteValue(e.getValue(), "channels." + e.getKey());
+        }
+        return RawSamples.single(timestamp, names, values);
+    }
+
+    /**
+     * {@code {"type":"raw_chunk","channels":[..],"samples":[[..],..],"t0":t,"rate":hz}} or with
+     * {@code "timestamps":[..]} instead of {@code t0}.
+     */
+    static RawSamples rawChunk(ObjectNode map) {
+        JsonNode channels = require(map, "channels");
+        if (!channels.isArray() || channels.isEmpty()) {
+            throw new WireException(RejectReason.WRONG_TYPE, "'channels' must be a non-empty list of names");
+        }
+        String[] names = new String[channels.size()];
+        for (int c = 0; c < names.length; c++) {
+            JsonNode n = channels.get(c);
+            if (!n.isTextual()) {
+                throw new WireException(RejectReason.WRONG_TYPE, "'channels' must hold strings");
+            }
+            names[c] = n.textValue();
+        }
+        JsonNode samples = require(map, "samples");
+        if (!samples.isArray() || samples.isEmpty()) {
+            throw new WireException(RejectReason.WRONG_TYPE, "'samples' must be a non-empty list of rows");
+        }
+        int n = samples.size();
+        double[] values = new double[n * names.length];
+        for (int s = 0; s < n; s++) {
+            JsonNode row = samples.get(s);
+            if (!row.isArray() || row.size() != names.length) {
+                throw new WireException(
+                        RejectReason.WRONG_TYPE,
+                        "'samples' row " + s + " must hold " + names.length + " numbers, one per channel");
+            }
+            for (int c = 0; c < names.length; c++) {
+                values[s * names.length + c] = finiteValue(row.get(c), "samples");
+            }
+        }
+        double rate = map.has("rate") ? finite(map, "rate") : 0;
+        if (rate < 0) {
+            throw new WireException(RejectReason.WRONG_TYPE, "'rate' must be >= 0");
+        }
+        double[] timestamps = new double[n];
+        JsonNode ts = map.get("timestamps");
+        if (ts != null) {
+            if (!ts.isArray() || ts.size() != n) {
+                throw new WireException(RejectReason.WRONG_TYPE, "'timestamps' must hold one number per sample");
+            }
+            for (int s = 0; s < n; s++) {
+                timestamps[s] = finiteValue(ts.get(s), "timestamps");
+            }
+        } else {
+            double t0 = finite(map, "t0");
+            if (!(rate > 0)) {
+                throw new WireException(RejectReason.MISSING_FIELD, "a chunk with 't0' needs a positive 'rate'");
+            }
+            for (int s = 0; s < n; s++) {
+                timestamps[s] = RawChunkTiming.timestamp(t0, rate, s);
+            }
+        }
+        return new RawSamples(names, timestamps, values, rate);
+    }
+
+    static Prediction prediction(ObjectNode map) {
+        JsonNode data = require(map, "data");
+        if (!data.isObject()) {
+            throw new WireException(RejectReason.WRONG_TYPE, "'data' must be a map");
+        }
+        return new Prediction(
+                WireCodec.optText(map, "prediction_type"),
+                WireCodec.orderedCopy(data.fields()),
+                optNumber(map, "confidence"),
+                WireCodec.optText(map, "source"),
+                optNumber(map, "timestamp"),
+                optNumber(map, "window_start"),
+                optNumber(map, "window_end"),
+                optInt(map, "sample_count"),
+                WireCodec.optText(map, "model"),
+                WireCodec.optText(map, "model_version"),
+                optBoolean(map, "partial"));
+    }
+
+    static Command command(ObjectNode map) {
+        JsonNode args = map.get("args");
+        if (args != null && !args.isNull() && !args.isObject()) {
+            throw new WireException(RejectReason.WRONG_TYPE, "'args' must be a map");
+        }
+        return new Command(
+                WireCodec.optText(map, "command"),
+                args == null || args.isNull() ? null : WireCodec.orderedCopy(args.fields()),
+                WireCodec.optText(map, "source"),
+                optNumber(map, "timestamp"));
+    }
+
+    static Alert alert(ObjectNode map) {
+        JsonNode data = map.get("data");
+        if (data != null && !data.isNull() && !data.isObject()) {
+            throw new WireException(RejectReason.WRONG_TYPE, "'data' must be a map");
+        }
+        return new Alert(
+                WireCodec.optText(map, "alert_type"),
+                WireCodec.optText(map, "severity"),
+                WireCodec.optText(map, "state"),
+                WireCodec.optText(map, "message"),
+                WireCodec.optText(map, "source"),
+                optNumber(map, "timestamp"),
+                data == null || data.isNull() ? null : WireCodec.orderedCopy(data.fields()));
+    }
+
+    static Map<String, Object> toMap(ObjectNode map) {
+        return WireCodec.orderedCopy(map.fields());
+    }
+
+    /** JSON-like plain Java values: Map, List, String, Number, Boolean, byte[] or null. */
+    static Object toPlain(JsonNode v) {
+        if (v.isObject()) {
+            return WireCodec.orderedCopy(v.fields());
+        }
+        if (v.isArray()) {
+            List<Object> list = new ArrayList<>(v.size());
+            v.forEach(e -> list.add(toPlain(e)));
+            return list;
+        }
+        if (v.isTextual()) {
+            return v.textValue();
+        }
+        if (v.isBoolean()) {
+            return v.booleanValue();
+        }
+        if (v.isIntegralNumber()) {
+            return v.canConvertToLong() ? (Object) v.longValue() : v.bigIntegerValue();
+        }
+        if (v.isNumber()) {
+            return v.doubleValue();
+        }
+        if (v.isBinary()) {
+            try {
+                return v.binaryValue();
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode require(ObjectNode map, String key) {
+        JsonNode v = map.get(key);
+        if (v == null || v.isNull()) {
+            throw new WireException(RejectReason.MISSING_FIELD, "missing '" + key + "'");
+        }
+        return v;
+    }
+
+    private static double finite(ObjectNode map, String key) {
+        return finiteValue(require(map, key), key);
+    }
+
+    private static double finiteValue(JsonNode v, String field) {
+        if (v == null || !v.isNumber()) {
+            throw new WireException(RejectReason.WRONG_TYPE, "'" + field + "' must be a number");
+        }
+        double d = v.doubleValue();
+        if (!Double.isFinite(d)) {
+            throw new WireException(RejectReason.NON_FINITE, "'" + field + "' is " + d);
+        }
+        return d;
+    }
+
+    private static Double optNumber(ObjectNode map, String key) {
+        JsonNode v = map.get(key);
+        return v == null || v.isNull() ? null : finiteValue(v, key);
+    }
+
+    private static Integer optInt(ObjectNode map, String key) {
+        JsonNode v = map.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new WireException(RejectReason.WRONG_TYPE, "'" + key + "' must be an integer");
+        }
+        return v.intValue();
+    }
+
+    private static Boolean optBoolean(ObjectNode map, String key) {
+        JsonNode v = map.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isBoolean()) {
+            throw new WireException(RejectReason.WRONG_TYPE, "'" + key + "' must be true or false");
+        }
+        return v.booleanValue();
+    }
+}

@@ -1,0 +1,8 @@
+package io.github.eegstream.wire;
+
+/** A message on a user's channel. Encode and decode with {@link WireCodec}. */
+public sealed interface WireMessage permits RawSamples, Prediction, Command, Alert {
+
+    /** The value of the {@code type} key. */
+    String type();
+}

@@ -1,0 +1,158 @@
+package io.github.eegstream.wire;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
+
+class WireCodecTest {
+
+    private final WireCodec codec = new WireCodec();
+
+    /** Bytes exactly as the seed's Python relay makes them: msgpack.packb(dict) with float64 values. */
+    private static byte[] seedSample(double timestamp, Map<String, Double> channels) throws Exception {
+        MessageBufferPacker p = MessagePack.newDefaultBufferPacker();
+        p.packMapHeader(3);
+        p.packString("type").packString("raw");
+        p.packString("timestamp").packDouble(timestamp);
+        p.packString("channels").packMapHeader(channels.size());
+        for (Map.Entry<String, Double> e : channels.entrySet()) {
+            p.packString(e.getKey()).packDouble(e.getValue());
+        }
+        return p.toByteArray();
+    }
+
+    @Test
+    void decodesTheSeedsPerSampleFormKeepingChannelOrder() throws Exception {
+        Map<String, Double> channels = new LinkedHashMap<>();
+        channels.put("Ch2", 1.5);
+        channels.put("Ch0", -3.25);
+        channels.put("Ch1", 0.1);
+        RawSamples s = codec.decodeRaw(seedSample(1732636800.125, channels));
+        assertArrayEquals(new String[] {"Ch2", "Ch0", "Ch1"}, s.channels());
+        assertArrayEquals(new double[] {1732636800.125}, s.timestamps());
+        assertArrayEquals(new double[] {1.5, -3.25, 0.1}, s.values());
+        assertEquals("raw", s.type());
+    }
+
+    @Test
+    void samplesRoundTripExactlyThroughMsgpackAndJson() {
+        double[] values = {0.1, -1e-7, 123456.789, 3.0, Math.PI, -0.0};
+        RawSamples single = RawSamples.single(1732636800.123456, new String[] {"a", "b", "c", "d", "e", "f"}, values);
+        assertEquals(single, codec.decodeRaw(codec.encode(single)));
+        assertEquals(single, codec.decodeRaw(codec.encodeJson(single).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void chunksRoundTripWithRegularAndIrregularTimestamps() {
+        String[] ch = {"Fp1", "Fp2"};
+        double[] regular = new double[32];
+        double[] jittered = new double[32];
+        double[] values = new double[64];
+        for (int i = 0; i < 32; i++) {
+            regular[i] = 1000.0 + i / 256.0;
+            jittered[i] = regular[i] + (i % 3) * 1e-4;
+            values[2 * i] = i * 0.5;
+            values[2 * i + 1] = -i * 0.1;
+        }
+        RawSamples a = new RawSamples(ch, regular, values, 256);
+        RawSamples b = new RawSamples(ch, jittered, values, 256);
+        assertEquals(a, codec.decodeRaw(codec.encode(a)));
+        assertEquals(b, codec.decodeRaw(codec.encode(b)));
+        assertTrue(codec.encodeJson(a).contains("\"t0\""), "regular chunks are sent as t0 and rate");
+        assertTrue(codec.encodeJson(b).contains("\"timestamps\""), "irregular ones carry every timestamp");
+        assertTrue(codec.encode(a).length < codec.encode(b).length);
+    }
+
+    @Test
+    void acceptsTheMinimalPredictionFromTheSeedGuide() {
+        WireMessage m = codec.decode(ChannelKind.PREDICTIONS,
+                "{\"type\":\"prediction\",\"data\":{\"workload\":0.85}}".getBytes(StandardCharsets.UTF_8));
+        Prediction p = assertInstanceOf(Prediction.class, m);
+        assertEquals(Map.of("workload", 0.85), p.data());
+        assertNull(p.confidence());
+        assertNull(p.timestamp());
+    }
+
+    @Test
+    void predictionsCommandsAndAlertsRoundTrip() {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("workload", 0.62);
+        data.put("label", "high");
+        Prediction p = new Prediction("workload", data, 0.9, "colleague-model", 1000.5, 998.5, 1000.5, 512,
+                "builtin:indices", "1", true);
+        assertEquals(p, codec.decode(ChannelKind.PREDICTIONS, codec.encode(p)));
+        assertEquals(p, codec.decode(ChannelKind.PREDICTIONS, codec.encodeJson(p).getBytes(StandardCharsets.UTF_8)));
+        Command c = new Command("set", Map.of("workload", 0.8), "test", 12.0);
+        assertEquals(c, codec.decode(ChannelKind.COMMANDS, codec.encode(c)));
+        Alert a = new Alert("stream_stalled", "warning", "raised", "no samples for 5 s", "job", 3.0, Map.of());
+        assertEquals(a, codec.decode(ChannelKind.ALERTS, codec.encode(a)));
+    }
+
+    @Test
+    void rejectsBadInputWithItsReason() {
+        assertReject(RejectReason.UNPARSEABLE, new byte[] {(byte) 0xc1});
+        assertReject(RejectReason.UNPARSEABLE, bytes("{\"type\":\"raw\""));
+        assertReject(RejectReason.UNPARSEABLE, new byte[0]);
+        assertReject(RejectReason.NOT_A_MAP, bytes("[1,2]"));
+        assertReject(RejectReason.NOT_A_MAP, new byte[] {0x05});
+        assertReject(RejectReason.UNKNOWN_TYPE, bytes("{\"type\":\"telemetry\"}"));
+        assertReject(RejectReason.UNKNOWN_TYPE, bytes("{\"type\":\"prediction\",\"data\":{}}"));
+        assertReject(RejectReason.MISSING_FIELD, bytes("{\"type\":\"raw\",\"channels\":{\"a\":1}}"));
+        assertReject(RejectReason.MISSING_FIELD, bytes("{\"type\":\"raw\",\"timestamp\":1}"));
+        assertReject(RejectReason.WRONG_TYPE, bytes("{\"type\":\"raw\",\"timestamp\":\"noon\",\"channels\":{\"a\":1}}"));
+        assertReject(RejectReason.WRONG_TYPE, bytes("{\"type\":\"raw\",\"timestamp\":1,\"channels\":{\"a\":true}}"));
+        assertReject(RejectReason.WRONG_TYPE, bytes("{\"type\":\"raw\",\"timestamp\":1,\"channels\":{}}"));
+        assertReject(RejectReason.NON_FINITE, bytes("{\"type\":\"raw\",\"timestamp\":1,\"channels\":{\"a\":NaN}}"));
+        assertReject(RejectReason.WRONG_TYPE, bytes(
+                "{\"type\":\"raw_chunk\",\"channels\":[\"a\",\"b\"],\"t0\":1,\"rate\":10,\"samples\":[[1,2],[3]]}"));
+        assertReject(RejectReason.MISSING_FIELD, bytes(
+                "{\"type\":\"raw_chunk\",\"channels\":[\"a\"],\"t0\":1,\"samples\":[[1]]}"));
+        assertReject(RejectReason.TOO_LARGE, new byte[WireCodec.DEFAULT_MAX_BYTES + 1]);
+        assertReject(RejectReason.UNPARSEABLE, bytes("[".repeat(100) + "]".repeat(100)));
+    }
+
+    @Test
+    void msgpackNaNIsRejected() throws Exception {
+        Map<String, Double> channels = Map.of("a", Double.NaN);
+        WireException e = assertThrows(WireException.class, () -> codec.decodeRaw(seedSample(1, channels)));
+        assertEquals(RejectReason.NON_FINITE, e.reason());
+    }
+
+    @Test
+    void channelNamesAndUserIdsAreValidated() {
+        assertEquals(new Channel("jamie", ChannelKind.RAW), Channel.parse("user:jamie:raw"));
+        assertEquals("user:a.b-c_1:alerts", Channel.of("a.b-c_1", ChannelKind.ALERTS).name());
+        for (String bad : List.of("user:*:raw", "user::raw", "user:a:b:raw", "user:a b:raw", "users:a:raw", "user:a:video")) {
+            assertEquals(RejectReason.INVALID_CHANNEL, assertThrows(WireException.class, () -> Channel.parse(bad)).reason(), bad);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UserId.requireValid("a:b"));
+        assertTrue(e.getMessage().contains("A-Z a-z 0-9 _ . -"), e.getMessage());
+    }
+
+    @Test
+    void toJsonTranscodesAnyMap() throws Exception {
+        String json = codec.toJson(seedSample(1.5, Map.of("Fz", 2.0)));
+        assertEquals("{\"type\":\"raw\",\"timestamp\":1.5,\"channels\":{\"Fz\":2.0}}", json);
+    }
+
+    private void assertReject(RejectReason reason, byte[] payload) {
+        WireException e = assertThrows(WireException.class, () -> codec.decode(ChannelKind.RAW, payload));
+        assertEquals(reason, e.reason(), e.getMessage());
+        assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
