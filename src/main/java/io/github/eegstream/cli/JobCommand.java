@@ -1,0 +1,45 @@
+package io.github.eegstream.cli;
+
+import io.github.eegstream.job.EmbeddedFlink;
+import io.github.eegstream.job.JobOptions;
+import io.github.eegstream.job.JobSpec;
+import io.github.eegstream.job.PredictionPipeline;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code eeg job}: the prediction job on an embedded Flink with its web UI. */
+@Command(name = "job", mixinStandardHelpOptions = true,
+        description = {"Runs the prediction job in this process (a local Flink MiniCluster with the web UI) until Ctrl-C.",
+            "To run it on a Flink cluster instead: flink run target/eegstream-*-job.jar --spec SPEC (see README)."})
+final class JobCommand implements Callable<Integer> {
+
+    @Mixin
+    JobOptions job;
+
+    @Option(names = "--web-port", defaultValue = "8081", paramLabel = "PORT",
+            description = "Port of the Flink web UI; 0 for any free port. Default: ${DEFAULT-VALUE}.")
+    int webPort;
+
+    @Override
+    public Integer call() throws Exception {
+        JobSpec spec = job.resolve();
+        Screen.println("Starting job '" + PredictionPipeline.jobName(spec) + "' (" + spec.description() + ")");
+        EmbeddedFlink.Running running = EmbeddedFlink.start(spec, webPort);
+        Screen.println("Job RUNNING: reading " + spec.source().patterns() + " at " + spec.redis().endpoint()
+                + ", publishing to user:{id}:predictions");
+        Screen.println("Flink web UI: " + running.webUrl() + "   (Ctrl-C stops the job)");
+        Thread hook = new Thread(() -> {
+            try {
+                running.job().cancel().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // exiting anyway
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        running.job().getJobExecutionResult().get();
+        return 0;
+    }
+}

@@ -1,0 +1,2 @@
+/** The {@code eeg} command line: relay, job, demo, subscribe and publish. */
+package io.github.eegstream.cli;

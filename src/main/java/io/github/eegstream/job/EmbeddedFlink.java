@@ -1,0 +1,72 @@
+package io.github.eegstream.job;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Runs the job in this process on a local MiniCluster with the Flink web UI, configured from
+ * {@code conf/config.yaml} (the file the Docker cluster uses too) plus the spec's settings.
+ */
+public final class EmbeddedFlink {
+
+    /** System property naming the configuration directory (bin/eeg sets it); default {@code conf}. */
+    public static final String CONF_DIR_PROPERTY = "eegstream.conf";
+
+    private EmbeddedFlink() {}
+
+    /**
+     * @param webPort the web UI's port; 0 picks a free one
+     * @return the running job and the web UI's address
+     */
+    public static Running start(JobSpec spec, int webPort) throws Exception {
+        Configuration conf = loadConfiguration();
+        conf.addAll(PredictionPipeline.configuration(spec));
+        String host = conf.get(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        int port = webPort == 0 ? freePort() : webPort;
+        if (!isFree(host, port)) {
+            throw new IllegalStateException("port " + port + " is in use (another Flink?): choose another with "
+                    + "--web-port PORT, or --web-port 0 for any free port");
+        }
+        conf.set(RestOptions.BIND_ADDRESS, host);
+        conf.set(RestOptions.ADDRESS, host);
+        conf.set(RestOptions.PORT, port);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+        JobClient job = JobLauncher.submit(env, spec, Duration.ofSeconds(60));
+        return new Running(job, "http://" + host + ":" + port);
+    }
+
+    /** A job started by {@link #start}. */
+    public record Running(JobClient job, String webUrl) {}
+
+    static Configuration loadConfiguration() {
+        Path dir = Path.of(System.getProperty(CONF_DIR_PROPERTY, "conf"));
+        if (Files.isRegularFile(dir.resolve("config.yaml"))) {
+            return GlobalConfiguration.loadConfiguration(dir.toString());
+        }
+        return new Configuration();
+    }
+
+    /** True if nothing listens on {@code host:port}. */
+    public static boolean isFree(String host, int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(host))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

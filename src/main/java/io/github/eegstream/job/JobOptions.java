@@ -1,0 +1,42 @@
+package io.github.eegstream.job;
+
+import picocli.CommandLine.Option;
+
+/** The options every way of running the job shares: which spec, which Redis, how parallel. */
+public final class JobOptions {
+
+    @Option(names = "--spec", paramLabel = "SPEC", defaultValue = "default",
+            description = "Job spec: a YAML file or a built-in name (default, seed-compatible). Default: ${DEFAULT-VALUE}.")
+    String spec;
+
+    @Option(names = "--parallelism", paramLabel = "P",
+            description = "Parallelism of the job (default: the spec's, else Flink's).")
+    Integer parallelism;
+
+    @Option(names = "--redis", paramLabel = "URL",
+            description = "Redis URL (default: the spec's, else $REDIS_URL, else redis://127.0.0.1:6379).")
+    String redisUrl;
+
+    /** The spec with the command line's overrides applied. */
+    public JobSpec resolve() {
+        JobSpec s = JobSpecs.load(spec);
+        if (redisUrl != null) {
+            s = s.withRedisUrl(redisUrl);
+        }
+        if (parallelism != null) {
+            if (parallelism < 1) {
+                throw new IllegalArgumentException("--parallelism must be at least 1, was " + parallelism);
+            }
+            s = s.withParallelism(parallelism);
+        }
+        return s;
+    }
+
+    public void setSpec(String spec) {
+        this.spec = spec;
+    }
+
+    public void setRedisUrl(String redisUrl) {
+        this.redisUrl = redisUrl;
+    }
+}

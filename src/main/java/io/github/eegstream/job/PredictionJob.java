@@ -1,0 +1,36 @@
+package io.github.eegstream.job;
+
+import java.util.concurrent.Callable;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * The entry point of the job jar for a Flink cluster:
+ * {@code flink run -p 4 target/eegstream-*-job.jar --spec default --redis redis://redis:6379}.
+ */
+@Command(name = "eegstream-job", mixinStandardHelpOptions = true,
+        description = "Submits the EEG prediction job to the Flink cluster this is run against.")
+public final class PredictionJob implements Callable<Integer> {
+
+    @Mixin
+    JobOptions options;
+
+    public static void main(String[] args) {
+        int exit = new CommandLine(new PredictionJob()).execute(args);
+        if (exit != 0) {
+            System.exit(exit);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        JobSpec spec = options.resolve();
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(PredictionPipeline.configuration(spec));
+        PredictionPipeline.build(env, spec);
+        env.execute(PredictionPipeline.jobName(spec));
+        return 0;
+    }
+}
