@@ -52,6 +52,12 @@ public record Length(double amount, Unit unit) implements Serializable {
         return unit.startsWith("sample") ? new Length(amount, Unit.SAMPLES) : seconds(amount);
     }
 
+    /** A bare number in a spec ({@code size: 256}) counts samples. */
+    @JsonCreator
+    public static Length ofNumber(long samples) {
+        return new Length(samples, Unit.SAMPLES);
+    }
+
     /** Whole samples; only for {@link Unit#SAMPLES}. */
     public int sampleCount() {
         if (unit != Unit.SAMPLES) {

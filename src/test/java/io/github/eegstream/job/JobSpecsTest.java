@@ -1,0 +1,80 @@
+package io.github.eegstream.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobSpecsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void builtInSpecsLoadByNameAndByPath() {
+        JobSpec byDefault = JobSpecs.load("default");
+        assertEquals(Length.seconds(2), byDefault.window().size());
+        assertEquals(Length.seconds(0.5), byDefault.window().hop());
+        assertEquals(Duration.ofMillis(5), byDefault.pipeline().bufferTimeout());
+        assertEquals(List.of(4.0, 8.0), byDefault.features().bands().get("theta"));
+
+        JobSpec seed = JobSpecs.load("jobs/seed-compatible.yaml");
+        assertEquals(Length.samples(100), seed.window().size());
+        assertEquals(Length.samples(100), seed.window().hop());
+        assertEquals("workload", seed.model().predictionType());
+        assertEquals(byDefault.sink(), seed.sink(), "what a spec does not state comes from the default");
+    }
+
+    @Test
+    void aSpecFileOverridesOnlyWhatItStates() throws Exception {
+        Path spec = dir.resolve("fast.yaml");
+        Files.writeString(spec, "name: fast\nwindow:\n  size: 256\n  hop: 64 samples\nsink:\n  flush-interval: 1ms\n");
+        JobSpec s = JobSpecs.load(spec.toString());
+        assertEquals("fast", s.name());
+        assertEquals(Length.samples(256), s.window().size());
+        assertEquals(Length.samples(64), s.window().hop());
+        assertEquals(Duration.ofMillis(1), s.sink().flushInterval());
+        assertEquals(512, s.sink().batchSize());
+        assertEquals("eegstream:fast", s.predictionSource());
+    }
+
+    @Test
+    void mistakesAreNamedWithTheirPlace() throws Exception {
+        assertMessage("no job spec 'nope'", () -> JobSpecs.load("nope"));
+        assertMessage("unknown key 'sise' at window.sise", () -> JobSpecs.load(write("window:\n  sise: 2s\n")));
+        assertMessage("both be in samples or both in seconds",
+                () -> JobSpecs.load(write("window:\n  size: 100 samples\n  hop: 1s\n")));
+        assertMessage("hop 3s is longer than its size 2s", () -> JobSpecs.load(write("window:\n  hop: 3s\n")));
+        assertMessage("cannot read 'two seconds' as a length",
+                () -> JobSpecs.load(write("window:\n  size: two seconds\n")));
+        assertMessage("band 'alpha' must be [low, high]", () -> JobSpecs.load(write("features:\n  bands:\n    alpha: [13, 8]\n")));
+    }
+
+    @Test
+    void lengthsReadAsPeopleWriteThem() {
+        assertEquals(Length.samples(100), Length.parse("100 samples"));
+        assertEquals(Length.samples(100), Length.parse("100"));
+        assertEquals(Length.seconds(2), Length.parse("2s"));
+        assertEquals(Length.seconds(0.25), Length.parse("250ms"));
+        assertEquals(512, Length.parse("2 seconds").toSamples(256));
+        assertThrows(IllegalArgumentException.class, () -> Length.parse("1.5 samples"));
+        assertThrows(IllegalArgumentException.class, () -> Length.parse("0s"));
+    }
+
+    private String write(String yaml) throws Exception {
+        Path p = Files.createTempFile(dir, "spec", ".yaml");
+        Files.writeString(p, yaml);
+        return p.toString();
+    }
+
+    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+    }
+}
