@@ -13,15 +13,14 @@ public final class SimulatedSource implements SampleSource {
 
     private final SimulatedEeg eeg;
     private final String[] channels;
-    private final double startEpochSeconds;
-    private final long startNanos;
+    private double startEpochSeconds;
+    private long startNanos;
+    private boolean started;
     private long produced;
 
     public SimulatedSource(int channelCount, double rate, long seed) {
         this.eeg = new SimulatedEeg(channelCount, rate, seed);
         this.channels = eeg.channels();
-        this.startEpochSeconds = System.currentTimeMillis() / 1000.0;
-        this.startNanos = System.nanoTime();
     }
 
     public SimulatedEeg eeg() {
@@ -40,6 +39,11 @@ public final class SimulatedSource implements SampleSource {
 
     @Override
     public RawSamples read() throws InterruptedException {
+        if (!started) { // the simulated device is switched on by the first read, not when it is built
+            started = true;
+            startEpochSeconds = System.currentTimeMillis() / 1000.0;
+            startNanos = System.nanoTime();
+        }
         long due = dueSamples();
         while (due <= produced) {
             long nextAt = startNanos + (long) Math.ceil(produced * 1e9 / eeg.rate());
