@@ -31,18 +31,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--users", defaultValue = "3", paramLabel = "N", description = "Simulated users. Default: ${DEFAULT-VALUE}.")
     int users;
 
-    @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: run until Ctrl-C).")
-    Double duration;
-
-    @Option(names = "--chunk", defaultValue = "1", paramLabel = "K",
-            description = "Samples per message from each relay (1 = the original per-sample form). Default: ${DEFAULT-VALUE}.")
-    int chunk;
-
-    @Option(names = "--rate", defaultValue = "256", paramLabel = "HZ", description = "Sampling rate. Default: ${DEFAULT-VALUE}.")
-    double rate;
-
-    @Option(names = "--channels", defaultValue = "8", paramLabel = "N", description = "Channels per user. Default: ${DEFAULT-VALUE}.")
-    int channels;
+    @Mixin
+    StreamOptions stream;
 
     @Option(names = "--web-port", defaultValue = "8081", paramLabel = "PORT",
             description = "Port of the Flink web UI (another free one is used if it is taken). Default: ${DEFAULT-VALUE}.")
@@ -56,9 +46,7 @@ final class DemoCommand implements Callable<Integer> {
         if (users < 1) {
             throw new IllegalArgumentException("--users must be at least 1");
         }
-        if (duration != null && !(duration > 0)) {
-            throw new IllegalArgumentException("--duration must be a positive number of seconds");
-        }
+        Duration duration = stream.duration();
         long started = System.nanoTime();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -91,12 +79,12 @@ final class DemoCommand implements Callable<Integer> {
             List<Relay> relays = startRelays(redis.endpoint());
             Screen.println(String.format(Locale.ROOT, "Started %d simulated relay%s in %.1f s; predictions follow%s",
                     users, users == 1 ? "" : "s", (System.nanoTime() - started) / 1e9,
-                    duration == null ? " (Ctrl-C stops)" : " for " + duration + " s"));
+                    duration == null ? " (Ctrl-C stops)" : " for " + duration.toMillis() / 1000.0 + " s"));
             try {
                 if (duration == null) {
                     stop.await();
                 } else {
-                    stop.await(Math.round(duration * 1000), TimeUnit.MILLISECONDS);
+                    stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
                 }
             } finally {
                 shutdown(relays, running);
@@ -111,10 +99,10 @@ final class DemoCommand implements Callable<Integer> {
         List<Relay> relays = new ArrayList<>();
         for (int i = 0; i < users; i++) {
             String user = i < NAMES.length ? NAMES[i] : "user" + (i + 1);
-            SimulatedSource source = new SimulatedSource(channels, rate, i + 1);
+            SimulatedSource source = new SimulatedSource(stream.channels, stream.rate, i + 1);
             // Spread the users over low to high workload, so their predictions differ visibly.
             source.eeg().setWorkload(users == 1 ? 0.5 : 0.1 + 0.8 * i / (users - 1));
-            relays.add(new Relay(new Relay.Options(user, chunk, null), source, client, Screen::println).start());
+            relays.add(new Relay(new Relay.Options(user, stream.chunk, null), source, client, Screen::println).start());
         }
         return relays;
     }

@@ -27,39 +27,25 @@ final class RelayCommand implements Callable<Integer> {
             description = "Sample source: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     SourceKind source;
 
-    @Option(names = "--rate", defaultValue = "256", paramLabel = "HZ", description = "Sampling rate (sim). Default: ${DEFAULT-VALUE}.")
-    double rate;
-
-    @Option(names = "--channels", defaultValue = "8", paramLabel = "N", description = "Channels (sim). Default: ${DEFAULT-VALUE}.")
-    int channels;
-
     @Option(names = "--workload", defaultValue = "0.3", paramLabel = "W",
             description = "Simulated mental workload, 0 to 1 (sim). Default: ${DEFAULT-VALUE}.")
     double workload;
 
-    @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: run until Ctrl-C).")
-    Double duration;
-
-    @Option(names = "--chunk", defaultValue = "1", paramLabel = "K",
-            description = "Samples per message: 1 sends the original per-sample form, K > 1 sends raw_chunk messages. Default: ${DEFAULT-VALUE}.")
-    int chunk;
+    @Mixin
+    StreamOptions stream;
 
     @Mixin
     RedisOption redis;
 
     @Override
     public Integer call() throws Exception {
-        if (duration != null && !(duration > 0)) {
-            throw new IllegalArgumentException("--duration must be a positive number of seconds");
-        }
-        Relay.Options options = new Relay.Options(user, chunk,
-                duration == null ? null : Duration.ofMillis(Math.round(duration * 1000)));
+        Relay.Options options = new Relay.Options(user, stream.chunk, stream.duration());
         SampleSource samples = openSource();
         RedisEndpoint endpoint = redis.endpoint();
         RedisClient client = endpoint.createClient();
         try (Relay relay = new Relay(options, samples, client, Screen::println)) {
             Screen.println("relay " + user + ": " + samples.describe() + " -> user:" + user + ":raw ("
-                    + (chunk == 1 ? "one message per sample" : chunk + " samples per message") + ") at " + endpoint);
+                    + (stream.chunk == 1 ? "one message per sample" : stream.chunk + " samples per message") + ") at " + endpoint);
             Screen.println("relay " + user + ": showing user:" + user + ":predictions, :commands and :alerts; Ctrl-C stops");
             Thread shutdown = new Thread(relay::stop);
             Runtime.getRuntime().addShutdownHook(shutdown);
@@ -79,7 +65,7 @@ final class RelayCommand implements Callable<Integer> {
     }
 
     private SampleSource openSource() {
-        SimulatedSource sim = new SimulatedSource(channels, rate, user.hashCode());
+        SimulatedSource sim = new SimulatedSource(stream.channels, stream.rate, user.hashCode());
         sim.eeg().setWorkload(workload);
         return sim;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -98,16 +99,16 @@ final class Decoding {
             throw new WireException(RejectReason.WRONG_TYPE, "'data' must be a map");
         }
         return new Prediction(
-                WireCodec.optText(map, "prediction_type"),
-                WireCodec.orderedCopy(data.fields()),
+                optText(map, "prediction_type"),
+                orderedCopy(data.fields()),
                 optNumber(map, "confidence"),
-                WireCodec.optText(map, "source"),
+                optText(map, "source"),
                 optNumber(map, "timestamp"),
                 optNumber(map, "window_start"),
                 optNumber(map, "window_end"),
                 optInt(map, "sample_count"),
-                WireCodec.optText(map, "model"),
-                WireCodec.optText(map, "model_version"),
+                optText(map, "model"),
+                optText(map, "model_version"),
                 optBoolean(map, "partial"));
     }
 
@@ -117,9 +118,9 @@ final class Decoding {
             throw new WireException(RejectReason.WRONG_TYPE, "'args' must be a map");
         }
         return new Command(
-                WireCodec.optText(map, "command"),
-                args == null || args.isNull() ? null : WireCodec.orderedCopy(args.fields()),
-                WireCodec.optText(map, "source"),
+                optText(map, "command"),
+                args == null || args.isNull() ? null : orderedCopy(args.fields()),
+                optText(map, "source"),
                 optNumber(map, "timestamp"));
     }
 
@@ -129,23 +130,23 @@ final class Decoding {
             throw new WireException(RejectReason.WRONG_TYPE, "'data' must be a map");
         }
         return new Alert(
-                WireCodec.optText(map, "alert_type"),
-                WireCodec.optText(map, "severity"),
-                WireCodec.optText(map, "state"),
-                WireCodec.optText(map, "message"),
-                WireCodec.optText(map, "source"),
+                optText(map, "alert_type"),
+                optText(map, "severity"),
+                optText(map, "state"),
+                optText(map, "message"),
+                optText(map, "source"),
                 optNumber(map, "timestamp"),
-                data == null || data.isNull() ? null : WireCodec.orderedCopy(data.fields()));
+                data == null || data.isNull() ? null : orderedCopy(data.fields()));
     }
 
     static Map<String, Object> toMap(ObjectNode map) {
-        return WireCodec.orderedCopy(map.fields());
+        return orderedCopy(map.fields());
     }
 
     /** JSON-like plain Java values: Map, List, String, Number, Boolean, byte[] or null. */
     static Object toPlain(JsonNode v) {
         if (v.isObject()) {
-            return WireCodec.orderedCopy(v.fields());
+            return orderedCopy(v.fields());
         }
         if (v.isArray()) {
             List<Object> list = new ArrayList<>(v.size());
@@ -172,6 +173,23 @@ final class Decoding {
             }
         }
         return null;
+    }
+
+    static String optText(ObjectNode map, String key) {
+        JsonNode v = map.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new WireException(RejectReason.WRONG_TYPE, "'" + key + "' must be a string");
+        }
+        return v.textValue();
+    }
+
+    static Map<String, Object> orderedCopy(Iterator<Map.Entry<String, JsonNode>> fields) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        fields.forEachRemaining(e -> out.put(e.getKey(), Decoding.toPlain(e.getValue())));
+        return out;
     }
 
     private static JsonNode require(ObjectNode map, String key) {

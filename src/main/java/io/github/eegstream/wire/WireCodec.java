@@ -2,8 +2,8 @@ package io.github.eegstream.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,8 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
 
@@ -61,7 +59,7 @@ public final class WireCodec {
      */
     public WireMessage decode(ChannelKind kind, byte[] payload) {
         ObjectNode map = parseMap(payload);
-        String type = optText(map, "type");
+        String type = Decoding.optText(map, "type");
         if (type == null) {
             type = defaultType(kind);
         }
@@ -156,17 +154,6 @@ public final class WireCodec {
         };
     }
 
-    static String optText(ObjectNode map, String key) {
-        JsonNode v = map.get(key);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw new WireException(RejectReason.WRONG_TYPE, "'" + key + "' must be a string");
-        }
-        return v.textValue();
-    }
-
     private static String firstLine(String s) {
         if (s == null) {
             return "truncated or invalid";
@@ -206,11 +193,5 @@ public final class WireCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static Map<String, Object> orderedCopy(Iterator<Map.Entry<String, JsonNode>> fields) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        fields.forEachRemaining(e -> out.put(e.getKey(), Decoding.toPlain(e.getValue())));
-        return out;
     }
 }

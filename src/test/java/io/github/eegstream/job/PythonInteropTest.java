@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.github.eegstream.relay.Relay;
 import io.github.eegstream.relay.SimulatedSource;
 import io.github.eegstream.testing.RunningJob;
+import io.github.eegstream.testing.TestFlink;
 import io.github.eegstream.testing.TestRedis;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,8 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PythonInteropTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final MiniClusterExtension FLINK = TestFlink.miniCluster();
 
     private static final Path EXAMPLES = Path.of("examples", "python");
 

@@ -8,6 +8,7 @@ import io.github.eegstream.sim.SimulatedEeg;
 import io.github.eegstream.testing.ChannelRecorder;
 import io.github.eegstream.testing.Publisher;
 import io.github.eegstream.testing.RunningJob;
+import io.github.eegstream.testing.TestFlink;
 import io.github.eegstream.testing.TestRedis;
 import io.github.eegstream.wire.Channel;
 import io.github.eegstream.wire.ChannelKind;
@@ -15,7 +16,6 @@ import io.github.eegstream.wire.Prediction;
 import io.github.eegstream.wire.RawSamples;
 import java.time.Duration;
 import java.util.List;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,8 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WindowingTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final MiniClusterExtension FLINK = TestFlink.miniCluster();
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
