@@ -1,56 +1,73 @@
 package io.github.eegstream.dsp;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Band powers and usability of each channel of a window of samples. One per thread: it reuses its
- * Welch plans and scratch space from window to window.
+ * Band powers and signal quality of each channel of a window. One per thread: it reuses its Welch
+ * plans, filters and scratch space from window to window.
  */
 public final class FeatureExtractor {
 
-    /** A channel with a smaller standard deviation is flat: disconnected or not recording. */
-    static final double FLAT_MICROVOLTS = 0.1;
-    /** A larger peak-to-peak swing is no EEG: railed amplifier, lost contact or movement. */
-    static final double SATURATED_MICROVOLTS = 1000;
+    private static final double[] LINE_FREQUENCIES = {50, 60};
 
+    private final FeatureSettings settings;
     private final List<Band> bands;
-    private final double segmentSeconds;
-    private final int segmentSamples;
-    private final double overlap;
     private Welch welch;
     private double[] psd;
+    private NotchFilter notch;
+    private double notchRate;
+    private double[] filtered = new double[0];
 
-    /**
-     * @param segmentSeconds Welch segment length in seconds, or 0 to use {@code segmentSamples}
-     */
-    public FeatureExtractor(List<Band> bands, double segmentSeconds, int segmentSamples, double overlap) {
-        this.bands = List.copyOf(bands);
-        this.segmentSeconds = segmentSeconds;
-        this.segmentSamples = segmentSamples;
-        this.overlap = overlap;
+    public FeatureExtractor(FeatureSettings settings) {
+        this.settings = settings;
+        this.bands = settings.bandList();
     }
 
     /**
-     * @param values row-major samples x channels
+     * @param values row-major samples x channels, in µV
      * @param rate sampling rate, Hz
      */
     public WindowFeatures extract(String[] channels, double[] values, int samples, double rate) {
         int width = channels.length;
-        int segment = Math.min(samples, segmentSeconds > 0 ? (int) Math.round(segmentSeconds * rate) : segmentSamples);
-        Welch w = welchOf(Math.max(2, segment));
-        double[][] power = new double[width][bands.size()];
-        boolean[] usable = new boolean[width];
+        Length segmentLength = settings.welchSegment();
+        int segment = Math.max(2, Math.min(samples, segmentLength.toSamples(rate)));
+        Welch w = welchOf(segment);
+        double[] signal = values;
+        if (settings.notch() > 0 && settings.notch() < rate / 2 && samples > 9) {
+            signal = notched(values, width, samples, rate);
+        }
+        double[][] absolute = new double[width][bands.size()];
+        double[][] relative = new double[width][bands.size()];
+        ChannelQuality[] quality = new ChannelQuality[width];
         for (int c = 0; c < width; c++) {
-            usable[c] = isUsable(values, c, width, samples);
-            if (!usable[c]) {
+            Amplitude a = amplitude(values, c, width, samples);
+            boolean unusable = !a.finite || a.sd < settings.quality().flatMicrovolts()
+                    || a.maxAbs >= settings.quality().railMicrovolts();
+            if (unusable) {
+                quality[c] = new ChannelQuality(0, !a.finite, a.finite && a.sd < settings.quality().flatMicrovolts(),
+                        a.finite && a.maxAbs >= settings.quality().railMicrovolts(), false, false, a.peakToPeak, 0);
                 continue;
             }
             w.psd(values, c, width, samples, rate, psd);
-            for (int b = 0; b < bands.size(); b++) {
-                power[c][b] = bandPower(w, psd, rate, bands.get(b));
+            double lineRatio = lineNoiseRatio(w, rate);
+            if (signal != values) {
+                w.psd(signal, c, width, samples, rate, psd);
             }
+            double total = 0;
+            for (int b = 0; b < bands.size(); b++) {
+                absolute[c][b] = bandPower(w, psd, rate, bands.get(b));
+                total += absolute[c][b];
+            }
+            for (int b = 0; b < bands.size(); b++) {
+                relative[c][b] = total > 0 ? absolute[c][b] / total : 0;
+            }
+            boolean artifact = a.peakToPeak > settings.quality().artifactMicrovolts();
+            boolean lineNoise = lineRatio > settings.quality().lineNoiseRatio();
+            double score = 1 - (artifact ? 0.5 : 0) - (lineNoise ? 0.3 : 0);
+            quality[c] = new ChannelQuality(score, false, false, false, artifact, lineNoise, a.peakToPeak, lineRatio);
         }
-        return new WindowFeatures(channels, bands, power, usable, rate);
+        return new WindowFeatures(channels, bands, absolute, relative, quality, rate);
     }
 
     /** Sum of PSD bins whose frequency is in {@code [low, high)}, times the bin width. */
@@ -65,7 +82,36 @@ public final class FeatureExtractor {
         return sum * rate / w.segmentLength();
     }
 
-    private static boolean isUsable(double[] values, int channel, int width, int samples) {
+    /** Power within 1 Hz of 50 or 60 Hz (the larger) over the 1-45 Hz power. */
+    private double lineNoiseRatio(Welch w, double rate) {
+        double eeg = bandPower(w, psd, rate, new Band("eeg", 1, 45));
+        double line = 0;
+        for (double f : LINE_FREQUENCIES) {
+            if (f + 1 < rate / 2) {
+                line = Math.max(line, bandPower(w, psd, rate, new Band("line", f - 1, f + 1)));
+            }
+        }
+        return eeg > 0 ? line / eeg : 0;
+    }
+
+    private double[] notched(double[] values, int width, int samples, double rate) {
+        if (notch == null || notchRate != rate) {
+            notch = new NotchFilter(settings.notch(), settings.notchQuality(), rate);
+            notchRate = rate;
+        }
+        if (filtered.length < samples * width) {
+            filtered = new double[samples * width];
+        }
+        System.arraycopy(values, 0, filtered, 0, samples * width);
+        for (int c = 0; c < width; c++) {
+            notch.apply(filtered, c, width, samples);
+        }
+        return filtered;
+    }
+
+    private record Amplitude(boolean finite, double sd, double peakToPeak, double maxAbs) {}
+
+    private static Amplitude amplitude(double[] values, int channel, int width, int samples) {
         double mean = 0;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
@@ -81,14 +127,19 @@ public final class FeatureExtractor {
             var += (values[i] - mean) * (values[i] - mean);
         }
         double sd = Math.sqrt(var / samples);
-        return Double.isFinite(sd) && sd >= FLAT_MICROVOLTS && max - min <= SATURATED_MICROVOLTS;
+        return new Amplitude(Double.isFinite(sd), sd, max - min, Math.max(Math.abs(min), Math.abs(max)));
     }
 
     private Welch welchOf(int segment) {
         if (welch == null || welch.segmentLength() != segment) {
-            welch = new Welch(segment, overlap);
+            welch = new Welch(segment, settings.welchOverlap());
             psd = new double[welch.binCount()];
         }
         return welch;
+    }
+
+    @Override
+    public String toString() {
+        return "FeatureExtractor" + Arrays.toString(bands.toArray());
     }
 }

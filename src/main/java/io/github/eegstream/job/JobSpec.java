@@ -1,16 +1,20 @@
 package io.github.eegstream.job;
 
+import io.github.eegstream.dsp.FeatureSettings;
+import io.github.eegstream.dsp.Length;
+import io.github.eegstream.dsp.Windowing;
+import io.github.eegstream.model.AlertRule;
+import io.github.eegstream.model.CalibrationSettings;
+import io.github.eegstream.model.WindowAnalysis;
 import io.github.eegstream.redis.RedisEndpoint;
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Everything a prediction job is configured with, as read from a spec in {@code jobs/} by
  * {@link JobSpecs}. Immutable and serializable: the client reads it once and Flink ships it with
- * the operators to the cluster.
+ * the operators to the cluster. {@code jobs/default.yaml} documents every setting.
  */
 public record JobSpec(
         String name,
@@ -18,11 +22,19 @@ public record JobSpec(
         Redis redis,
         Source source,
         Window window,
-        Features features,
+        FeatureSettings features,
+        CalibrationSettings calibration,
         Model model,
+        List<AlertRule> alerts,
+        Outputs outputs,
+        State state,
         Sink sink,
         Pipeline pipeline)
         implements Serializable {
+
+    public JobSpec {
+        alerts = alerts == null ? List.of() : List.copyOf(alerts);
+    }
 
     /** Redis; an empty url means {@code $REDIS_URL}, else {@code redis://127.0.0.1:6379}. */
     public record Redis(String url) implements Serializable {
@@ -35,25 +47,24 @@ public record JobSpec(
     public record Source(List<String> patterns, int queueCapacity, int maxMessageBytes) implements Serializable {}
 
     /**
-     * Windows per user: {@code size} and {@code hop} both in samples or both in seconds (hop equal to
-     * size gives tumbling windows). A user whose samples stop for {@code stallTimeout} has its state
-     * cleared; with {@code flushPartial}, a window at least half full is predicted first.
+     * Windows per user: {@code size} and {@code hop} both in samples or both in seconds. A user
+     * silent for {@code stallTimeout} has its windows cleared (after predicting a half-full last
+     * window, with {@code flushPartial}) and a {@code stream_stalled} alert raised.
      */
-    public record Window(Length size, Length hop, Duration stallTimeout, boolean flushPartial) implements Serializable {}
-
-    /**
-     * Spectral features: Welch's method with Hann segments of {@code welchSegment} (capped at the
-     * window) overlapping by {@code welchOverlap}; {@code sampleRate} 0 means "from the stream".
-     */
-    public record Features(double sampleRate, Length welchSegment, double welchOverlap, Map<String, List<Double>> bands)
-            implements Serializable {
-        public Features {
-            bands = bands == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(bands));
+    public record Window(Length size, Length hop, Duration stallTimeout, boolean flushPartial) implements Serializable {
+        public Windowing windowing() {
+            return new Windowing(size, hop);
         }
     }
 
-    /** The model ({@code builtin:indices}) and the {@code prediction_type} it publishes. */
+    /** The model ({@code builtin:indices} or {@code onnx:<path>}) and the {@code prediction_type} it publishes. */
     public record Model(String name, String predictionType) implements Serializable {}
+
+    /** What is published besides predictions and alerts. */
+    public record Outputs(boolean features) implements Serializable {}
+
+    /** How long a user's calibration and alert state outlives the user's last window. */
+    public record State(Duration userTtl) implements Serializable {}
 
     /** Redis writes: commands per batch and the longest a batch waits. */
     public record Sink(int batchSize, Duration flushInterval) implements Serializable {}
@@ -71,12 +82,29 @@ public record JobSpec(
         return "eegstream:" + name;
     }
 
+    /** The part of the spec the per-window analysis needs. */
+    public WindowAnalysis.Settings analysis() {
+        return new WindowAnalysis.Settings(features, calibration, model.name(), model.predictionType(),
+                predictionSource(), alerts);
+    }
+
     public JobSpec withRedisUrl(String url) {
-        return new JobSpec(name, description, new Redis(url), source, window, features, model, sink, pipeline);
+        return new JobSpec(name, description, new Redis(url), source, window, features, calibration, model, alerts,
+                outputs, state, sink, pipeline);
     }
 
     public JobSpec withParallelism(int parallelism) {
-        return new JobSpec(name, description, redis, source, window, features, model, sink,
-                new Pipeline(parallelism, pipeline.bufferTimeout(), pipeline.checkpointInterval()));
+        return new JobSpec(name, description, redis, source, window, features, calibration, model, alerts, outputs,
+                state, sink, new Pipeline(parallelism, pipeline.bufferTimeout(), pipeline.checkpointInterval()));
+    }
+
+    public JobSpec withWindow(Window window) {
+        return new JobSpec(name, description, redis, source, window, features, calibration, model, alerts, outputs,
+                state, sink, pipeline);
+    }
+
+    public JobSpec withAlerts(List<AlertRule> alerts) {
+        return new JobSpec(name, description, redis, source, window, features, calibration, model, alerts, outputs,
+                state, sink, pipeline);
     }
 }

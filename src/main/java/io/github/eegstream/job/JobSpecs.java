@@ -126,15 +126,13 @@ public final class JobSpecs {
     }
 
     private static JobSpec validate(String what, JobSpec spec) {
+        try {
+            spec.window().windowing();
+            spec.alerts().forEach(io.github.eegstream.model.AlertRule::validate);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("job spec " + what + ": " + e.getMessage());
+        }
         JobSpec.Window w = spec.window();
-        if (w.size().unit() != w.hop().unit()) {
-            throw new IllegalArgumentException("job spec " + what + ": window size and hop must both be in samples "
-                    + "or both in seconds (size " + w.size() + ", hop " + w.hop() + ")");
-        }
-        if (w.hop().amount() > w.size().amount()) {
-            throw new IllegalArgumentException("job spec " + what + ": window hop " + w.hop()
-                    + " is longer than its size " + w.size() + "; samples between windows would be skipped");
-        }
         if (w.stallTimeout().isNegative() || w.stallTimeout().isZero()) {
             throw new IllegalArgumentException("job spec " + what + ": window.stall-timeout must be positive");
         }

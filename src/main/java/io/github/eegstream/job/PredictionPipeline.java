@@ -11,9 +11,10 @@ import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-/** Wires the prediction job: Redis source, per-user windows, features and model, Redis sink. */
+/** Wires the prediction job: Redis source, per-user windows, features, model and alerts, Redis sink. */
 public final class PredictionPipeline {
 
     private PredictionPipeline() {}
@@ -35,6 +36,7 @@ public final class PredictionPipeline {
 
     /** Adds the job's operators to {@code env}. */
     public static void build(StreamExecutionEnvironment env, JobSpec spec) {
+        DataStream<Publication> predictions;
         RedisEndpoint endpoint = spec.redis().endpoint();
         RedisPubSubSource<UserSamples> source = RedisPubSubSource.<UserSamples>builder()
                 .setEndpoint(endpoint)
@@ -42,7 +44,7 @@ public final class PredictionPipeline {
                 .setDeserializer(new RawSamplesDeserializer(spec.source().maxMessageBytes()))
                 .setQueueCapacity(spec.source().queueCapacity())
                 .build();
-        DataStream<Publication> predictions = env
+        DataStream<SampleWindow> windows = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "Redis raw EEG")
                 .uid("raw-source")
                 // one reader per pattern: more would only idle
@@ -50,10 +52,12 @@ public final class PredictionPipeline {
                 .keyBy(UserSamples::userId)
                 .process(new SampleWindower(spec.window()))
                 .uid("windows")
-                .name("Windows per user")
-                .flatMap(new WindowPredictor(spec))
-                .uid("predict")
-                .name("Features and model");
+                .name("Windows per user");
+        // The windower keeps each user on its subtask, so the analysis is keyed without a shuffle.
+        predictions = DataStreamUtils.reinterpretAsKeyedStream(windows, SampleWindow::userId)
+                .process(new WindowAnalyzer(spec))
+                .uid("analysis")
+                .name("Features, model and alerts");
         predictions
                 .sinkTo(RedisPublishSink.builder()
                         .setEndpoint(endpoint)

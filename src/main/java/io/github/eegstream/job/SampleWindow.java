@@ -3,8 +3,12 @@ package io.github.eegstream.job;
 import io.github.eegstream.wire.RawSamples;
 
 /**
- * One window of a user's samples, ready for features and a model.
+ * What the windower passes on for a user: a window of samples, or news that the stream stalled
+ * (possibly with the partial window it left).
  *
- * @param partial true if cut short because the user's stream stalled
+ * @param samples the window; null for a stall that left less than half a window
+ * @param partial true if cut short because the stream stalled
+ * @param stalled true if the user's stream has stalled
+ * @param lastTimestamp the timestamp of the user's last sample
  */
-public record SampleWindow(String userId, RawSamples samples, boolean partial) {}
+public record SampleWindow(String userId, RawSamples samples, boolean partial, boolean stalled, double lastTimestamp) {}

@@ -1,6 +1,7 @@
 package io.github.eegstream.job;
 
-import io.github.eegstream.wire.SampleBuffer;
+import io.github.eegstream.dsp.Windowing;
+import io.github.eegstream.wire.RawSamples;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -11,16 +12,16 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Buffers each user's samples and emits windows of {@code size}, every {@code hop}, counted in
- * samples or measured by the samples' own timestamps.
+ * Buffers each user's samples in keyed state and emits their windows ({@link Windowing}).
  *
- * <p>Windows count samples, not messages, so per-sample messages and chunks of any size give the
- * same windows. A user silent for the stall timeout (processing time: a stalled stream has no
- * event time) has its state cleared, after its last window is predicted if at least half full.
+ * <p>A user silent for the stall timeout (processing time: a stalled stream has no event time)
+ * has its window state cleared, after its last window is passed on if at least half full, and
+ * the stall is passed on so that an alert can be raised.
  */
 public final class SampleWindower extends KeyedProcessFunction<String, UserSamples, SampleWindow> {
 
     private final JobSpec.Window spec;
+    private transient Windowing windowing;
     private transient ValueState<WindowState> state;
     private transient Counter windows;
     private transient Counter partialWindows;
@@ -30,10 +31,12 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
 
     public SampleWindower(JobSpec.Window spec) {
         this.spec = spec;
+        spec.windowing(); // an invalid size or hop fails the job at submission
     }
 
     @Override
     public void open(OpenContext context) {
+        windowing = spec.windowing();
         state = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("window", TypeInformation.of(WindowState.class)));
         var metrics = getRuntimeContext().getMetricGroup();
@@ -52,16 +55,15 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
             st = new WindowState();
             activeUsers.incrementAndGet();
         }
-        SampleBuffer buffer = st.getBuffer();
-        if (buffer.append(in.samples())) {
+        RawSamples samples = in.samples();
+        boolean reset = windowing.add(st.getWindow(), samples, w -> {
+            out.collect(new SampleWindow(in.userId(), w, false, false, w.timestamps()[w.sampleCount() - 1]));
+            windows.inc();
+        });
+        if (reset) {
             layoutChanges.inc();
-            st.setWindowStart(Double.NaN);
         }
-        if (spec.size().unit() == Length.Unit.SAMPLES) {
-            emitCountWindows(in.userId(), buffer, out);
-        } else {
-            emitTimeWindows(in.userId(), st, out);
-        }
+        st.setLastTimestamp(samples.timestamps()[samples.sampleCount() - 1]);
         long now = ctx.timerService().currentProcessingTime();
         st.setLastArrivalMillis(now);
         if (st.getTimerAtMillis() == 0) { // one pending timer per user, not one per message
@@ -71,46 +73,6 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         state.update(st);
     }
 
-    private void emitCountWindows(String user, SampleBuffer buffer, Collector<SampleWindow> out) {
-        int size = spec.size().sampleCount();
-        int hop = spec.hop().sampleCount();
-        while (buffer.size() >= size) {
-            out.collect(new SampleWindow(user, buffer.take(size), false));
-            windows.inc();
-            buffer.drop(hop);
-        }
-    }
-
-    /** Window [start, start + size) is complete once a sample at or after its end has arrived. */
-    private void emitTimeWindows(String user, WindowState st, Collector<SampleWindow> out) {
-        SampleBuffer buffer = st.getBuffer();
-        double size = spec.size().amount();
-        double hop = spec.hop().amount();
-        if (Double.isNaN(st.getWindowStart())) {
-            st.setWindowStart(buffer.timestampAt(0));
-        }
-        while (!buffer.isEmpty() && buffer.timestampAt(buffer.size() - 1) >= st.getWindowStart() + size) {
-            int inWindow = countBefore(buffer, st.getWindowStart() + size);
-            if (inWindow > 0) {
-                out.collect(new SampleWindow(user, buffer.take(inWindow), false));
-                windows.inc();
-            }
-            st.setWindowStart(st.getWindowStart() + hop);
-            buffer.drop(countBefore(buffer, st.getWindowStart()));
-            if (!buffer.isEmpty() && buffer.timestampAt(0) >= st.getWindowStart() + size) {
-                st.setWindowStart(buffer.timestampAt(0)); // after a gap: no empty windows
-            }
-        }
-    }
-
-    private static int countBefore(SampleBuffer buffer, double time) {
-        int n = 0;
-        while (n < buffer.size() && buffer.timestampAt(n) < time) {
-            n++;
-        }
-        return n;
-    }
-
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SampleWindow> out) throws Exception {
         WindowState st = state.value();
@@ -118,27 +80,19 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
             return;
         }
         long stall = spec.stallTimeout().toMillis();
-        long silentFor = timestamp - st.getLastArrivalMillis();
-        if (silentFor < stall) {
+        if (timestamp - st.getLastArrivalMillis() < stall) {
             st.setTimerAtMillis(st.getLastArrivalMillis() + stall);
             ctx.timerService().registerProcessingTimeTimer(st.getTimerAtMillis());
             state.update(st);
             return;
         }
-        SampleBuffer buffer = st.getBuffer();
-        if (spec.flushPartial() && !buffer.isEmpty() && isAtLeastHalfFull(buffer)) {
-            out.collect(new SampleWindow(ctx.getCurrentKey(), buffer.take(buffer.size()), true));
+        RawSamples rest = spec.flushPartial() ? windowing.remainder(st.getWindow()) : null;
+        if (rest != null) {
             partialWindows.inc();
         }
+        out.collect(new SampleWindow(ctx.getCurrentKey(), rest, rest != null, true, st.getLastTimestamp()));
         stalls.inc();
         activeUsers.decrementAndGet();
         state.clear();
-    }
-
-    private boolean isAtLeastHalfFull(SampleBuffer buffer) {
-        if (spec.size().unit() == Length.Unit.SAMPLES) {
-            return buffer.size() * 2 >= spec.size().sampleCount();
-        }
-        return (buffer.timestampAt(buffer.size() - 1) - buffer.timestampAt(0)) * 2 >= spec.size().amount();
     }
 }

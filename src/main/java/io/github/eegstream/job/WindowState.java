@@ -1,30 +1,29 @@
 package io.github.eegstream.job;
 
-import io.github.eegstream.wire.SampleBuffer;
+import io.github.eegstream.dsp.WindowBuffer;
 
 /** Per-user keyed state of {@link SampleWindower}: a Flink POJO, so no Kryo fallback. */
 public final class WindowState {
 
-    private SampleBuffer buffer = new SampleBuffer();
-    /** Start of the next window in seconds, for windows measured in time; NaN until the first sample. */
-    private double windowStart = Double.NaN;
+    private WindowBuffer window = new WindowBuffer();
+    private double lastTimestamp;
     private long lastArrivalMillis;
     private long timerAtMillis;
 
-    public SampleBuffer getBuffer() {
-        return buffer;
+    public WindowBuffer getWindow() {
+        return window;
     }
 
-    public void setBuffer(SampleBuffer buffer) {
-        this.buffer = buffer;
+    public void setWindow(WindowBuffer window) {
+        this.window = window;
     }
 
-    public double getWindowStart() {
-        return windowStart;
+    public double getLastTimestamp() {
+        return lastTimestamp;
     }
 
-    public void setWindowStart(double windowStart) {
-        this.windowStart = windowStart;
+    public void setLastTimestamp(double lastTimestamp) {
+        this.lastTimestamp = lastTimestamp;
     }
 
     public long getLastArrivalMillis() {

@@ -1,16 +1,22 @@
 package io.github.eegstream.model;
 
-import io.github.eegstream.dsp.WindowFeatures;
 import java.util.Map;
 
 /** Turns a window's features into named values, e.g. {@code workload=0.62}. */
-public interface PredictionModel {
+public interface PredictionModel extends AutoCloseable {
 
-    /** E.g. {@code builtin:indices}. */
+    /** E.g. {@code builtin:indices} or {@code onnx:workload.onnx}. */
     String name();
 
     String version();
 
-    /** Named values, in the order they should be shown; empty if nothing can be predicted. */
-    Map<String, Object> predict(WindowFeatures features);
+    /**
+     * @param features the window's named feature vector (see {@link FeatureVector})
+     * @param calibrated the indices mapped to [0, 1] against the user's baseline
+     * @return named values, in the order they should be shown
+     */
+    Map<String, Object> predict(Map<String, Double> features, Map<String, Object> calibrated);
+
+    @Override
+    default void close() {}
 }

@@ -2,6 +2,7 @@ package io.github.eegstream.relay;
 
 import io.github.eegstream.sim.SimulatedEeg;
 import io.github.eegstream.wire.RawSamples;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -67,20 +68,51 @@ public final class SimulatedSource implements SampleSource {
         return (long) Math.floor((System.nanoTime() - startNanos) * 1e-9 * eeg.rate()) + 1;
     }
 
+    /**
+     * Settings: {@code workload} (0 to 1), {@code detached} and {@code railed} (lists of channel
+     * names; empty to reattach), {@code blinks_per_minute}, {@code line_noise} (µV) with
+     * {@code line_frequency} (50 or 60).
+     */
     @Override
     public String apply(Map<String, Object> settings) {
         StringBuilder done = new StringBuilder();
         for (Map.Entry<String, Object> e : settings.entrySet()) {
-            if (!e.getKey().equals("workload")) {
-                throw new IllegalArgumentException("unknown setting '" + e.getKey() + "' (the simulator has: workload)");
+            Object v = e.getValue();
+            switch (e.getKey()) {
+                case "workload" -> eeg.setWorkload(number(e.getKey(), v));
+                case "detached" -> eeg.setDetached(names(e.getKey(), v));
+                case "railed" -> eeg.setRailed(names(e.getKey(), v));
+                case "blinks_per_minute" -> eeg.setBlinksPerMinute(number(e.getKey(), v));
+                case "line_noise" -> eeg.setLineNoise(number(e.getKey(), v),
+                        settings.containsKey("line_frequency") ? number("line_frequency", settings.get("line_frequency")) : 50);
+                case "line_frequency" -> { } // read with line_noise
+                default -> throw new IllegalArgumentException("unknown setting '" + e.getKey() + "' (the simulator has: "
+                        + "workload, detached, railed, blinks_per_minute, line_noise, line_frequency)");
             }
-            if (!(e.getValue() instanceof Number n)) {
-                throw new IllegalArgumentException("workload must be a number between 0 and 1");
-            }
-            eeg.setWorkload(n.doubleValue());
-            done.append(String.format(Locale.ROOT, "workload=%.2f", n.doubleValue()));
+            done.append(done.length() == 0 ? "" : " ").append(e.getKey()).append('=').append(format(v));
         }
         return done.toString();
+    }
+
+    private static double number(String key, Object v) {
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException(key + " must be a number");
+        }
+        return n.doubleValue();
+    }
+
+    private static List<String> names(String key, Object v) {
+        if (v instanceof List<?> list) {
+            return list.stream().map(String::valueOf).toList();
+        }
+        if (v instanceof String s) {
+            return s.isBlank() || s.equals("none") ? List.of() : List.of(s.split("\\s*,\\s*"));
+        }
+        throw new IllegalArgumentException(key + " must be a list of channel names");
+    }
+
+    private static String format(Object v) {
+        return v instanceof Double d ? String.format(Locale.ROOT, "%.2f", d) : String.valueOf(v);
     }
 
     @Override

@@ -27,7 +27,14 @@ public final class SimulatedEeg {
     private final double[] frontality; // 1 at the front of the head, 0 at the back
     private final double[] envelope = {1, 1, 1}; // slow amplitude modulation of theta, alpha, beta
     private volatile double workload;
+    private volatile java.util.Set<String> detached = java.util.Set.of();
+    private volatile java.util.Set<String> railed = java.util.Set.of();
+    private volatile double blinksPerMinute;
+    private volatile double lineNoiseMicrovolts;
+    private volatile double lineFrequency = 50;
     private long index;
+    private long blinkUntil = -1;
+    private long blinkStart;
 
     public SimulatedEeg(int channelCount, double rate, long seed) {
         if (channelCount < 1) {
@@ -77,10 +84,59 @@ public final class SimulatedEeg {
         this.workload = workload;
     }
 
+    /** The amplifier's rail: a railed channel reads this constant (µV), as a saturated ADC does. */
+    public static final double RAIL_MICROVOLTS = 187_500;
+
+    /** Channels whose electrode is off the scalp: they read a flat line. Safe from any thread. */
+    public void setDetached(java.util.Collection<String> channels) {
+        detached = java.util.Set.copyOf(known(channels));
+    }
+
+    /** Channels whose amplifier is railed (saturated). Safe from any thread. */
+    public void setRailed(java.util.Collection<String> channels) {
+        railed = java.util.Set.copyOf(known(channels));
+    }
+
+    /** Eye blinks per minute: 200 µV, 300 ms deflections, largest at the front. Safe from any thread. */
+    public void setBlinksPerMinute(double perMinute) {
+        if (!(perMinute >= 0 && perMinute <= 120)) {
+            throw new IllegalArgumentException("blinks per minute must be between 0 and 120, was " + perMinute);
+        }
+        blinksPerMinute = perMinute;
+    }
+
+    /** Power-line pickup of this amplitude (µV) at 50 or 60 Hz on every channel. Safe from any thread. */
+    public void setLineNoise(double microvolts, double frequency) {
+        if (!(microvolts >= 0) || !(frequency == 50 || frequency == 60)) {
+            throw new IllegalArgumentException("line noise needs an amplitude >= 0 µV at 50 or 60 Hz");
+        }
+        lineNoiseMicrovolts = microvolts;
+        lineFrequency = frequency;
+    }
+
+    private java.util.List<String> known(java.util.Collection<String> names) {
+        java.util.List<String> all = java.util.Arrays.asList(channels);
+        for (String n : names) {
+            if (!all.contains(n)) {
+                throw new IllegalArgumentException("no channel named '" + n + "' (channels: " + String.join(", ", channels) + ")");
+            }
+        }
+        return java.util.List.copyOf(names);
+    }
+
     /** Writes the next sample, one value per channel, into {@code out}. */
     public void next(double[] out) {
-        double t = index++ / rate;
+        long i = index++;
+        double t = i / rate;
         double load = workload;
+        if (blinksPerMinute > 0 && i > blinkUntil && random.nextDouble() < blinksPerMinute / 60 / rate) {
+            blinkStart = i;
+            blinkUntil = i + (long) (0.3 * rate);
+        }
+        double blink = i <= blinkUntil ? 200 * Math.sin(Math.PI * (i - blinkStart) / (0.3 * rate)) : 0;
+        double line = lineNoiseMicrovolts * Math.sin(2 * Math.PI * lineFrequency * t);
+        java.util.Set<String> off = detached;
+        java.util.Set<String> rail = railed;
         for (int k = 0; k < envelope.length; k++) {
             // A slow random walk around 1, so rhythms wax and wane over seconds as real ones do.
             envelope[k] += (1 - envelope[k]) * (0.5 / rate) + random.nextGaussian() * Math.sqrt(1 / rate) * 0.15;
@@ -93,10 +149,17 @@ public final class SimulatedEeg {
             double thetaAmp = (3 + 9 * load) * (0.5 + f) * envelope[0];
             double alphaAmp = (14 - 10 * load) * (1.5 - f) * envelope[1];
             double betaAmp = (2.5 + 2.5 * load) * envelope[2];
-            out[c] = pink(pinkState[c]) * 6
+            double eeg = pink(pinkState[c]) * 6
                     + thetaAmp * Math.sin(2 * Math.PI * 6 * t + phaseOffset[c]) * 0.3 + thetaAmp * theta * 0.7
                     + alphaAmp * Math.sin(2 * Math.PI * 10 * t + phaseOffset[c])
                     + betaAmp * (0.5 * beta + 0.5 * Math.sin(2 * Math.PI * 20 * t + 2 * phaseOffset[c]));
+            if (rail.contains(channels[c])) {
+                out[c] = RAIL_MICROVOLTS;
+            } else if (off.contains(channels[c])) {
+                out[c] = 0;
+            } else {
+                out[c] = eeg + blink * f * f + line;
+            }
         }
     }
 

@@ -93,6 +93,64 @@ final class Decoding {
         return new RawSamples(names, timestamps, values, rate);
     }
 
+    static Features features(ObjectNode map) {
+        List<String> channels = strings(require(map, "channels"), "channels");
+        List<String> problems = strings(require(map, "quality_problems"), "quality_problems");
+        Map<String, Double> indices = new LinkedHashMap<>();
+        JsonNode idx = require(map, "indices");
+        if (!idx.isObject()) {
+            throw new WireException(RejectReason.WRONG_TYPE, "'indices' must be a map");
+        }
+        idx.fields().forEachRemaining(e -> indices.put(e.getKey(), finiteValue(e.getValue(), "indices." + e.getKey())));
+        return new Features(
+                finite(map, "timestamp"), finite(map, "window_start"), finite(map, "window_end"),
+                (int) finite(map, "sample_count"), finite(map, "rate"), channels,
+                perBand(map, "band_power", channels.size()), perBand(map, "relative_power", channels.size()),
+                numbers(require(map, "quality"), "quality"), problems, indices, finite(map, "confidence"),
+                optText(map, "source"));
+    }
+
+    private static Map<String, double[]> perBand(ObjectNode map, String key, int channels) {
+        JsonNode node = require(map, key);
+        if (!node.isObject()) {
+            throw new WireException(RejectReason.WRONG_TYPE, "'" + key + "' must map band names to lists");
+        }
+        Map<String, double[]> out = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> {
+            double[] v = numbers(e.getValue(), key + "." + e.getKey());
+            if (v.length != channels) {
+                throw new WireException(RejectReason.WRONG_TYPE, "'" + key + "." + e.getKey() + "' needs one value per channel");
+            }
+            out.put(e.getKey(), v);
+        });
+        return out;
+    }
+
+    private static List<String> strings(JsonNode node, String key) {
+        if (!node.isArray()) {
+            throw new WireException(RejectReason.WRONG_TYPE, "'" + key + "' must be a list of strings");
+        }
+        List<String> out = new ArrayList<>(node.size());
+        for (JsonNode n : node) {
+            if (!n.isTextual()) {
+                throw new WireException(RejectReason.WRONG_TYPE, "'" + key + "' must be a list of strings");
+            }
+            out.add(n.textValue());
+        }
+        return out;
+    }
+
+    private static double[] numbers(JsonNode node, String key) {
+        if (!node.isArray()) {
+            throw new WireException(RejectReason.WRONG_TYPE, "'" + key + "' must be a list of numbers");
+        }
+        double[] out = new double[node.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = finiteValue(node.get(i), key);
+        }
+        return out;
+    }
+
     static Prediction prediction(ObjectNode map) {
         JsonNode data = require(map, "data");
         if (!data.isObject()) {

@@ -19,6 +19,8 @@ final class Encoding {
         gen.writeStringField("type", message.type());
         if (message instanceof RawSamples raw) {
             raw(gen, raw, compactFloats);
+        } else if (message instanceof Features f) {
+            features(gen, f);
         } else if (message instanceof Prediction p) {
             prediction(gen, p);
         } else if (message instanceof Command c) {
@@ -87,6 +89,50 @@ final class Encoding {
         if (p.partial() != null) {
             gen.writeBooleanField("partial", p.partial());
         }
+    }
+
+    private static void features(JsonGenerator gen, Features f) throws IOException {
+        gen.writeNumberField("timestamp", f.timestamp());
+        gen.writeNumberField("window_start", f.windowStart());
+        gen.writeNumberField("window_end", f.windowEnd());
+        gen.writeNumberField("sample_count", f.sampleCount());
+        gen.writeNumberField("rate", f.rate());
+        gen.writeArrayFieldStart("channels");
+        for (String c : f.channels()) {
+            gen.writeString(c);
+        }
+        gen.writeEndArray();
+        perBand(gen, "band_power", f.bandPower());
+        perBand(gen, "relative_power", f.relativePower());
+        gen.writeArrayFieldStart("quality");
+        for (double q : f.quality()) {
+            gen.writeNumber(q);
+        }
+        gen.writeEndArray();
+        gen.writeArrayFieldStart("quality_problems");
+        for (String p : f.qualityProblems()) {
+            gen.writeString(p);
+        }
+        gen.writeEndArray();
+        gen.writeObjectFieldStart("indices");
+        for (Map.Entry<String, Double> e : f.indices().entrySet()) {
+            gen.writeNumberField(e.getKey(), e.getValue());
+        }
+        gen.writeEndObject();
+        gen.writeNumberField("confidence", f.confidence());
+        optString(gen, "source", f.source());
+    }
+
+    private static void perBand(JsonGenerator gen, String key, Map<String, double[]> values) throws IOException {
+        gen.writeObjectFieldStart(key);
+        for (Map.Entry<String, double[]> e : values.entrySet()) {
+            gen.writeArrayFieldStart(e.getKey());
+            for (double v : e.getValue()) {
+                gen.writeNumber(v);
+            }
+            gen.writeEndArray();
+        }
+        gen.writeEndObject();
     }
 
     private static void command(JsonGenerator gen, Command c) throws IOException {

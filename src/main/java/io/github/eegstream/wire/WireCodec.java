@@ -53,7 +53,8 @@ public final class WireCodec {
 
     /**
      * Decodes a message received on a channel of {@code kind}. A message without {@code type}
-     * takes the channel's own type ({@code raw}, {@code prediction}, {@code command}, {@code alert}).
+     * takes the channel's own type ({@code raw}, {@code features}, {@code prediction},
+     * {@code command}, {@code alert}).
      *
      * @throws WireException if the payload is not a valid message for that channel
      */
@@ -69,6 +70,7 @@ public final class WireCodec {
             case Prediction.TYPE -> Decoding.prediction(map);
             case Command.TYPE -> Decoding.command(map);
             case Alert.TYPE -> Decoding.alert(map);
+            case Features.TYPE -> Decoding.features(map);
             default -> throw new WireException(RejectReason.UNKNOWN_TYPE, "unknown message type '" + type + "'");
         };
         if (!carries(kind, message)) {
@@ -140,7 +142,7 @@ public final class WireCodec {
             case PREDICTIONS -> Prediction.TYPE;
             case COMMANDS -> Command.TYPE;
             case ALERTS -> Alert.TYPE;
-            case FEATURES -> "features";
+            case FEATURES -> Features.TYPE;
         };
     }
 
@@ -150,7 +152,7 @@ public final class WireCodec {
             case PREDICTIONS -> message instanceof Prediction;
             case COMMANDS -> message instanceof Command;
             case ALERTS -> message instanceof Alert;
-            case FEATURES -> false;
+            case FEATURES -> message instanceof Features;
         };
     }
 

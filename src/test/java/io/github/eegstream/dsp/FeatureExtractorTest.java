@@ -1,21 +1,21 @@
 package io.github.eegstream.dsp;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.eegstream.model.IndexModel;
+import io.github.eegstream.model.Indices;
 import io.github.eegstream.sim.SimulatedEeg;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class FeatureExtractorTest {
 
-    private static final List<Band> BANDS = List.of(
-            new Band("delta", 1, 4), new Band("theta", 4, 8), new Band("alpha", 8, 13),
-            new Band("beta", 13, 30), new Band("gamma", 30, 45));
+    static final FeatureSettings SETTINGS = new FeatureSettings(0, Length.seconds(1), 0.5, Map.of(
+            "delta", List.of(1.0, 4.0), "theta", List.of(4.0, 8.0), "alpha", List.of(8.0, 13.0),
+            "beta", List.of(13.0, 30.0), "gamma", List.of(30.0, 45.0)), 0, 30, QualityLimits.DEFAULT);
 
     @Test
     void aSineOfAmplitudeAHasPowerASquaredOverTwoInItsBand() {
@@ -26,16 +26,17 @@ class FeatureExtractorTest {
             x[2 * i] = 10 * Math.sin(2 * Math.PI * 10 * i / rate); // alpha, 10 uV
             x[2 * i + 1] = 4 * Math.sin(2 * Math.PI * 6 * i / rate) + 3; // theta, 4 uV, with an offset
         }
-        WindowFeatures f = new FeatureExtractor(BANDS, 1.0, 0, 0.5).extract(new String[] {"Pz", "Fz"}, x, n, rate);
-        assertEquals(50.0, f.bandPower()[0][f.bandIndex("alpha")], 50.0 * 0.01);
-        assertEquals(8.0, f.bandPower()[1][f.bandIndex("theta")], 8.0 * 0.01);
-        assertTrue(f.bandPower()[0][f.bandIndex("beta")] < 0.01, "Hann leakage stays near the tone");
-        assertTrue(f.bandPower()[1][f.bandIndex("delta")] < 0.01, "the offset is removed, not counted as delta");
+        WindowFeatures f = new FeatureExtractor(SETTINGS).extract(new String[] {"Pz", "Fz"}, x, n, rate);
+        int alpha = f.bandIndex("alpha");
+        int theta = f.bandIndex("theta");
+        assertEquals(50.0, f.absolutePower()[0][alpha], 50.0 * 0.01);
+        assertEquals(8.0, f.absolutePower()[1][theta], 8.0 * 0.01);
+        assertTrue(f.relativePower()[0][alpha] > 0.99, "nearly all of a pure tone's power is in its band");
+        assertTrue(f.absolutePower()[1][f.bandIndex("delta")] < 0.01, "the offset is removed, not counted as delta");
     }
 
     @Test
     void welchMatchesParsevalForWhiteNoise() {
-        // The PSD integrates to the variance: a property of the estimator, whatever the signal.
         java.util.SplittableRandom r = new java.util.SplittableRandom(1);
         double[] x = new double[4096];
         double var = 0;
@@ -55,38 +56,57 @@ class FeatureExtractorTest {
     }
 
     @Test
-    void flatAndRailedChannelsAreNotUsable() {
-        int n = 256;
-        double[] x = new double[n * 3];
-        for (int i = 0; i < n; i++) {
-            x[3 * i] = 10 * Math.sin(i * 0.3);
-            x[3 * i + 1] = 4.0; // flat: electrode off
-            x[3 * i + 2] = i % 2 == 0 ? 3000 : -3000; // railed amplifier
+    void qualityFindsDetachedRailedBlinkingAndNoisyChannels() {
+        WindowFeatures clean = simulated(eeg -> {});
+        for (ChannelQuality q : clean.quality()) {
+            assertEquals(1.0, q.score(), "clean simulated EEG: " + q);
         }
-        WindowFeatures f = new FeatureExtractor(BANDS, 1.0, 0, 0.5).extract(new String[] {"a", "b", "c"}, x, n, 256);
-        assertArrayEquals(new boolean[] {true, false, false}, f.usable());
-        assertEquals(1.0 / 3, f.usableFraction(), 1e-12);
+        assertEquals(1.0, clean.meanQuality());
+
+        WindowFeatures broken = simulated(eeg -> {
+            eeg.setDetached(List.of("Fp1"));
+            eeg.setRailed(List.of("O1"));
+        });
+        assertTrue(broken.quality()[0].flat() && broken.quality()[0].score() == 0, broken.quality()[0].toString());
+        assertTrue(broken.quality()[8].railed() && !broken.quality()[8].usable());
+        assertEquals(2.0 / 10, broken.badChannelFraction(), 1e-12);
+        assertTrue(broken.meanQuality() < clean.meanQuality());
+
+        WindowFeatures noisy = simulated(eeg -> eeg.setLineNoise(40, 50));
+        assertTrue(noisy.quality()[5].lineNoise() && noisy.quality()[5].score() == 0.7, noisy.quality()[5].toString());
+        Map<String, List<Double>> lineBand = Map.of("line", List.of(48.0, 52.0));
+        FeatureSettings plain = new FeatureSettings(0, Length.seconds(1), 0.5, lineBand, 0, 30, QualityLimits.DEFAULT);
+        FeatureSettings notched = new FeatureSettings(0, Length.seconds(1), 0.5, lineBand, 50, 30, QualityLimits.DEFAULT);
+        double before = simulated(eeg -> eeg.setLineNoise(40, 50), plain).absolutePower()[5][0];
+        double after = simulated(eeg -> eeg.setLineNoise(40, 50), notched).absolutePower()[5][0];
+        assertTrue(after < before / 100, "the 50 Hz notch removes line noise: " + before + " -> " + after);
+
+        WindowFeatures blinking = simulated(eeg -> eeg.setBlinksPerMinute(120));
+        assertTrue(blinking.quality()[0].artifact(), "blinks show on Fp1: " + blinking.quality()[0]);
+        assertFalse(blinking.quality()[8].artifact(), "but not on O1: " + blinking.quality()[8]);
     }
 
     @Test
     void simulatedWorkloadMovesTheWorkloadIndex() {
-        double low = workloadIndex(0.0);
-        double high = workloadIndex(1.0);
-        assertTrue(high > low + 0.2, "workload index: relaxed " + low + ", loaded " + high);
+        double low = Indices.of(simulated(eeg -> eeg.setWorkload(0))).get("workload");
+        double high = Indices.of(simulated(eeg -> eeg.setWorkload(1))).get("workload");
+        assertTrue(high > 3 * low, "workload index (theta/alpha): relaxed " + low + ", loaded " + high);
     }
 
-    private static double workloadIndex(double workload) {
-        SimulatedEeg eeg = new SimulatedEeg(8, 256, 42);
-        eeg.setWorkload(workload);
-        int n = 512;
-        double[] x = new double[n * 8];
-        double[] row = new double[8];
+    static WindowFeatures simulated(Consumer<SimulatedEeg> setup) {
+        return simulated(setup, SETTINGS);
+    }
+
+    static WindowFeatures simulated(Consumer<SimulatedEeg> setup, FeatureSettings settings) {
+        SimulatedEeg eeg = new SimulatedEeg(10, 256, 42);
+        setup.accept(eeg);
+        int n = 4 * 256;
+        double[] x = new double[n * 10];
+        double[] row = new double[10];
         for (int i = 0; i < n; i++) {
             eeg.next(row);
-            System.arraycopy(row, 0, x, i * 8, 8);
+            System.arraycopy(row, 0, x, i * 10, 10);
         }
-        WindowFeatures f = new FeatureExtractor(BANDS, 1.0, 0, 0.5).extract(eeg.channels(), x, n, 256);
-        Map<String, Object> p = new IndexModel().predict(f);
-        return (Double) p.get("workload");
+        return new FeatureExtractor(settings).extract(eeg.channels(), x, n, 256);
     }
 }

@@ -61,9 +61,8 @@ class WindowingTest {
     @Test
     void aStalledUsersPartialWindowIsPredictedAndItsStateCleared() throws Exception {
         JobSpec base = JobSpecs.load("seed-compatible").withRedisUrl(TestRedis.endpoint().url());
-        JobSpec spec = new JobSpec(base.name(), base.description(), base.redis(), base.source(),
-                new JobSpec.Window(base.window().size(), base.window().hop(), Duration.ofSeconds(1), true),
-                base.features(), base.model(), base.sink(), base.pipeline());
+        JobSpec spec = base.withWindow(
+                new JobSpec.Window(base.window().size(), base.window().hop(), Duration.ofSeconds(1), true));
         String user = TestRedis.uniqueUser("stall");
         Channel out = Channel.of(user, ChannelKind.PREDICTIONS);
         try (RunningJob job = RunningJob.start(spec);

@@ -1,4 +1,4 @@
-package io.github.eegstream.job;
+package io.github.eegstream.dsp;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

@@ -1,0 +1,98 @@
+package io.github.eegstream.dsp;
+
+import io.github.eegstream.wire.RawSamples;
+import io.github.eegstream.wire.SampleBuffer;
+import java.io.Serializable;
+import java.util.function.Consumer;
+
+/**
+ * Cuts a stream of samples into windows of {@code size}, one every {@code hop}, counted in samples
+ * or measured by the samples' own timestamps. The same code windows the job's streams and the
+ * offline {@code eeg features} command's recordings.
+ *
+ * <p>Windows count samples, not messages, so per-sample messages and chunks of any size give the
+ * same windows. A time window [start, start + size) is complete once a sample at or after its end
+ * has arrived; after a gap the next window starts at the next sample, so there are no empty ones.
+ */
+public final class Windowing implements Serializable {
+
+    private final Length size;
+    private final Length hop;
+
+    public Windowing(Length size, Length hop) {
+        if (size.unit() != hop.unit()) {
+            throw new IllegalArgumentException("window size and hop must both be in samples or both in seconds (size "
+                    + size + ", hop " + hop + ")");
+        }
+        if (hop.amount() > size.amount()) {
+            throw new IllegalArgumentException("window hop " + hop + " is longer than its size " + size
+                    + "; samples between windows would be skipped");
+        }
+        this.size = size;
+        this.hop = hop;
+    }
+
+    /**
+     * Adds samples to a stream's state and emits every window they complete.
+     *
+     * @return true if the stream's channel layout changed, so earlier samples were discarded
+     */
+    public boolean add(WindowBuffer state, RawSamples samples, Consumer<RawSamples> windows) {
+        SampleBuffer buffer = state.getSamples();
+        boolean reset = buffer.append(samples);
+        if (reset) {
+            state.setWindowStart(Double.NaN);
+        }
+        if (size.unit() == Length.Unit.SAMPLES) {
+            int n = size.sampleCount();
+            while (buffer.size() >= n) {
+                windows.accept(buffer.take(n));
+                buffer.drop(hop.sampleCount());
+            }
+        } else {
+            emitTimeWindows(state, windows);
+        }
+        return reset;
+    }
+
+    private void emitTimeWindows(WindowBuffer state, Consumer<RawSamples> windows) {
+        SampleBuffer buffer = state.getSamples();
+        if (Double.isNaN(state.getWindowStart())) {
+            state.setWindowStart(buffer.timestampAt(0));
+        }
+        while (!buffer.isEmpty() && buffer.timestampAt(buffer.size() - 1) >= state.getWindowStart() + size.amount()) {
+            int inWindow = countBefore(buffer, state.getWindowStart() + size.amount());
+            if (inWindow > 0) {
+                windows.accept(buffer.take(inWindow));
+            }
+            state.setWindowStart(state.getWindowStart() + hop.amount());
+            buffer.drop(countBefore(buffer, state.getWindowStart()));
+            if (!buffer.isEmpty() && buffer.timestampAt(0) >= state.getWindowStart() + size.amount()) {
+                state.setWindowStart(buffer.timestampAt(0));
+            }
+        }
+    }
+
+    /**
+     * What is left when a stream ends or stalls: the buffered samples if they fill at least half a
+     * window, else null.
+     */
+    public RawSamples remainder(WindowBuffer state) {
+        SampleBuffer buffer = state.getSamples();
+        if (buffer.isEmpty()) {
+            return null;
+        }
+        boolean halfFull = size.unit() == Length.Unit.SAMPLES
+                ? buffer.size() * 2 >= size.sampleCount()
+                : (buffer.timestampAt(buffer.size() - 1) - buffer.timestampAt(0)) * 2 >= size.amount();
+        return halfFull ? buffer.take(buffer.size()) : null;
+    }
+
+    private static int countBefore(SampleBuffer buffer, double time) {
+        int n = 0;
+        while (n < buffer.size() && buffer.timestampAt(n) < time) {
+            n++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,109 @@
+package io.github.eegstream.job;
+
+import io.github.eegstream.job.sink.Publication;
+import io.github.eegstream.model.UserState;
+import io.github.eegstream.model.WindowAnalysis;
+import io.github.eegstream.wire.Alert;
+import io.github.eegstream.wire.Channel;
+import io.github.eegstream.wire.ChannelKind;
+import io.github.eegstream.wire.WireCodec;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Runs {@link WindowAnalysis} on each user's windows, with the user's calibration and alert state
+ * kept in keyed state (expiring {@code state.user-ttl} after the user's last window), and turns
+ * its results into publications on the user's features, predictions and alerts channels.
+ */
+public final class WindowAnalyzer extends KeyedProcessFunction<String, SampleWindow, Publication> {
+
+    private final JobSpec spec;
+    private transient WindowAnalysis analysis;
+    private transient ValueState<UserState> state;
+    private transient WireCodec codec;
+    private transient Counter predictions;
+    private transient Counter featuresOut;
+    private transient Counter alertsOut;
+    private transient Counter unpredictable;
+    private transient Histogram latencyMillis;
+
+    public WindowAnalyzer(JobSpec spec) {
+        this.spec = spec;
+        new WindowAnalysis(spec.analysis()).close(); // a missing model or bad rule fails the job at submission
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        analysis = new WindowAnalysis(spec.analysis());
+        codec = new WireCodec();
+        ValueStateDescriptor<UserState> descriptor =
+                new ValueStateDescriptor<>("user", TypeInformation.of(UserState.class));
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(spec.state().userTtl()).build());
+        state = getRuntimeContext().getState(descriptor);
+        var metrics = getRuntimeContext().getMetricGroup();
+        predictions = metrics.counter("predictions");
+        featuresOut = metrics.counter("featuresPublished");
+        alertsOut = metrics.counter("alerts");
+        unpredictable = metrics.counter("unpredictableWindows");
+        latencyMillis = metrics.histogram("windowLatencyMs", new DescriptiveStatisticsHistogram(10_000));
+    }
+
+    @Override
+    public void processElement(SampleWindow window, Context ctx, Collector<Publication> out) throws Exception {
+        UserState user = state.value();
+        if (user == null) {
+            user = new UserState();
+        }
+        String id = window.userId();
+        if (window.samples() != null) {
+            WindowAnalysis.Result result = analysis.analyze(window.samples(), window.partial(), user);
+            if (result == null) {
+                unpredictable.inc();
+            } else {
+                if (spec.outputs().features()) {
+                    out.collect(publication(id, ChannelKind.FEATURES, codec.encode(result.features())));
+                    featuresOut.inc();
+                }
+                if (result.prediction() != null) {
+                    out.collect(publication(id, ChannelKind.PREDICTIONS, codec.encode(result.prediction())));
+                    predictions.inc();
+                    latencyMillis.update(Math.round(System.currentTimeMillis() - result.prediction().timestamp() * 1000));
+                } else {
+                    unpredictable.inc();
+                }
+                publishAlerts(id, result.alerts(), out);
+            }
+        }
+        if (window.stalled()) {
+            double silent = spec.window().stallTimeout().toMillis() / 1000.0;
+            publishAlerts(id, analysis.streamStalled(user, window.lastTimestamp(), silent), out);
+        }
+        state.update(user);
+    }
+
+    private void publishAlerts(String user, java.util.List<Alert> alerts, Collector<Publication> out) {
+        for (Alert alert : alerts) {
+            out.collect(publication(user, ChannelKind.ALERTS, codec.encode(alert)));
+            alertsOut.inc();
+        }
+    }
+
+    private static Publication publication(String user, ChannelKind kind, byte[] payload) {
+        return new Publication(Channel.of(user, kind).name(), payload);
+    }
+
+    @Override
+    public void close() {
+        if (analysis != null) {
+            analysis.close();
+        }
+    }
+}

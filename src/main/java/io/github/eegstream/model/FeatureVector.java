@@ -1,0 +1,43 @@
+package io.github.eegstream.model;
+
+import io.github.eegstream.dsp.Band;
+import io.github.eegstream.dsp.WindowFeatures;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The named features of a window that models and alert rules read, documented in
+ * docs/design.md: {@code abs_<band>_<channel>}, {@code rel_<band>_<channel>}, their means over
+ * usable channels {@code abs_<band>_mean} and {@code rel_<band>_mean}, the indices
+ * ({@code workload}, {@code engagement}, {@code arousal}, {@code valence_asymmetry}),
+ * {@code quality_mean} and {@code bad_channel_fraction}.
+ */
+public final class FeatureVector {
+
+    private FeatureVector() {}
+
+    public static Map<String, Double> of(WindowFeatures f, Map<String, Double> indices) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int b = 0; b < f.bands().size(); b++) {
+            Band band = f.bands().get(b);
+            double absSum = 0;
+            double relSum = 0;
+            int usable = 0;
+            for (int c = 0; c < f.channels().length; c++) {
+                out.put("abs_" + band.name() + "_" + f.channels()[c], f.absolutePower()[c][b]);
+                out.put("rel_" + band.name() + "_" + f.channels()[c], f.relativePower()[c][b]);
+                if (f.usable(c)) {
+                    absSum += f.absolutePower()[c][b];
+                    relSum += f.relativePower()[c][b];
+                    usable++;
+                }
+            }
+            out.put("abs_" + band.name() + "_mean", usable == 0 ? 0 : absSum / usable);
+            out.put("rel_" + band.name() + "_mean", usable == 0 ? 0 : relSum / usable);
+        }
+        out.putAll(indices);
+        out.put("quality_mean", f.meanQuality());
+        out.put("bad_channel_fraction", f.badChannelFraction());
+        return out;
+    }
+}

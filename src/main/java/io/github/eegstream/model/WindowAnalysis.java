@@ -1,0 +1,144 @@
+package io.github.eegstream.model;
+
+import io.github.eegstream.dsp.Band;
+import io.github.eegstream.dsp.FeatureExtractor;
+import io.github.eegstream.dsp.FeatureSettings;
+import io.github.eegstream.dsp.WindowFeatures;
+import io.github.eegstream.wire.Alert;
+import io.github.eegstream.wire.Features;
+import io.github.eegstream.wire.Prediction;
+import io.github.eegstream.wire.RawSamples;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * From a window of samples to what is published about it: its features, a prediction (unless no
+ * channel is usable), and the alerts it raises or clears. The prediction job and the offline
+ * {@code eeg features} command both run this, so they publish the same for the same samples.
+ * One per thread (it holds the feature extractor's scratch space and the model's session).
+ */
+public final class WindowAnalysis implements AutoCloseable {
+
+    /** Everything the analysis is configured with, from the job spec. */
+    public record Settings(
+            FeatureSettings features, CalibrationSettings calibration, String model, String predictionType,
+            String source, List<AlertRule> alerts)
+            implements Serializable {
+
+        public Settings {
+            alerts = alerts == null ? List.of() : List.copyOf(alerts);
+        }
+    }
+
+    /**
+     * What to publish about one window.
+     *
+     * @param prediction null when no channel was usable
+     */
+    public record Result(Features features, Prediction prediction, List<Alert> alerts) {}
+
+    private final Settings settings;
+    private final FeatureExtractor extractor;
+    private final PredictionModel model;
+    private final AlertRules rules;
+
+    /** @throws IllegalArgumentException if the model cannot be loaded or a rule is malformed */
+    public WindowAnalysis(Settings settings) {
+        this.settings = settings;
+        this.extractor = new FeatureExtractor(settings.features());
+        this.model = PredictionModels.create(settings.model());
+        this.rules = new AlertRules(settings.alerts());
+    }
+
+    /**
+     * Analyses a window and updates the user's state.
+     *
+     * @return null if the window's sampling rate cannot be known (a single sample, no rate)
+     */
+    public Result analyze(RawSamples window, boolean partial, UserState state) {
+        double rate = sampleRate(window);
+        if (!(rate > 0) || window.sampleCount() < 2) {
+            return null;
+        }
+        List<Alert> alerts = new ArrayList<>();
+        double first = window.timestamps()[0];
+        double last = window.timestamps()[window.sampleCount() - 1];
+        if (state.getAlerts().isStalled()) {
+            state.getAlerts().setStalled(false);
+            alerts.add(new Alert("stream_stalled", "warning", "cleared", "samples are arriving again",
+                    settings.source(), first, Map.of()));
+        }
+        WindowFeatures f = extractor.extract(window.channels(), window.values(), window.sampleCount(), rate);
+        Map<String, Double> indices = Indices.of(f);
+        Map<String, Double> vector = FeatureVector.of(f, indices);
+        Prediction prediction = null;
+        Map<String, Double> metrics = new LinkedHashMap<>(vector);
+        if (f.anyUsable()) {
+            Map<String, Object> calibrated = state.getCalibration().apply(indices, settings.calibration());
+            Map<String, Object> data = model.predict(vector, calibrated);
+            data.forEach((k, v) -> {
+                if (v instanceof Number n) {
+                    metrics.put(k, n.doubleValue());
+                }
+            });
+            metrics.put("confidence", f.meanQuality());
+            prediction = new Prediction(settings.predictionType(), data, f.meanQuality(), settings.source(), last, first,
+                    last, window.sampleCount(), model.name(), model.version(), partial ? Boolean.TRUE : null);
+        }
+        alerts.addAll(rules.evaluate(state.getAlerts(), last, metrics, settings.source()));
+        return new Result(features(window, f, indices, first, last), prediction, alerts);
+    }
+
+    /** The user's stream stopped: raise {@code stream_stalled} once (it clears with the next window). */
+    public List<Alert> streamStalled(UserState state, double lastTimestamp, double silentSeconds) {
+        if (state.getAlerts().isStalled()) {
+            return List.of();
+        }
+        state.getAlerts().setStalled(true);
+        return List.of(new Alert("stream_stalled", "warning", "raised",
+                String.format(java.util.Locale.ROOT, "no samples for %.0f s", silentSeconds), settings.source(),
+                lastTimestamp, Map.of("silent_seconds", silentSeconds)));
+    }
+
+    private Features features(RawSamples w, WindowFeatures f, Map<String, Double> indices, double first, double last) {
+        Map<String, double[]> absolute = new LinkedHashMap<>();
+        Map<String, double[]> relative = new LinkedHashMap<>();
+        for (int b = 0; b < f.bands().size(); b++) {
+            Band band = f.bands().get(b);
+            double[] abs = new double[f.channels().length];
+            double[] rel = new double[f.channels().length];
+            for (int c = 0; c < abs.length; c++) {
+                abs[c] = f.absolutePower()[c][b];
+                rel[c] = f.relativePower()[c][b];
+            }
+            absolute.put(band.name(), abs);
+            relative.put(band.name(), rel);
+        }
+        double[] quality = Arrays.stream(f.quality()).mapToDouble(q -> q.score()).toArray();
+        List<String> problems = Arrays.stream(f.quality()).map(q -> q.problems()).toList();
+        return new Features(last, first, last, w.sampleCount(), f.rate(), Arrays.asList(f.channels()), absolute,
+                relative, quality, problems, indices, f.meanQuality(), settings.source());
+    }
+
+    /** The spec's rate, else the stream's nominal rate, else the rate the timestamps show. */
+    private double sampleRate(RawSamples s) {
+        if (settings.features().sampleRate() > 0) {
+            return settings.features().sampleRate();
+        }
+        if (s.rate() > 0) {
+            return s.rate();
+        }
+        int n = s.sampleCount();
+        double span = s.timestamps()[n - 1] - s.timestamps()[0];
+        return span > 0 ? (n - 1) / span : 0;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
