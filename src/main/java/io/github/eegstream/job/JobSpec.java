@@ -57,8 +57,11 @@ public record JobSpec(
         }
     }
 
-    /** The model ({@code builtin:indices} or {@code onnx:<path>}) and the {@code prediction_type} it publishes. */
-    public record Model(String name, String predictionType) implements Serializable {}
+    /**
+     * The model ({@code builtin:indices} or {@code onnx:<path>}) and the {@code prediction_type} it
+     * publishes. {@link JobSpecs} reads an ONNX file into {@code onnx}, which travels with the job.
+     */
+    public record Model(String name, String predictionType, byte[] onnx) implements Serializable {}
 
     /** What is published besides predictions and alerts. */
     public record Outputs(boolean features) implements Serializable {}
@@ -84,7 +87,7 @@ public record JobSpec(
 
     /** The part of the spec the per-window analysis needs. */
     public WindowAnalysis.Settings analysis() {
-        return new WindowAnalysis.Settings(features, calibration, model.name(), model.predictionType(),
+        return new WindowAnalysis.Settings(features, calibration, model.name(), model.onnx(), model.predictionType(),
                 predictionSource(), alerts);
     }
 

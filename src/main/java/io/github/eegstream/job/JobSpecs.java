@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
+import io.github.eegstream.model.OnnxModel;
+import io.github.eegstream.model.PredictionModels;
 import org.apache.flink.util.TimeUtils;
 
 /**
@@ -72,7 +74,23 @@ public final class JobSpecs {
             }
             spec = readTree(nameOrPath, in);
         }
-        return validate(nameOrPath, convert(nameOrPath, merge(defaults.deepCopy(), spec)));
+        return withModelBytes(nameOrPath, validate(nameOrPath, convert(nameOrPath, merge(defaults.deepCopy(), spec))));
+    }
+
+    /** Reads an ONNX model here, once, so the job carries it to wherever it runs. */
+    private static JobSpec withModelBytes(String what, JobSpec spec) {
+        JobSpec.Model m = spec.model();
+        if (!PredictionModels.isOnnx(m.name())) {
+            return spec;
+        }
+        try {
+            byte[] bytes = OnnxModel.read(PredictionModels.onnxPath(m.name()));
+            return new JobSpec(spec.name(), spec.description(), spec.redis(), spec.source(), spec.window(),
+                    spec.features(), spec.calibration(), new JobSpec.Model(m.name(), m.predictionType(), bytes),
+                    spec.alerts(), spec.outputs(), spec.state(), spec.sink(), spec.pipeline());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("job spec " + what + ": " + e.getMessage());
+        }
     }
 
     private static JsonNode readTree(String what, InputStream in) {

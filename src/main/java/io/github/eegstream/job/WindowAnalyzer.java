@@ -25,6 +25,8 @@ import org.apache.flink.util.Collector;
  */
 public final class WindowAnalyzer extends KeyedProcessFunction<String, SampleWindow, Publication> {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WindowAnalyzer.class);
+
     private final JobSpec spec;
     private transient WindowAnalysis analysis;
     private transient ValueState<UserState> state;
@@ -33,6 +35,7 @@ public final class WindowAnalyzer extends KeyedProcessFunction<String, SampleWin
     private transient Counter featuresOut;
     private transient Counter alertsOut;
     private transient Counter unpredictable;
+    private transient Counter modelErrors;
     private transient Histogram latencyMillis;
 
     public WindowAnalyzer(JobSpec spec) {
@@ -53,6 +56,7 @@ public final class WindowAnalyzer extends KeyedProcessFunction<String, SampleWin
         featuresOut = metrics.counter("featuresPublished");
         alertsOut = metrics.counter("alerts");
         unpredictable = metrics.counter("unpredictableWindows");
+        modelErrors = metrics.counter("modelErrors");
         latencyMillis = metrics.histogram("windowLatencyMs", new DescriptiveStatisticsHistogram(10_000));
     }
 
@@ -78,6 +82,12 @@ public final class WindowAnalyzer extends KeyedProcessFunction<String, SampleWin
                     latencyMillis.update(Math.round(System.currentTimeMillis() - result.prediction().timestamp() * 1000));
                 } else {
                     unpredictable.inc();
+                }
+                if (result.modelError() != null && modelErrors.getCount() % 1000 == 0) {
+                    LOG.warn("No prediction for {} (model error #{}): {}", id, modelErrors.getCount() + 1, result.modelError());
+                }
+                if (result.modelError() != null) {
+                    modelErrors.inc();
                 }
                 publishAlerts(id, result.alerts(), out);
             }

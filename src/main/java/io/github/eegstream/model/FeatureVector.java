@@ -10,7 +10,7 @@ import java.util.Map;
  * docs/design.md: {@code abs_<band>_<channel>}, {@code rel_<band>_<channel>}, their means over
  * usable channels {@code abs_<band>_mean} and {@code rel_<band>_mean}, the indices
  * ({@code workload}, {@code engagement}, {@code arousal}, {@code valence_asymmetry}),
- * {@code quality_mean} and {@code bad_channel_fraction}.
+ * {@code quality_mean}, {@code bad_channel_fraction} and {@code bad_channels} (a count).
  */
 public final class FeatureVector {
 
@@ -38,6 +38,7 @@ public final class FeatureVector {
         out.putAll(indices);
         out.put("quality_mean", f.meanQuality());
         out.put("bad_channel_fraction", f.badChannelFraction());
+        out.put("bad_channels", (double) Math.round(f.badChannelFraction() * f.channels().length));
         return out;
     }
 }

@@ -39,15 +39,33 @@ public final class OnnxModel implements PredictionModel {
     private final List<String> outputNames;
     private final String version;
 
-    /** @throws IllegalArgumentException if the model is missing, unreadable or does not fit */
-    public OnnxModel(Path path) {
-        this.name = "onnx:" + path.getFileName();
+    /** Reads a model file. @throws IllegalArgumentException if it is missing, unreadable or does not fit */
+    public static OnnxModel load(Path path) {
+        return new OnnxModel(path.getFileName().toString(), read(path));
+    }
+
+    /** Reads a model file's bytes, to ship them with a job. */
+    public static byte[] read(Path path) {
         if (!Files.isRegularFile(path)) {
-            throw new IllegalArgumentException("ONNX model " + path + " not found");
+            throw new IllegalArgumentException("ONNX model " + path.toAbsolutePath() + " not found");
         }
         try {
+            return Files.readAllBytes(path);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read ONNX model " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param fileName for the model's name, {@code onnx:<fileName>}
+     * @throws IllegalArgumentException if the model is unreadable or does not fit
+     */
+    public OnnxModel(String fileName, byte[] model) {
+        this.name = "onnx:" + fileName;
+        String path = fileName;
+        try {
             env = OrtEnvironment.getEnvironment();
-            session = env.createSession(path.toString(), new OrtSession.SessionOptions());
+            session = env.createSession(model, new OrtSession.SessionOptions());
             Map<String, NodeInfo> inputs = session.getInputInfo();
             if (inputs.size() != 1 || !(inputs.values().iterator().next().getInfo() instanceof TensorInfo tensor)) {
                 throw new IllegalArgumentException("ONNX model " + path + " must have one tensor input, has " + inputs.keySet());

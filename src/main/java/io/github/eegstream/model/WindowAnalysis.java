@@ -25,8 +25,8 @@ public final class WindowAnalysis implements AutoCloseable {
 
     /** Everything the analysis is configured with, from the job spec. */
     public record Settings(
-            FeatureSettings features, CalibrationSettings calibration, String model, String predictionType,
-            String source, List<AlertRule> alerts)
+            FeatureSettings features, CalibrationSettings calibration, String model, byte[] modelBytes,
+            String predictionType, String source, List<AlertRule> alerts)
             implements Serializable {
 
         public Settings {
@@ -37,9 +37,10 @@ public final class WindowAnalysis implements AutoCloseable {
     /**
      * What to publish about one window.
      *
-     * @param prediction null when no channel was usable
+     * @param prediction null when no channel was usable or the model failed
+     * @param modelError why the model failed on this window, or null
      */
-    public record Result(Features features, Prediction prediction, List<Alert> alerts) {}
+    public record Result(Features features, Prediction prediction, List<Alert> alerts, String modelError) {}
 
     private final Settings settings;
     private final FeatureExtractor extractor;
@@ -50,7 +51,7 @@ public final class WindowAnalysis implements AutoCloseable {
     public WindowAnalysis(Settings settings) {
         this.settings = settings;
         this.extractor = new FeatureExtractor(settings.features());
-        this.model = PredictionModels.create(settings.model());
+        this.model = PredictionModels.create(settings.model(), settings.modelBytes());
         this.rules = new AlertRules(settings.alerts());
     }
 
@@ -76,21 +77,44 @@ public final class WindowAnalysis implements AutoCloseable {
         Map<String, Double> indices = Indices.of(f);
         Map<String, Double> vector = FeatureVector.of(f, indices);
         Prediction prediction = null;
+        String modelError = null;
         Map<String, Double> metrics = new LinkedHashMap<>(vector);
         if (f.anyUsable()) {
             Map<String, Object> calibrated = state.getCalibration().apply(indices, settings.calibration());
-            Map<String, Object> data = model.predict(vector, calibrated);
-            data.forEach((k, v) -> {
-                if (v instanceof Number n) {
-                    metrics.put(k, n.doubleValue());
-                }
-            });
-            metrics.put("confidence", f.meanQuality());
-            prediction = new Prediction(settings.predictionType(), data, f.meanQuality(), settings.source(), last, first,
-                    last, window.sampleCount(), model.name(), model.version(), partial ? Boolean.TRUE : null);
+            try {
+                Map<String, Object> data = model.predict(vector, calibrated);
+                data.forEach((k, v) -> {
+                    if (v instanceof Number n) {
+                        metrics.put(k, n.doubleValue());
+                    }
+                });
+                metrics.put("confidence", f.meanQuality());
+                prediction = new Prediction(settings.predictionType(), data, f.meanQuality(), settings.source(), last,
+                        first, last, window.sampleCount(), model.name(), model.version(), partial ? Boolean.TRUE : null);
+            } catch (RuntimeException e) { // one window's failure never stops the stream
+                modelError = model.name() + ": " + e.getMessage();
+            }
         }
-        alerts.addAll(rules.evaluate(state.getAlerts(), last, metrics, settings.source()));
-        return new Result(features(window, f, indices, first, last), prediction, alerts);
+        for (Alert alert : rules.evaluate(state.getAlerts(), last, metrics, settings.source())) {
+            alerts.add(alert.data().keySet().stream().anyMatch(k -> k.startsWith("bad_channel")) ? withBadChannels(alert, f) : alert);
+        }
+        return new Result(features(window, f, indices, first, last), prediction, alerts, modelError);
+    }
+
+    /** Names the channels at fault, and what is wrong with each, on a signal alert. */
+    private static Alert withBadChannels(Alert alert, WindowFeatures f) {
+        Map<String, Object> bad = new LinkedHashMap<>();
+        for (int c = 0; c < f.channels().length; c++) {
+            if (!f.usable(c)) {
+                bad.put(f.channels()[c], f.quality()[c].problems());
+            }
+        }
+        Map<String, Object> data = new LinkedHashMap<>(alert.data());
+        data.put("channels", bad);
+        String message = alert.state().equals("raised") && !bad.isEmpty()
+                ? alert.message() + " (" + bad.keySet().stream().map(c -> c + ": " + bad.get(c)).reduce((a, b) -> a + ", " + b).orElse("") + ")"
+                : alert.message();
+        return new Alert(alert.alertType(), alert.severity(), alert.state(), message, alert.source(), alert.timestamp(), data);
     }
 
     /** The user's stream stopped: raise {@code stream_stalled} once (it clears with the next window). */
