@@ -111,11 +111,7 @@ final class DemoCommand implements Callable<Integer> {
         long samples = 0;
         long received = 0;
         for (Relay relay : relays) {
-            try {
-                relay.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            relay.close();
             samples += relay.samplesPublished();
             received += relay.messagesReceived();
         }

@@ -167,7 +167,7 @@ public final class Relay implements AutoCloseable {
         }
         publisher.flushCommands();
         try {
-            if (!LettuceFutures.awaitAll(PUBLISH_TIMEOUT, batch.toArray(new RedisFuture[0]))) {
+            if (!LettuceFutures.awaitAll(PUBLISH_TIMEOUT, batch.toArray(new RedisFuture<?>[0]))) {
                 throw new IllegalStateException("timed out");
             }
             samplesPublished.addAndGet(sent);
@@ -224,11 +224,15 @@ public final class Relay implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         stop();
         Thread t = thread;
         if (t != null) {
-            t.join(2000);
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         subscriber.close();
         publisher.close();

@@ -10,6 +10,7 @@ import io.github.eegstream.testing.Publisher;
 import io.github.eegstream.testing.RunningJob;
 import io.github.eegstream.testing.TestFlink;
 import io.github.eegstream.testing.TestRedis;
+import io.github.eegstream.wire.Alert;
 import io.github.eegstream.wire.Channel;
 import io.github.eegstream.wire.ChannelKind;
 import io.github.eegstream.wire.Prediction;
@@ -65,8 +66,9 @@ class WindowingTest {
                 new JobSpec.Window(base.window().size(), base.window().hop(), Duration.ofSeconds(1), true));
         String user = TestRedis.uniqueUser("stall");
         Channel out = Channel.of(user, ChannelKind.PREDICTIONS);
+        Channel alerts = Channel.of(user, ChannelKind.ALERTS);
         try (RunningJob job = RunningJob.start(spec);
-                ChannelRecorder recorder = ChannelRecorder.predictionsOf(user);
+                ChannelRecorder recorder = new ChannelRecorder(out, alerts);
                 Publisher publisher = new Publisher()) {
             // 160 samples: one full 100-sample window, then 60 that stall (more than half a window).
             RawSamples first = publisher.publishSamples(user, 160, 256, 20_000.0, 8, 8);
@@ -76,6 +78,10 @@ class WindowingTest {
             assertEquals(60, partial.sampleCount());
             assertEquals(first.timestamps()[159], partial.timestamp());
             assertNull(recorder.<Prediction>received(out).get(0).partial());
+            assertTrue(recorder.await(alerts, l -> l.size() == 1, WAIT), "the stall is alerted");
+            Alert stalled = recorder.<Alert>received(alerts).get(0);
+            assertEquals(List.of("stream_stalled", "raised"), List.of(stalled.alertType(), stalled.state()));
+            assertEquals(first.timestamps()[159], stalled.timestamp());
 
             // The user comes back much later: nothing of the old stream is mixed into the new window.
             RawSamples second = publisher.publishSamples(user, 100, 256, 30_000.0, 8, 9);
@@ -83,6 +89,8 @@ class WindowingTest {
             Prediction fresh = recorder.<Prediction>received(out).get(2);
             assertEquals(second.timestamps()[0], fresh.windowStart());
             assertEquals(100, fresh.sampleCount());
+            assertTrue(recorder.await(alerts, l -> l.size() >= 2, WAIT));
+            assertEquals("cleared", recorder.<Alert>received(alerts).get(1).state(), "and cleared when samples return");
 
             // A stall with less than half a window left drops it silently.
             publisher.publishSamples(user, 30, 256, 40_000.0, 8, 10);

@@ -36,9 +36,13 @@ public final class RunningJob implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        if (!status().isGloballyTerminalState()) {
-            client.cancel().get();
+    public void close() {
+        try {
+            if (!status().isGloballyTerminalState()) {
+                client.cancel().get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not cancel the job", e);
         }
     }
 }
