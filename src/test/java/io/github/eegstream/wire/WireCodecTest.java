@@ -100,6 +100,18 @@ class WireCodecTest {
     }
 
     @Test
+    void featuresRoundTrip() {
+        Features f = new Features(10.5, 8.5, 10.5, 512, 256, List.of("Fz", "Pz"),
+                Map.of("alpha", new double[] {1.5, 2.25}), Map.of("alpha", new double[] {0.4, 0.6}),
+                new double[] {1.0, 0.0}, List.of("", "flat"), Map.of("workload", 0.3), 0.5, "eegstream:default");
+        assertEquals(f, codec.decode(ChannelKind.FEATURES, codec.encode(f)));
+        assertEquals(f, codec.decode(ChannelKind.FEATURES, codec.encodeJson(f).getBytes(StandardCharsets.UTF_8)));
+        WireException e = assertThrows(WireException.class, () -> codec.decode(ChannelKind.FEATURES,
+                bytes(codec.encodeJson(f).replace("\"quality\":[1.0,0.0]", "\"quality\":[1.0]"))));
+        assertEquals(RejectReason.WRONG_TYPE, e.reason());
+    }
+
+    @Test
     void rejectsBadInputWithItsReason() {
         assertReject(RejectReason.UNPARSEABLE, new byte[] {(byte) 0xc1});
         assertReject(RejectReason.UNPARSEABLE, bytes("{\"type\":\"raw\""));
