@@ -25,10 +25,10 @@ class ArchitectureTest {
     }
 
     @Test
-    void relayAndWireNeverUseFlink() {
+    void relayLslAndWireNeverUseFlink() {
         noClasses()
             .that().resideInAnyPackage("..eegstream.wire..", "..eegstream.relay..", "..eegstream.redis..",
-                    "..eegstream.sim..", "..eegstream.dsp..", "..eegstream.model..")
+                    "..eegstream.sim..", "..eegstream.dsp..", "..eegstream.model..", "..eegstream.lsl..")
             .should().dependOnClassesThat().resideInAPackage("org.apache.flink..")
                 .check(CLASSES);
     }

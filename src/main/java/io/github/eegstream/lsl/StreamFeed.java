@@ -35,11 +35,13 @@ public final class StreamFeed implements AutoCloseable {
     private final ByteOrder order;
     private final boolean suppressSubnormals;
     private final Closeable resource;
+    private final InputStream input;
     private double last;
     private boolean timed;
 
     private StreamFeed(StreamInfo info, SampleDecoder decoder, int protocol, ByteOrder order, boolean suppressSubnormals,
-            Closeable resource) {
+            Closeable resource, InputStream input) {
+        this.input = input;
         this.info = info;
         this.decoder = decoder;
         this.protocol = protocol;
@@ -146,7 +148,7 @@ public final class StreamFeed implements AutoCloseable {
             return archive(in, info, order, suppress, resource);
         }
         StreamFeed feed = new StreamFeed(info, new BinarySampleDecoder(in, order, info.format(), info.channelCount()),
-                110, order, suppress, resource);
+                110, order, suppress, resource, in);
         feed.checkTestPatterns();
         return feed;
     }
@@ -158,7 +160,7 @@ public final class StreamFeed implements AutoCloseable {
         if (!announced.uid().equals(info.uid())) {
             throw new IOException("the outlet is stream " + announced.uid() + ", not " + info.uid());
         }
-        StreamFeed feed = new StreamFeed(info, decoder, 100, ByteOrder.LITTLE_ENDIAN, suppress, resource);
+        StreamFeed feed = new StreamFeed(info, decoder, 100, ByteOrder.LITTLE_ENDIAN, suppress, resource, in);
         feed.checkTestPatterns();
         return feed;
     }
@@ -221,6 +223,11 @@ public final class StreamFeed implements AutoCloseable {
 
     public StreamInfo info() {
         return info;
+    }
+
+    /** True if bytes of the next sample have already arrived, so {@link #next()} will not wait long. */
+    public boolean hasBuffered() throws IOException {
+        return input.available() > 0;
     }
 
     /** 110 or 100. */
