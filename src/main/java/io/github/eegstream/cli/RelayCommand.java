@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 final class RelayCommand implements Callable<Integer> {
 
     /** Where samples come from. */
-    enum SourceKind { sim }
+    enum SourceKind { sim, lsl }
 
     @Option(names = "--user", required = true, paramLabel = "ID", description = "User id (letters, digits, _ . -).")
     String user;
@@ -30,6 +30,24 @@ final class RelayCommand implements Callable<Integer> {
     @Option(names = "--workload", defaultValue = "0.3", paramLabel = "W",
             description = "Simulated mental workload, 0 to 1 (sim). Default: ${DEFAULT-VALUE}.")
     double workload;
+
+    @Option(names = "--lsl-type", paramLabel = "TYPE", description = "LSL: the stream's type (default EEG when nothing else is given).")
+    String lslType;
+
+    @Option(names = "--lsl-name", paramLabel = "NAME", description = "LSL: the stream's name.")
+    String lslName;
+
+    @Option(names = "--lsl-source-id", paramLabel = "ID", description = "LSL: the stream's source_id.")
+    String lslSourceId;
+
+    @Option(names = "--lsl-query", paramLabel = "XPATH", description = "LSL: any predicate, e.g. \"channel_count>=8\".")
+    String lslQuery;
+
+    @Option(names = "--lsl-timeout", defaultValue = "5", paramLabel = "S", description = "LSL: seconds to look for the stream. Default: ${DEFAULT-VALUE}.")
+    double lslTimeout;
+
+    @Option(names = "--lsl-peer", paramLabel = "HOST", description = "LSL: also ask this host directly (no multicast); repeatable.")
+    java.util.List<String> lslPeers = new java.util.ArrayList<>();
 
     @Mixin
     StreamOptions stream;
@@ -64,9 +82,42 @@ final class RelayCommand implements Callable<Integer> {
         return 0;
     }
 
-    private SampleSource openSource() {
+    private SampleSource openSource() throws java.io.IOException {
+        if (source == SourceKind.lsl) {
+            java.util.List<java.net.InetAddress> peers = new java.util.ArrayList<>();
+            for (String p : lslPeers) {
+                peers.add(java.net.InetAddress.getByName(p));
+            }
+            return new io.github.eegstream.relay.LslSource(lslQuery(), new io.github.eegstream.lsl.LslResolver(peers),
+                    Duration.ofMillis(Math.round(lslTimeout * 1000)), line -> Screen.println("relay " + user + ": " + line));
+        }
         SimulatedSource sim = new SimulatedSource(stream.channels, stream.rate, user.hashCode());
         sim.eeg().setWorkload(workload);
         return sim;
+    }
+
+    /** The LSL predicate from the options: each given property must match. */
+    private String lslQuery() {
+        java.util.List<String> terms = new java.util.ArrayList<>();
+        if (lslName != null) {
+            terms.add("name='" + quote(lslName) + "'");
+        }
+        if (lslType != null) {
+            terms.add("type='" + quote(lslType) + "'");
+        }
+        if (lslSourceId != null) {
+            terms.add("source_id='" + quote(lslSourceId) + "'");
+        }
+        if (lslQuery != null) {
+            terms.add("(" + lslQuery + ")");
+        }
+        return terms.isEmpty() ? "type='EEG'" : String.join(" and ", terms);
+    }
+
+    private static String quote(String value) {
+        if (value.contains("'")) {
+            throw new IllegalArgumentException("LSL names, types and source ids cannot contain a quote (')");
+        }
+        return value;
     }
 }

@@ -13,8 +13,13 @@ public final class LslClock {
         return System.nanoTime() / 1e9;
     }
 
-    /** Seconds to add to this clock's readings to get Unix time (seconds since the epoch), now. */
+    /**
+     * Seconds to add to this clock's readings to get Unix time (seconds since the epoch), read now
+     * with the wall clock's full (microsecond) resolution.
+     */
     public static double toUnixOffset() {
-        return System.currentTimeMillis() / 1000.0 - now();
+        java.time.Instant wall = java.time.Instant.now();
+        double mono = now();
+        return wall.getEpochSecond() + wall.getNano() / 1e9 - mono;
     }
 }

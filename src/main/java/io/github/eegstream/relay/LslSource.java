@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  *
  * <p>LSL timestamps are in the outlet's monotonic clock. They are mapped to this host's clock with
  * LSL time correction (refreshed every few seconds), then to Unix time with this host's wall
- * clock, so timestamps from relays on different hosts compare as well as the hosts' clocks do.
+ * clock (read once per connection), so timestamps from relays on different hosts compare as well
+ * as the hosts' clocks do.
  *
  * <p>When the stream goes away (outlet closed, restarted, network lost), the source looks for it
  * again (by its source_id, else the original query), reconnects, says how long the gap was and
@@ -40,6 +41,7 @@ public final class LslSource implements SampleSource {
     private String[] channels;
     private StreamFeed feed;
     private volatile double correction;
+    private double unixOffset;
     private long correctedAt;
     private double lastUnix = Double.NaN;
     private volatile boolean closed;
@@ -79,6 +81,7 @@ public final class LslSource implements SampleSource {
         StreamFeed opened = StreamFeed.connect(full, CONNECT_TIMEOUT);
         this.info = full;
         this.feed = opened;
+        this.unixOffset = LslClock.toUnixOffset(); // once per connection: sample spacing stays exact
         refreshCorrection(true);
     }
 
@@ -140,7 +143,7 @@ public final class LslSource implements SampleSource {
     private RawSamples chunk(LslSample first) throws IOException {
         refreshCorrection(false);
         int width = channels.length;
-        double toUnix = correction + LslClock.toUnixOffset();
+        double toUnix = correction + unixOffset;
         double[] timestamps = new double[MAX_CHUNK];
         double[] values = new double[MAX_CHUNK * width];
         int n = 0;
