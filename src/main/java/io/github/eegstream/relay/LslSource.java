@@ -32,17 +32,22 @@ public final class LslSource implements SampleSource {
 
     private static final int MAX_CHUNK = 256;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    private static final long CORRECTION_REFRESH_NANOS = 5_000_000_000L;
+    private static final long CORRECTION_REFRESH_SECONDS = 5;
 
     private final String query;
     private final LslResolver resolver;
     private final Consumer<String> status;
-    private StreamInfo info;
+    private volatile StreamInfo info;
     private String[] channels;
     private StreamFeed feed;
     private volatile double correction;
     private double unixOffset;
-    private long correctedAt;
+    private final java.util.concurrent.ScheduledExecutorService clock =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "lsl-time-correction");
+                t.setDaemon(true);
+                return t;
+            });
     private double lastUnix = Double.NaN;
     private volatile boolean closed;
 
@@ -69,6 +74,9 @@ public final class LslSource implements SampleSource {
         }
         connect(first);
         this.channels = info.channelNames();
+        // Probing takes half a second: never on the reading thread.
+        clock.scheduleWithFixedDelay(this::refreshCorrection, CORRECTION_REFRESH_SECONDS, CORRECTION_REFRESH_SECONDS,
+                java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private void connect(StreamInfo found) throws IOException {
@@ -82,16 +90,13 @@ public final class LslSource implements SampleSource {
         this.info = full;
         this.feed = opened;
         this.unixOffset = LslClock.toUnixOffset(); // once per connection: sample spacing stays exact
-        refreshCorrection(true);
+        refreshCorrection();
     }
 
-    private void refreshCorrection(boolean now) {
-        if (!now && System.nanoTime() - correctedAt < CORRECTION_REFRESH_NANOS) {
-            return;
-        }
-        correctedAt = System.nanoTime();
+    private void refreshCorrection() {
+        StreamInfo current = info;
         try {
-            double c = TimeProbe.measure(new InetSocketAddress(info.address(), info.servicePort()));
+            double c = TimeProbe.measure(new InetSocketAddress(current.address(), current.servicePort()));
             if (!Double.isNaN(c)) {
                 correction = c;
             }
@@ -141,7 +146,6 @@ public final class LslSource implements SampleSource {
 
     /** The sample, and as many more as have already arrived (at most 256). */
     private RawSamples chunk(LslSample first) throws IOException {
-        refreshCorrection(false);
         int width = channels.length;
         double toUnix = correction + unixOffset;
         double[] timestamps = new double[MAX_CHUNK];
@@ -211,6 +215,7 @@ public final class LslSource implements SampleSource {
     @Override
     public void close() {
         closed = true;
+        clock.shutdownNow();
         try {
             feed.close();
         } catch (IOException ignored) {
