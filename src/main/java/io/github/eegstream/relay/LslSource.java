@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  *
  * <p>When the stream goes away (outlet closed, restarted, network lost), the source looks for it
  * again (by its source_id, else the original query), reconnects, says how long the gap was and
- * about how many samples it missed, and goes on. It never gives up.
+ * how many sample periods it spans, and goes on. It never gives up.
  */
 public final class LslSource implements SampleSource {
 
@@ -201,8 +201,8 @@ public final class LslSource implements SampleSource {
     private void reportGap(double resumedAt) {
         double gap = resumedAt - lastUnix;
         long missed = Math.max(0, Math.round(gap * info.nominalRate()) - 1);
-        status.accept(String.format(Locale.ROOT, "LSL stream '%s': gap of %.2f s, about %d samples missed", info.name(),
-                gap, missed));
+        status.accept(String.format(Locale.ROOT, "LSL stream '%s': gap of %.2f s in its timestamps (%d samples at %.0f Hz "
+                + "were not received)", info.name(), gap, missed, info.nominalRate()));
     }
 
     @Override

@@ -150,6 +150,53 @@ class FixtureTest {
         assertEquals(List.of("Ch0", "Ch1"), List.of(unlabelled.channelNames()));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bigEndianCases")
+    void bigEndianFeedsDecodeToTheSameValues(String name, ChannelFormat format, int samples) throws Exception {
+        byte[] le = resource(name + ".streamfeed.response.bin");
+        String text = new String(le, StandardCharsets.ISO_8859_1);
+        int body = text.indexOf("\r\n\r\n") + 4;
+        java.io.ByteArrayOutputStream be = new java.io.ByteArrayOutputStream();
+        be.write(text.substring(0, body).replace("Byte-Order: 1234", "Byte-Order: 4321").getBytes(StandardCharsets.ISO_8859_1));
+        int size = format.valueSize();
+        for (int at = body; at < le.length; ) { // every sample here carries its timestamp (tag 2)
+            be.write(le[at]);
+            be.write(reversed(le, at + 1, 8));
+            for (int c = 0; c < 8; c++) {
+                be.write(reversed(le, at + 9 + c * size, size));
+            }
+            at += 9 + 8 * size;
+        }
+        StreamInfo info = info(format, uidOf(le), null);
+        try (StreamFeed feed = StreamFeed.handshake(new ByteArrayInputStream(be.toByteArray()), new ByteArrayOutputStream(),
+                info, 110, null)) {
+            assertEquals(ByteOrder.BIG_ENDIAN, feed.byteOrder());
+            List<LslSample> got = readAll(feed);
+            assertEquals(samples, got.size());
+            for (int i = 0; i < samples; i++) {
+                for (int c = 0; c < 8; c++) {
+                    assertEquals(c * 1000 + (i % 1000), got.get(i).values()[c], "sample " + i + " channel " + c);
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> bigEndianCases() {
+        return Stream.of(Arguments.of("float32_p110_ipv4", ChannelFormat.FLOAT32, 128),
+                Arguments.of("double64_p110_ipv4", ChannelFormat.DOUBLE64, 64),
+                Arguments.of("int16_p110_ipv4", ChannelFormat.INT16, 64),
+                Arguments.of("int32_p110_ipv4", ChannelFormat.INT32, 64),
+                Arguments.of("int64_p110_ipv4", ChannelFormat.INT64, 64));
+    }
+
+    private static byte[] reversed(byte[] bytes, int from, int n) {
+        byte[] out = new byte[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = bytes[from + n - 1 - i];
+        }
+        return out;
+    }
+
     @Test
     void wrongByteOrderOrFormatIsCaughtByTheTestPatterns() throws Exception {
         byte[] response = resource("float32_p110_ipv4.streamfeed.response.bin");

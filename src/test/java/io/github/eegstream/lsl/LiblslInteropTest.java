@@ -88,7 +88,7 @@ class LiblslInteropTest {
                         assertExact(fmt, recorder.received(raw), 0, 1024);
                         assertTrue(screen.stream().anyMatch(l -> l.contains("lost")), screen.toString());
                         assertTrue(screen.stream().anyMatch(l -> l.contains("found again")), screen.toString());
-                        assertTrue(screen.stream().anyMatch(l -> l.contains("samples missed")), screen.toString());
+                        assertTrue(screen.stream().anyMatch(l -> l.contains("were not received")), screen.toString());
                     } finally {
                         second.destroy();
                     }
