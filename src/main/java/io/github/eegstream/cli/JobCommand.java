@@ -28,7 +28,7 @@ final class JobCommand implements Callable<Integer> {
         JobSpec spec = job.resolve();
         Screen.println("Starting job '" + PredictionPipeline.jobName(spec) + "' (" + spec.description() + ")");
         EmbeddedFlink.Running running = EmbeddedFlink.start(spec, webPort);
-        Screen.println("Job RUNNING: reading " + spec.source().patterns() + " at " + spec.redis().endpoint()
+        Screen.println("Job RUNNING: reading user:{id}:raw at " + spec.redis().endpoint()
                 + ", publishing to user:{id}:predictions");
         Screen.println("Flink web UI: " + running.webUrl() + "   (Ctrl-C stops the job)");
         Thread hook = new Thread(() -> {

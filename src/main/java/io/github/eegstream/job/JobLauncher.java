@@ -27,16 +27,17 @@ public final class JobLauncher {
         RedisClient redis = endpoint.createClient();
         try (StatefulRedisConnection<String, String> connection = redis.connect()) {
             long before = connection.sync().pubsubNumpat();
+            int patterns = spec.source().patternsFor(env.getParallelism()).size();
             PredictionPipeline.build(env, spec);
             JobClient job = env.executeAsync(PredictionPipeline.jobName(spec));
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (connection.sync().pubsubNumpat() < before + spec.source().patterns().size()) {
+            while (connection.sync().pubsubNumpat() < before + patterns) {
                 JobStatus status = job.getJobStatus().get();
                 if (status.isGloballyTerminalState() || System.nanoTime() > deadline) {
                     if (!status.isGloballyTerminalState()) {
                         job.cancel().get();
                     }
-                    throw new IllegalStateException("the job did not subscribe to " + spec.source().patterns()
+                    throw new IllegalStateException("the job did not subscribe to " + patterns + " patterns"
                             + " at " + endpoint + " within " + timeout.toSeconds() + " s (job " + status + ")");
                 }
                 Thread.sleep(50);

@@ -43,8 +43,25 @@ public record JobSpec(
         }
     }
 
-    /** The raw channels to read: patterns, each read by one source reader. */
-    public record Source(List<String> patterns, int queueCapacity, int maxMessageBytes) implements Serializable {}
+    /**
+     * The raw channels to read. With no {@code patterns}, every user's raw channel, split into
+     * {@code shards} disjoint patterns (0: one per unit of the job's parallelism), each read by one
+     * source reader.
+     */
+    public record Source(List<String> patterns, int shards, int queueCapacity, int maxMessageBytes)
+            implements Serializable {
+        public Source {
+            patterns = patterns == null ? List.of() : List.copyOf(patterns);
+        }
+
+        /** The patterns the source subscribes to, for a job of {@code parallelism}. */
+        public List<String> patternsFor(int parallelism) {
+            if (!patterns.isEmpty()) {
+                return patterns;
+            }
+            return io.github.eegstream.wire.ChannelKind.RAW.shardedPatterns(shards > 0 ? shards : Math.max(1, parallelism));
+        }
+    }
 
     /**
      * Windows per user: {@code size} and {@code hop} both in samples or both in seconds. A user

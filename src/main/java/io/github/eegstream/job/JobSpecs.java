@@ -163,8 +163,8 @@ public final class JobSpecs {
                         + "' must be [low, high] in Hz with 0 <= low < high, was " + edges);
             }
         });
-        if (spec.source().patterns().isEmpty()) {
-            throw new IllegalArgumentException("job spec " + what + ": source.patterns is empty");
+        if (spec.source().shards() < 0) {
+            throw new IllegalArgumentException("job spec " + what + ": source.shards must be >= 0");
         }
         return spec;
     }

@@ -4,6 +4,7 @@ import io.github.eegstream.job.sink.Publication;
 import io.github.eegstream.job.sink.RedisPublishSink;
 import io.github.eegstream.job.source.RedisPubSubSource;
 import io.github.eegstream.redis.RedisEndpoint;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -38,9 +39,10 @@ public final class PredictionPipeline {
     public static void build(StreamExecutionEnvironment env, JobSpec spec) {
         DataStream<Publication> predictions;
         RedisEndpoint endpoint = spec.redis().endpoint();
+        List<String> patterns = spec.source().patternsFor(env.getParallelism());
         RedisPubSubSource<UserSamples> source = RedisPubSubSource.<UserSamples>builder()
                 .setEndpoint(endpoint)
-                .setPatterns(spec.source().patterns().toArray(String[]::new))
+                .setPatterns(patterns)
                 .setDeserializer(new RawSamplesDeserializer(spec.source().maxMessageBytes()))
                 .setQueueCapacity(spec.source().queueCapacity())
                 .build();
@@ -48,7 +50,7 @@ public final class PredictionPipeline {
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "Redis raw EEG")
                 .uid("raw-source")
                 // one reader per pattern: more would only idle
-                .setParallelism(spec.source().patterns().size())
+                .setParallelism(patterns.size())
                 .keyBy(UserSamples::userId)
                 .process(new SampleWindower(spec.window()))
                 .uid("windows")

@@ -27,6 +27,34 @@ public enum ChannelKind {
     }
 
     /**
+     * {@code shards} disjoint Redis glob patterns that together match this kind's channel of every
+     * valid user id, each exactly once: the first character of the id decides, e.g.
+     * {@code user:[0Gi]*:raw}. Subscribers to different shards never receive the same message, so
+     * reading with more subscribers does not multiply what Redis sends.
+     */
+    public java.util.List<String> shardedPatterns(int shards) {
+        if (shards < 1 || shards > UserId.ALPHABET.length()) {
+            throw new IllegalArgumentException("shards must be between 1 and " + UserId.ALPHABET.length() + ", was " + shards);
+        }
+        if (shards == 1) {
+            return java.util.List.of(patternForAllUsers());
+        }
+        StringBuilder[] classes = new StringBuilder[shards];
+        for (int i = 0; i < shards; i++) {
+            classes[i] = new StringBuilder();
+        }
+        for (int i = 0; i < UserId.ALPHABET.length(); i++) {
+            char c = UserId.ALPHABET.charAt(i);
+            classes[i % shards].append(c == '-' ? "\\-" : String.valueOf(c)); // '-' would read as a range
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (StringBuilder cls : classes) {
+            out.add(Channel.PREFIX + "[" + cls + "]*:" + suffix);
+        }
+        return out;
+    }
+
+    /**
      * Parses a suffix such as {@code raw} or {@code predictions}.
      *
      * @throws IllegalArgumentException listing the valid kinds

@@ -8,6 +8,9 @@ public final class UserId {
     /** No ':' (the channel separator) and no glob characters, so ids never collide with patterns. */
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
 
+    /** Every character a user id may start with (or contain). */
+    static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.-";
+
     private UserId() {}
 
     public static boolean isValid(String id) {

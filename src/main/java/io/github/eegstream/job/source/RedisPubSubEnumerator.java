@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Assigns each pattern split to one reader, chosen by the split's hash, as soon as that reader
- * registers. Splits returned by a failed reader go back to it when it registers again.
+ * Assigns each pattern split to one reader (split i to reader i mod p, so p splits spread over p
+ * readers one each) as soon as that reader registers. Splits returned by a failed reader go back to it when it registers again.
  */
 public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubSplit, RedisPubSubEnumeratorState> {
 
@@ -59,7 +59,7 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
     }
 
     static int ownerOf(RedisPubSubSplit split, int parallelism) {
-        return Math.floorMod(split.splitId().hashCode(), parallelism);
+        return Math.floorMod(split.index(), parallelism);
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.HashSet;
 import java.util.Set;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
-/** Version 1: a count, then each unassigned split's pattern. */
+/** Version 1: a count, then each unassigned split's index and pattern. */
 public final class RedisPubSubEnumeratorStateSerializer
         implements SimpleVersionedSerializer<RedisPubSubEnumeratorState> {
 
@@ -28,6 +28,7 @@ public final class RedisPubSubEnumeratorStateSerializer
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(state.unassigned().size());
             for (RedisPubSubSplit split : state.unassigned()) {
+                out.writeInt(split.index());
                 out.writeUTF(split.pattern());
             }
         }
@@ -43,7 +44,8 @@ public final class RedisPubSubEnumeratorStateSerializer
             int n = in.readInt();
             Set<RedisPubSubSplit> splits = new HashSet<>();
             for (int i = 0; i < n; i++) {
-                splits.add(new RedisPubSubSplit(in.readUTF()));
+                int index = in.readInt();
+                splits.add(new RedisPubSubSplit(in.readUTF(), index));
             }
             return new RedisPubSubEnumeratorState(splits);
         }

@@ -60,7 +60,9 @@ public final class RedisPubSubSource<T>
     public SplitEnumerator<RedisPubSubSplit, RedisPubSubEnumeratorState> createEnumerator(
             SplitEnumeratorContext<RedisPubSubSplit> context) {
         Set<RedisPubSubSplit> splits = new LinkedHashSet<>();
-        patterns.forEach(p -> splits.add(new RedisPubSubSplit(p)));
+        for (int i = 0; i < patterns.size(); i++) {
+            splits.add(new RedisPubSubSplit(patterns.get(i), i));
+        }
         return new RedisPubSubEnumerator(context, splits);
     }
 
@@ -99,9 +101,13 @@ public final class RedisPubSubSource<T>
             return this;
         }
 
-        /** Redis glob patterns; each is one split, read by one reader. */
-        public Builder<T> setPatterns(String... patterns) {
-            this.patterns = List.of(patterns);
+        /**
+         * Redis glob patterns; each is one split, read by one reader. Overlapping patterns would
+         * deliver a message to several readers: use disjoint ones (see
+         * {@link io.github.eegstream.wire.ChannelKind#shardedPatterns(int)}).
+         */
+        public Builder<T> setPatterns(List<String> patterns) {
+            this.patterns = List.copyOf(patterns);
             return this;
         }
 

@@ -1,15 +1,17 @@
 package io.github.eegstream.job.source;
 
 import io.github.eegstream.redis.RedisEndpoint;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -42,14 +44,18 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     private final PubSubDeserializer<T> deserializer;
     private final SourceReaderMetricGroup metrics;
     private final ArrayBlockingQueue<Received> queue;
-    private final Map<String, RedisPubSubSplit> splits = new LinkedHashMap<>();
+    private final Map<String, RedisPubSubSplit> splits = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Counter> rejectedByReason = new HashMap<>();
     private final MetricGroup rejectedGroup;
     private final Counter rejected;
     private final Counter dropped;
     private final Counter bytesIn;
     private final Counter recordsIn;
+    private final Counter disconnects;
+    private volatile long disconnectedAtNanos;
+    private volatile long lastGapMillis;
     private volatile CompletableFuture<Void> available = new CompletableFuture<>();
+    private volatile boolean closing;
     private RedisClient client;
     private StatefulRedisPubSubConnection<byte[], byte[]> connection;
 
@@ -64,12 +70,36 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         this.dropped = metrics.counter("droppedMessages");
         this.bytesIn = metrics.getIOMetricGroup().getNumBytesInCounter();
         this.recordsIn = metrics.getIOMetricGroup().getNumRecordsInCounter();
+        this.disconnects = metrics.counter("disconnects");
         metrics.gauge("queuedMessages", queue::size);
+        metrics.gauge("lastGapMillis", () -> lastGapMillis);
     }
 
     @Override
     public void start() {
         client = endpoint.createClient();
+        // Lettuce reconnects and re-subscribes by itself; what was published meanwhile is gone, so
+        // the gap is counted and logged (pub/sub cannot replay it: durable mode can).
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (!closing) {
+                    disconnects.inc();
+                    disconnectedAtNanos = System.nanoTime();
+                    LOG.warn("Lost the Redis connection at {}; reconnecting (messages published meanwhile are lost)", endpoint);
+                }
+            }
+
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                long since = disconnectedAtNanos;
+                if (since != 0) {
+                    disconnectedAtNanos = 0;
+                    lastGapMillis = (System.nanoTime() - since) / 1_000_000;
+                    LOG.warn("Reconnected to {} after {} ms; re-subscribing to {}", endpoint, lastGapMillis, splits.keySet());
+                }
+            }
+        });
         connection = client.connectPubSub(ByteArrayCodec.INSTANCE);
         connection.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -162,6 +192,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
 
     @Override
     public void close() {
+        closing = true;
         if (connection != null) {
             connection.close();
         }

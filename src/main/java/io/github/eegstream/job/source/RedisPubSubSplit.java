@@ -2,8 +2,12 @@ package io.github.eegstream.job.source;
 
 import org.apache.flink.api.connector.source.SourceSplit;
 
-/** One Redis channel pattern, read by exactly one reader at a time. */
-public record RedisPubSubSplit(String pattern) implements SourceSplit {
+/**
+ * One Redis channel pattern, read by exactly one reader at a time.
+ *
+ * @param index the split's place among the source's splits: split i goes to reader i mod p
+ */
+public record RedisPubSubSplit(String pattern, int index) implements SourceSplit {
 
     public RedisPubSubSplit {
         if (pattern == null || pattern.isEmpty()) {

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
-/** Version 1: the pattern as UTF-8. */
+/** Version 1: the index (4 bytes), then the pattern as UTF-8. */
 public final class RedisPubSubSplitSerializer implements SimpleVersionedSerializer<RedisPubSubSplit> {
 
     public static final RedisPubSubSplitSerializer INSTANCE = new RedisPubSubSplitSerializer();
@@ -18,7 +18,8 @@ public final class RedisPubSubSplitSerializer implements SimpleVersionedSerializ
 
     @Override
     public byte[] serialize(RedisPubSubSplit split) {
-        return split.pattern().getBytes(StandardCharsets.UTF_8);
+        byte[] pattern = split.pattern().getBytes(StandardCharsets.UTF_8);
+        return java.nio.ByteBuffer.allocate(4 + pattern.length).putInt(split.index()).put(pattern).array();
     }
 
     @Override
@@ -26,6 +27,8 @@ public final class RedisPubSubSplitSerializer implements SimpleVersionedSerializ
         if (version != VERSION) {
             throw new IOException("unknown split serializer version " + version);
         }
-        return new RedisPubSubSplit(new String(serialized, StandardCharsets.UTF_8));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(serialized);
+        int index = b.getInt();
+        return new RedisPubSubSplit(new String(serialized, 4, serialized.length - 4, StandardCharsets.UTF_8), index);
     }
 }
