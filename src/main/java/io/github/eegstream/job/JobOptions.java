@@ -36,6 +36,13 @@ public final class JobOptions {
         this.spec = spec;
     }
 
+    /** Makes {@code spec} the default for a command whose natural spec is not {@code default}. */
+    public void setSpecDefault(String spec) {
+        if ("default".equals(this.spec)) {
+            this.spec = spec;
+        }
+    }
+
     public void setRedisUrl(String redisUrl) {
         this.redisUrl = redisUrl;
     }

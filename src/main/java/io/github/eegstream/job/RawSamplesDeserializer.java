@@ -12,6 +12,8 @@ public final class RawSamplesDeserializer implements PubSubDeserializer<UserSamp
 
     private final int maxMessageBytes;
     private transient WireCodec codec;
+    /** Channel name to user id: parsed once per user, not once per message. */
+    private transient java.util.Map<String, String> users;
 
     public RawSamplesDeserializer(int maxMessageBytes) {
         this.maxMessageBytes = maxMessageBytes;
@@ -19,15 +21,24 @@ public final class RawSamplesDeserializer implements PubSubDeserializer<UserSamp
 
     @Override
     public UserSamples deserialize(String channelName, byte[] message) {
-        Channel channel = Channel.parse(channelName);
-        if (channel.kind() != ChannelKind.RAW) {
-            throw new WireException(io.github.eegstream.wire.RejectReason.INVALID_CHANNEL,
-                    "channel " + channelName + " is not a raw channel");
-        }
         if (codec == null) {
             codec = new WireCodec(maxMessageBytes);
+            users = new java.util.HashMap<>();
         }
-        return new UserSamples(channel.userId(), codec.decodeRaw(message));
+        String user = users.get(channelName);
+        if (user == null) {
+            Channel channel = Channel.parse(channelName);
+            if (channel.kind() != ChannelKind.RAW) {
+                throw new WireException(io.github.eegstream.wire.RejectReason.INVALID_CHANNEL,
+                        "channel " + channelName + " is not a raw channel");
+            }
+            if (users.size() > 100_000) {
+                users.clear(); // bounded: a stream of made-up channel names cannot grow it without limit
+            }
+            user = channel.userId();
+            users.put(channelName, user);
+        }
+        return new UserSamples(user, codec.decodeRaw(message));
     }
 
     @Override

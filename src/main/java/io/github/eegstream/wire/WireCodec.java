@@ -32,6 +32,8 @@ public final class WireCodec {
     private final int maxBytes;
     private final ObjectMapper msgpack;
     private final ObjectMapper json;
+    /** The per-sample hot path; per thread, as it remembers the last channel layout. */
+    private final ThreadLocal<FastRawDecoder> fastRaw = ThreadLocal.withInitial(FastRawDecoder::new);
 
     public WireCodec() {
         this(DEFAULT_MAX_BYTES);
@@ -83,6 +85,12 @@ public final class WireCodec {
 
     /** Decodes a {@code raw} or {@code raw_chunk} message. */
     public RawSamples decodeRaw(byte[] payload) {
+        if (payload != null && payload.length <= maxBytes && !looksLikeJson(payload)) {
+            RawSamples fast = fastRaw.get().decode(payload);
+            if (fast != null) {
+                return fast;
+            }
+        }
         return (RawSamples) decode(ChannelKind.RAW, payload);
     }
 

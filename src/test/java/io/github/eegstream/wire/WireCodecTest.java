@@ -135,6 +135,30 @@ class WireCodecTest {
     }
 
     @Test
+    void theFastPathAndTheGeneralPathAgree() throws Exception {
+        List<byte[]> messages = new java.util.ArrayList<>();
+        messages.add(seedSample(1.25, Map.of("a", 1.5)));
+        MessageBufferPacker p = MessagePack.newDefaultBufferPacker();
+        p.packMapHeader(4).packString("extra").packArrayHeader(2).packInt(1).packString("x")
+                .packString("channels").packMapHeader(2).packString("Fz").packInt(-3).packString("Cz").packLong(1L << 40)
+                .packString("timestamp").packInt(17).packString("type").packString("raw");
+        messages.add(p.toByteArray()); // integers, an unknown key, keys in another order
+        p = MessagePack.newDefaultBufferPacker();
+        p.packMapHeader(2).packString("timestamp").packDouble(2.5).packString("channels").packMapHeader(1)
+                .packString("Fz").packFloat(0.1f);
+        messages.add(p.toByteArray()); // no type: a raw channel's own
+        messages.add(seedSample(3.0, Map.of("b", 2.0))); // a new layout after another
+        for (byte[] m : messages) {
+            assertEquals(codec.decode(ChannelKind.RAW, m), codec.decodeRaw(m));
+        }
+        p = MessagePack.newDefaultBufferPacker();
+        p.packMapHeader(2).packString("timestamp").packDouble(2.5).packString("channels").packMapHeader(2)
+                .packString("Fz").packDouble(1).packString("Fz").packDouble(2);
+        byte[] duplicate = p.toByteArray();
+        assertEquals(codec.decode(ChannelKind.RAW, duplicate), codec.decodeRaw(duplicate), "a duplicate key: as the general path");
+    }
+
+    @Test
     void msgpackNaNIsRejected() throws Exception {
         Map<String, Double> channels = Map.of("a", Double.NaN);
         WireException e = assertThrows(WireException.class, () -> codec.decodeRaw(seedSample(1, channels)));
