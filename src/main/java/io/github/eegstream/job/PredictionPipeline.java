@@ -13,6 +13,7 @@ import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** Wires the prediction job: Redis source, per-user windows, features, model and alerts, Redis sink. */
@@ -46,12 +47,18 @@ public final class PredictionPipeline {
                 .setDeserializer(new RawSamplesDeserializer(spec.source().maxMessageBytes()))
                 .setQueueCapacity(spec.source().queueCapacity())
                 .build();
-        DataStream<SampleWindow> windows = env
+        DataStream<UserSamples> samples = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "Redis raw EEG")
                 .uid("raw-source")
                 // one reader per pattern: more would only idle
-                .setParallelism(patterns.size())
-                .keyBy(UserSamples::userId)
+                .setParallelism(patterns.size());
+        // At parallelism 1 every user belongs to the one subtask, so the source's output is already
+        // keyed: the whole job then runs chained in one task, with no serialization between steps.
+        boolean single = env.getParallelism() == 1 && patterns.size() == 1;
+        KeyedStream<UserSamples, String> byUser = single
+                ? DataStreamUtils.reinterpretAsKeyedStream(samples, UserSamples::userId)
+                : samples.keyBy(UserSamples::userId);
+        DataStream<SampleWindow> windows = byUser
                 .process(new SampleWindower(spec.window()))
                 .uid("windows")
                 .name("Windows per user");
