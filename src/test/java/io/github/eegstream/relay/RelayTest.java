@@ -58,7 +58,7 @@ class RelayTest {
 
             String commands = Channel.of(user, ChannelKind.COMMANDS).name();
             publisher.publish(commands, "{\"type\":\"command\",\"command\":\"set\",\"args\":{\"workload\":0.9}}");
-            assertTrue(awaitLine(l -> l.contains("set workload=0.90")), screen.toString());
+            assertTrue(awaitLine(l -> l.equals("relay " + user + ": set workload=0.90")), screen.toString());
             assertEquals(0.9, source.eeg().workload());
 
             publisher.publish(commands, "{\"command\":\"pause\"}");

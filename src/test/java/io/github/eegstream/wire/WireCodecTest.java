@@ -148,6 +148,10 @@ class WireCodecTest {
                 .packString("Fz").packFloat(0.1f);
         messages.add(p.toByteArray()); // no type: a raw channel's own
         messages.add(seedSample(3.0, Map.of("b", 2.0))); // a new layout after another
+        double[] ts = {10.0, 10.5, 11.25};
+        messages.add(codec.encode(new RawSamples(new String[] {"a", "b"}, ts, new double[] {1, 2, 3, 4, 5, 6}, 0)));
+        double[] regular = {20.0, 20.0 + 1 / 256.0, 20.0 + 2 / 256.0};
+        messages.add(codec.encode(new RawSamples(new String[] {"a", "b"}, regular, new double[] {1, 2, 3, 4, 5, 6.5}, 256)));
         for (byte[] m : messages) {
             assertEquals(codec.decode(ChannelKind.RAW, m), codec.decodeRaw(m));
         }
