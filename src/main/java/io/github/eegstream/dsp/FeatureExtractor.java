@@ -15,6 +15,9 @@ public final class FeatureExtractor {
     private final List<Band> bands;
     private Welch welch;
     private double[] psd;
+    /** Bins of each band (then the EEG range and the two line-noise ranges) at {@link #binsRate}. */
+    private int[][] bins;
+    private double binsRate;
     private NotchFilter notch;
     private double notchRate;
     private double[] filtered = new double[0];
@@ -33,6 +36,10 @@ public final class FeatureExtractor {
         Length segmentLength = settings.welchSegment();
         int segment = Math.max(2, Math.min(samples, segmentLength.toSamples(rate)));
         Welch w = welchOf(segment);
+        if (bins == null || binsRate != rate) {
+            bins = binRanges(w, rate);
+            binsRate = rate;
+        }
         double[] signal = values;
         if (settings.notch() > 0 && settings.notch() < rate / 2 && samples > 9) {
             signal = notched(values, width, samples, rate);
@@ -56,7 +63,7 @@ public final class FeatureExtractor {
             }
             double total = 0;
             for (int b = 0; b < bands.size(); b++) {
-                absolute[c][b] = bandPower(w, psd, rate, bands.get(b));
+                absolute[c][b] = sum(psd, bins[b]) * rate / w.segmentLength();
                 total += absolute[c][b];
             }
             for (int b = 0; b < bands.size(); b++) {
@@ -84,14 +91,51 @@ public final class FeatureExtractor {
 
     /** Power within 1 Hz of 50 or 60 Hz (the larger) over the 1-45 Hz power. */
     private double lineNoiseRatio(Welch w, double rate) {
-        double eeg = bandPower(w, psd, rate, new Band("eeg", 1, 45));
+        int n = bands.size();
+        double eeg = sum(psd, bins[n]);
         double line = 0;
-        for (double f : LINE_FREQUENCIES) {
-            if (f + 1 < rate / 2) {
-                line = Math.max(line, bandPower(w, psd, rate, new Band("line", f - 1, f + 1)));
+        for (int i = 0; i < LINE_FREQUENCIES.length; i++) {
+            if (LINE_FREQUENCIES[i] + 1 < rate / 2) {
+                line = Math.max(line, sum(psd, bins[n + 1 + i]));
             }
         }
         return eeg > 0 ? line / eeg : 0;
+    }
+
+    /** For each band, then 1-45 Hz, then each line frequency ± 1 Hz: the first and last+1 bin. */
+    private int[][] binRanges(Welch w, double rate) {
+        int n = bands.size();
+        int[][] out = new int[n + 1 + LINE_FREQUENCIES.length][];
+        for (int b = 0; b < n; b++) {
+            out[b] = range(w, rate, bands.get(b).low(), bands.get(b).high());
+        }
+        out[n] = range(w, rate, 1, 45);
+        for (int i = 0; i < LINE_FREQUENCIES.length; i++) {
+            out[n + 1 + i] = range(w, rate, LINE_FREQUENCIES[i] - 1, LINE_FREQUENCIES[i] + 1);
+        }
+        return out;
+    }
+
+    /** The bins with frequency in [low, high), as {first, end}. */
+    private static int[] range(Welch w, double rate, double low, double high) {
+        int first = w.binCount();
+        int end = 0;
+        for (int k = 0; k < w.binCount(); k++) {
+            double f = w.frequency(k, rate);
+            if (f >= low && f < high) {
+                first = Math.min(first, k);
+                end = k + 1;
+            }
+        }
+        return new int[] {first, Math.max(first, end)};
+    }
+
+    private static double sum(double[] psd, int[] range) {
+        double s = 0;
+        for (int k = range[0]; k < range[1]; k++) {
+            s += psd[k];
+        }
+        return s;
     }
 
     private double[] notched(double[] values, int width, int samples, double rate) {
@@ -134,6 +178,7 @@ public final class FeatureExtractor {
         if (welch == null || welch.segmentLength() != segment) {
             welch = new Welch(segment, settings.welchOverlap());
             psd = new double[welch.binCount()];
+            bins = null;
         }
         return welch;
     }

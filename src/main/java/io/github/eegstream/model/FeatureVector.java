@@ -16,7 +16,20 @@ public final class FeatureVector {
 
     private FeatureVector() {}
 
+    /** True if {@code name} is a per-channel feature ({@code abs_<band>_<channel>} or {@code rel_...}). */
+    public static boolean isPerChannel(String name) {
+        return (name.startsWith("abs_") || name.startsWith("rel_")) && !name.endsWith("_mean");
+    }
+
     public static Map<String, Double> of(WindowFeatures f, Map<String, Double> indices) {
+        return of(f, indices, true);
+    }
+
+    /**
+     * @param perChannel false leaves out the per-channel entries: dozens of names per window that
+     *     only models and rules asking for them need
+     */
+    public static Map<String, Double> of(WindowFeatures f, Map<String, Double> indices, boolean perChannel) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (int b = 0; b < f.bands().size(); b++) {
             Band band = f.bands().get(b);
@@ -24,8 +37,10 @@ public final class FeatureVector {
             double relSum = 0;
             int usable = 0;
             for (int c = 0; c < f.channels().length; c++) {
-                out.put("abs_" + band.name() + "_" + f.channels()[c], f.absolutePower()[c][b]);
-                out.put("rel_" + band.name() + "_" + f.channels()[c], f.relativePower()[c][b]);
+                if (perChannel) {
+                    out.put("abs_" + band.name() + "_" + f.channels()[c], f.absolutePower()[c][b]);
+                    out.put("rel_" + band.name() + "_" + f.channels()[c], f.relativePower()[c][b]);
+                }
                 if (f.usable(c)) {
                     absSum += f.absolutePower()[c][b];
                     relSum += f.relativePower()[c][b];

@@ -93,6 +93,7 @@ public final class OnnxModel implements PredictionModel {
     }
 
     /** The feature names the model reads, in input order. */
+    @Override
     public List<String> featureNames() {
         return featureNames;
     }

@@ -17,6 +17,11 @@ public interface PredictionModel extends AutoCloseable {
      */
     Map<String, Object> predict(Map<String, Double> features, Map<String, Object> calibrated);
 
+    /** The feature names the model reads (see {@link FeatureVector}); none for the built-in model. */
+    default java.util.List<String> featureNames() {
+        return java.util.List.of();
+    }
+
     @Override
     default void close() {}
 }

@@ -46,6 +46,7 @@ public final class WindowAnalysis implements AutoCloseable {
     private final FeatureExtractor extractor;
     private final PredictionModel model;
     private final AlertRules rules;
+    private final boolean perChannelFeatures;
 
     /** @throws IllegalArgumentException if the model cannot be loaded or a rule is malformed */
     public WindowAnalysis(Settings settings) {
@@ -53,6 +54,8 @@ public final class WindowAnalysis implements AutoCloseable {
         this.extractor = new FeatureExtractor(settings.features());
         this.model = PredictionModels.create(settings.model(), settings.modelBytes());
         this.rules = new AlertRules(settings.alerts());
+        this.perChannelFeatures = model.featureNames().stream().anyMatch(FeatureVector::isPerChannel)
+                || settings.alerts().stream().anyMatch(r -> FeatureVector.isPerChannel(r.condition().metric()));
     }
 
     /**
@@ -75,7 +78,7 @@ public final class WindowAnalysis implements AutoCloseable {
         }
         WindowFeatures f = extractor.extract(window.channels(), window.values(), window.sampleCount(), rate);
         Map<String, Double> indices = Indices.of(f);
-        Map<String, Double> vector = FeatureVector.of(f, indices);
+        Map<String, Double> vector = FeatureVector.of(f, indices, perChannelFeatures);
         Prediction prediction = null;
         String modelError = null;
         Map<String, Double> metrics = new LinkedHashMap<>(vector);
