@@ -1,209 +1,265 @@
 package io.github.eegstream.wire;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
-/** Record-to-generator writing for {@link WireCodec}, shared by msgpack and JSON output. */
+/** Record-to-writer encoding for {@link WireCodec}, shared by msgpack and JSON output. */
 final class Encoding {
 
     private Encoding() {}
 
-    /**
-     * @param compactFloats write a value as float32 when that is exact (msgpack only: JSON text
-     *     has one number type, and float32 digits would not read back as the same double)
-     */
-    static void write(JsonGenerator gen, WireMessage message, boolean compactFloats) throws IOException {
-        gen.writeStartObject();
-        gen.writeStringField("type", message.type());
+    static void write(ValueWriter w, WireMessage message) throws IOException {
         if (message instanceof RawSamples raw) {
-            raw(gen, raw, compactFloats);
+            raw(w, raw);
         } else if (message instanceof Features f) {
-            features(gen, f);
+            features(w, f);
         } else if (message instanceof Prediction p) {
-            prediction(gen, p);
+            prediction(w, p);
         } else if (message instanceof Command c) {
-            command(gen, c);
+            command(w, c);
         } else if (message instanceof Alert a) {
-            alert(gen, a);
+            alert(w, a);
         }
-        gen.writeEndObject();
     }
 
-    private static void raw(JsonGenerator gen, RawSamples raw, boolean compact) throws IOException {
+    private static void raw(ValueWriter w, RawSamples raw) throws IOException {
         String[] channels = raw.channels();
+        double[] values = raw.values();
         if (raw.sampleCount() == 1) {
-            gen.writeNumberField("timestamp", raw.timestamps()[0]);
-            gen.writeObjectFieldStart("channels");
+            w.map(3);
+            type(w, raw);
+            w.key("timestamp");
+            w.number(raw.timestamps()[0]);
+            w.key("channels");
+            w.map(channels.length);
             for (int c = 0; c < channels.length; c++) {
-                gen.writeFieldName(channels[c]);
-                number(gen, raw.values()[c], compact);
+                w.key(channels[c]);
+                sampleValue(w, values[c]);
             }
-            gen.writeEndObject();
+            w.end();
+            w.end();
             return;
         }
-        gen.writeArrayFieldStart("channels");
+        boolean regular = RawChunkTiming.isRegular(raw.timestamps(), raw.rate());
+        w.map(raw.rate() > 0 ? 5 : 4);
+        type(w, raw);
+        w.key("channels");
+        w.array(channels.length);
         for (String name : channels) {
-            gen.writeString(name);
+            w.string(name);
         }
-        gen.writeEndArray();
-        if (RawChunkTiming.isRegular(raw.timestamps(), raw.rate())) {
-            gen.writeNumberField("t0", raw.timestamps()[0]);
+        w.end();
+        if (regular) {
+            w.key("t0");
+            w.number(raw.timestamps()[0]);
         } else {
-            gen.writeArrayFieldStart("timestamps");
+            w.key("timestamps");
+            w.array(raw.sampleCount());
             for (double t : raw.timestamps()) {
-                gen.writeNumber(t);
+                w.number(t);
             }
-            gen.writeEndArray();
+            w.end();
         }
         if (raw.rate() > 0) {
-            gen.writeNumberField("rate", raw.rate());
+            w.key("rate");
+            w.number(raw.rate());
         }
-        gen.writeArrayFieldStart("samples");
-        double[] values = raw.values();
+        w.key("samples");
+        w.array(raw.sampleCount());
         for (int s = 0, i = 0; s < raw.sampleCount(); s++) {
-            gen.writeStartArray();
+            w.array(channels.length);
             for (int c = 0; c < channels.length; c++, i++) {
-                number(gen, values[i], compact);
+                sampleValue(w, values[i]);
             }
-            gen.writeEndArray();
+            w.end();
         }
-        gen.writeEndArray();
+        w.end();
+        w.end();
     }
 
-    private static void prediction(JsonGenerator gen, Prediction p) throws IOException {
-        optString(gen, "prediction_type", p.predictionType());
-        gen.writeFieldName("data");
-        plain(gen, p.data());
-        optNumber(gen, "confidence", p.confidence());
-        optString(gen, "source", p.source());
-        optNumber(gen, "timestamp", p.timestamp());
-        optNumber(gen, "window_start", p.windowStart());
-        optNumber(gen, "window_end", p.windowEnd());
-        if (p.sampleCount() != null) {
-            gen.writeNumberField("sample_count", p.sampleCount());
-        }
-        optString(gen, "model", p.model());
-        optString(gen, "model_version", p.modelVersion());
-        if (p.partial() != null) {
-            gen.writeBooleanField("partial", p.partial());
+    /** A sample value: float32 in msgpack when that is exact, so nothing is rounded. */
+    private static void sampleValue(ValueWriter w, double v) throws IOException {
+        if (w.compactFloats() && (float) v == v) {
+            w.float32((float) v);
+        } else {
+            w.number(v);
         }
     }
 
-    private static void features(JsonGenerator gen, Features f) throws IOException {
-        gen.writeNumberField("timestamp", f.timestamp());
-        gen.writeNumberField("window_start", f.windowStart());
-        gen.writeNumberField("window_end", f.windowEnd());
-        gen.writeNumberField("sample_count", f.sampleCount());
-        gen.writeNumberField("rate", f.rate());
-        gen.writeArrayFieldStart("channels");
+    private static void features(ValueWriter w, Features f) throws IOException {
+        w.map(f.source() == null ? 13 : 14);
+        type(w, f);
+        number(w, "timestamp", f.timestamp());
+        number(w, "window_start", f.windowStart());
+        number(w, "window_end", f.windowEnd());
+        w.key("sample_count");
+        w.integer(f.sampleCount());
+        number(w, "rate", f.rate());
+        w.key("channels");
+        w.array(f.channels().size());
         for (String c : f.channels()) {
-            gen.writeString(c);
+            w.string(c);
         }
-        gen.writeEndArray();
-        perBand(gen, "band_power", f.bandPower());
-        perBand(gen, "relative_power", f.relativePower());
-        gen.writeArrayFieldStart("quality");
-        for (double q : f.quality()) {
-            gen.writeNumber(q);
-        }
-        gen.writeEndArray();
-        gen.writeArrayFieldStart("quality_problems");
+        w.end();
+        perBand(w, "band_power", f.bandPower());
+        perBand(w, "relative_power", f.relativePower());
+        w.key("quality");
+        numbers(w, f.quality());
+        w.key("quality_problems");
+        w.array(f.qualityProblems().size());
         for (String p : f.qualityProblems()) {
-            gen.writeString(p);
+            w.string(p);
         }
-        gen.writeEndArray();
-        gen.writeObjectFieldStart("indices");
+        w.end();
+        w.key("indices");
+        w.map(f.indices().size());
         for (Map.Entry<String, Double> e : f.indices().entrySet()) {
-            gen.writeNumberField(e.getKey(), e.getValue());
+            number(w, e.getKey(), e.getValue());
         }
-        gen.writeEndObject();
-        gen.writeNumberField("confidence", f.confidence());
-        optString(gen, "source", f.source());
+        w.end();
+        number(w, "confidence", f.confidence());
+        if (f.source() != null) {
+            string(w, "source", f.source());
+        }
+        w.end();
     }
 
-    private static void perBand(JsonGenerator gen, String key, Map<String, double[]> values) throws IOException {
-        gen.writeObjectFieldStart(key);
+    private static void perBand(ValueWriter w, String key, Map<String, double[]> values) throws IOException {
+        w.key(key);
+        w.map(values.size());
         for (Map.Entry<String, double[]> e : values.entrySet()) {
-            gen.writeArrayFieldStart(e.getKey());
-            for (double v : e.getValue()) {
-                gen.writeNumber(v);
-            }
-            gen.writeEndArray();
+            w.key(e.getKey());
+            numbers(w, e.getValue());
         }
-        gen.writeEndObject();
+        w.end();
     }
 
-    private static void command(JsonGenerator gen, Command c) throws IOException {
-        gen.writeStringField("command", c.command());
+    private static void numbers(ValueWriter w, double[] values) throws IOException {
+        w.array(values.length);
+        for (double v : values) {
+            w.number(v);
+        }
+        w.end();
+    }
+
+    private static void prediction(ValueWriter w, Prediction p) throws IOException {
+        w.map(2 + count(p.predictionType(), p.confidence(), p.source(), p.timestamp(), p.windowStart(), p.windowEnd(),
+                p.sampleCount(), p.model(), p.modelVersion(), p.partial()));
+        type(w, p);
+        if (p.predictionType() != null) {
+            string(w, "prediction_type", p.predictionType());
+        }
+        w.key("data");
+        plain(w, p.data());
+        optNumber(w, "confidence", p.confidence());
+        optString(w, "source", p.source());
+        optNumber(w, "timestamp", p.timestamp());
+        optNumber(w, "window_start", p.windowStart());
+        optNumber(w, "window_end", p.windowEnd());
+        if (p.sampleCount() != null) {
+            w.key("sample_count");
+            w.integer(p.sampleCount());
+        }
+        optString(w, "model", p.model());
+        optString(w, "model_version", p.modelVersion());
+        if (p.partial() != null) {
+            w.key("partial");
+            w.bool(p.partial());
+        }
+        w.end();
+    }
+
+    private static void command(ValueWriter w, Command c) throws IOException {
+        w.map(2 + (c.args().isEmpty() ? 0 : 1) + count(c.source(), c.timestamp()));
+        type(w, c);
+        string(w, "command", c.command());
         if (!c.args().isEmpty()) {
-            gen.writeFieldName("args");
-            plain(gen, c.args());
+            w.key("args");
+            plain(w, c.args());
         }
-        optString(gen, "source", c.source());
-        optNumber(gen, "timestamp", c.timestamp());
+        optString(w, "source", c.source());
+        optNumber(w, "timestamp", c.timestamp());
+        w.end();
     }
 
-    private static void alert(JsonGenerator gen, Alert a) throws IOException {
-        gen.writeStringField("alert_type", a.alertType());
-        gen.writeStringField("severity", a.severity());
-        gen.writeStringField("state", a.state());
-        optString(gen, "message", a.message());
-        optString(gen, "source", a.source());
-        optNumber(gen, "timestamp", a.timestamp());
+    private static void alert(ValueWriter w, Alert a) throws IOException {
+        w.map(4 + count(a.message(), a.source(), a.timestamp()) + (a.data().isEmpty() ? 0 : 1));
+        type(w, a);
+        string(w, "alert_type", a.alertType());
+        string(w, "severity", a.severity());
+        string(w, "state", a.state());
+        optString(w, "message", a.message());
+        optString(w, "source", a.source());
+        optNumber(w, "timestamp", a.timestamp());
         if (!a.data().isEmpty()) {
-            gen.writeFieldName("data");
-            plain(gen, a.data());
+            w.key("data");
+            plain(w, a.data());
         }
+        w.end();
     }
 
-    private static void number(JsonGenerator gen, double v, boolean compact) throws IOException {
-        if (compact && (float) v == v) {
-            gen.writeNumber((float) v);
-        } else {
-            gen.writeNumber(v);
-        }
+    private static void type(ValueWriter w, WireMessage m) throws IOException {
+        string(w, "type", m.type());
     }
 
-    private static void optString(JsonGenerator gen, String key, String value) throws IOException {
+    private static int count(Object... optional) {
+        int n = 0;
+        for (Object o : optional) {
+            n += o == null ? 0 : 1;
+        }
+        return n;
+    }
+
+    private static void string(ValueWriter w, String key, String value) throws IOException {
+        w.key(key);
+        w.string(value);
+    }
+
+    private static void number(ValueWriter w, String key, double value) throws IOException {
+        w.key(key);
+        w.number(value);
+    }
+
+    private static void optString(ValueWriter w, String key, String value) throws IOException {
         if (value != null) {
-            gen.writeStringField(key, value);
+            string(w, key, value);
         }
     }
 
-    private static void optNumber(JsonGenerator gen, String key, Double value) throws IOException {
+    private static void optNumber(ValueWriter w, String key, Double value) throws IOException {
         if (value != null) {
-            gen.writeNumberField(key, value);
+            number(w, key, value);
         }
     }
 
-    private static void plain(JsonGenerator gen, Object value) throws IOException {
+    /** JSON-like plain values: maps, lists, strings, numbers, booleans, bytes, null. */
+    static void plain(ValueWriter w, Object value) throws IOException {
         if (value == null) {
-            gen.writeNull();
+            w.nil();
         } else if (value instanceof Map<?, ?> map) {
-            gen.writeStartObject();
+            w.map(map.size());
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                gen.writeFieldName(String.valueOf(e.getKey()));
-                plain(gen, e.getValue());
+                w.key(String.valueOf(e.getKey()));
+                plain(w, e.getValue());
             }
-            gen.writeEndObject();
+            w.end();
         } else if (value instanceof List<?> list) {
-            gen.writeStartArray();
+            w.array(list.size());
             for (Object o : list) {
-                plain(gen, o);
+                plain(w, o);
             }
-            gen.writeEndArray();
-        } else if (value instanceof Integer || value instanceof Long) {
-            gen.writeNumber(((Number) value).longValue());
+            w.end();
+        } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            w.integer(((Number) value).longValue());
         } else if (value instanceof Number n) {
-            gen.writeNumber(n.doubleValue());
+            w.number(n.doubleValue());
         } else if (value instanceof Boolean b) {
-            gen.writeBoolean(b);
+            w.bool(b);
         } else if (value instanceof byte[] bytes) {
-            gen.writeBinary(bytes);
+            w.binary(bytes);
         } else {
-            gen.writeString(value.toString());
+            w.string(value.toString());
         }
     }
 }

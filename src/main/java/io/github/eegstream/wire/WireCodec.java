@@ -13,13 +13,15 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Map;
-import org.msgpack.jackson.dataformat.MessagePackFactory;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
 
 /**
  * Encodes messages as msgpack maps and decodes msgpack or JSON text, as documented in
  * {@code docs/wire-format.md}. Thread-safe.
  *
- * <p>Both formats go through the same Jackson tree and generator code, so they cannot drift apart.
+ * <p>Both formats are read into the same Jackson tree and checked by one decoder, and written by
+ * one encoder (msgpack through msgpack-core, JSON through Jackson), so they cannot drift apart.
  * Malformed input raises {@link WireException} carrying a {@link RejectReason}.
  */
 public final class WireCodec {
@@ -30,8 +32,9 @@ public final class WireCodec {
     private static final int MAX_NESTING = 32;
 
     private final int maxBytes;
-    private final ObjectMapper msgpack;
     private final ObjectMapper json;
+    /** A reused output buffer per thread: encoding allocates only the result. */
+    private static final ThreadLocal<MessageBufferPacker> PACKERS = ThreadLocal.withInitial(MessagePack::newDefaultBufferPacker);
     /** The per-sample hot path; per thread, as it remembers the last channel layout. */
     private final ThreadLocal<FastRawDecoder> fastRaw = ThreadLocal.withInitial(FastRawDecoder::new);
 
@@ -41,7 +44,6 @@ public final class WireCodec {
 
     public WireCodec(int maxBytes) {
         this.maxBytes = maxBytes;
-        this.msgpack = mapper(new MessagePackFactory());
         // Python's json.dumps writes NaN and Infinity: read them, so they are rejected as non_finite.
         this.json = mapper(JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build());
     }
@@ -176,20 +178,21 @@ public final class WireCodec {
 
     /** Encodes as a msgpack map. */
     public byte[] encode(WireMessage message) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator gen = msgpack.getFactory().createGenerator(out)) {
-            Encoding.write(gen, message, true);
+        MessageBufferPacker packer = PACKERS.get();
+        packer.clear();
+        try {
+            Encoding.write(ValueWriter.msgpack(packer), message);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
+        return packer.toByteArray();
     }
 
     /** Encodes as one line of JSON text (which every reader accepts too). */
     public String encodeJson(WireMessage message) {
         StringWriter out = new StringWriter(256);
         try (JsonGenerator gen = json.getFactory().createGenerator(out)) {
-            Encoding.write(gen, message, false);
+            Encoding.write(ValueWriter.json(gen), message);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -198,10 +201,13 @@ public final class WireCodec {
 
     /** Encodes a generic map (numbers, strings, booleans, lists, maps) as msgpack. */
     public byte[] encodeMap(Map<String, ?> map) {
+        MessageBufferPacker packer = PACKERS.get();
+        packer.clear();
         try {
-            return msgpack.writeValueAsBytes(map);
+            Encoding.plain(ValueWriter.msgpack(packer), map);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return packer.toByteArray();
     }
 }
