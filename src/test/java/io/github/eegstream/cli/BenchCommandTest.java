@@ -1,0 +1,42 @@
+package io.github.eegstream.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.eegstream.testing.TestRedis;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark counts right: what it offers, what comes back, and what it calls loss. Not a timing test. */
+class BenchCommandTest {
+
+    @Test
+    void aSmallLoadIsFullyPredictedAndReportedAsJson() throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = Eeg.commandLine().execute("bench", "--users", "5", "--duration", "3", "--warmup", "0", "--json",
+                    "--redis", TestRedis.endpoint().url());
+        } finally {
+            System.setOut(original);
+        }
+        assertEquals(0, exit);
+        String out = captured.toString(StandardCharsets.UTF_8).trim();
+        JsonNode r = new ObjectMapper().readTree(out.substring(out.lastIndexOf("\n") + 1)).get("eegstream");
+        double offered = r.get("offered_samples_per_s").asDouble();
+        assertTrue(offered > 5 * 256 * 0.8 && offered < 5 * 256 * 1.2, "5 users at 256 Hz: " + offered);
+        assertTrue(r.get("predictions_expected").asLong() >= 5 * 6, r.toString()); // 3 s, staggered starts: 6-7 windows each
+        assertEquals(r.get("predictions_expected").asLong(), r.get("predictions_received").asLong(), r.toString());
+        assertEquals(0.0, r.get("loss_ratio").asDouble());
+        for (String p : new String[] {"p50", "p95", "p99"}) {
+            assertTrue(r.get("latency_ms").get(p).asDouble() > 0, p);
+        }
+        assertTrue(r.has("consumed_samples_per_s") && r.has("cpu_percent_job"));
+    }
+}
