@@ -4,6 +4,7 @@ import io.github.eegstream.redis.RedisEndpoint;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
+import java.util.UUID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -11,6 +12,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * Submits the prediction job and waits until its source has subscribed to Redis, so that samples
  * published from then on are read. (Pub/sub keeps nothing: a sample published earlier is gone.)
+ * The source's connections carry a name of this launch's own, so other subscribers, such as a
+ * previous job still closing its connections, cannot be mistaken for it.
  */
 public final class JobLauncher {
 
@@ -24,21 +27,21 @@ public final class JobLauncher {
      */
     public static JobClient submit(StreamExecutionEnvironment env, JobSpec spec, Duration timeout) throws Exception {
         RedisEndpoint endpoint = spec.redis().endpoint();
+        String name = "eegstream-source-" + UUID.randomUUID().toString().substring(0, 8);
+        int patterns = spec.source().patternsFor(env.getParallelism()).size();
+        PredictionPipeline.build(env, spec, name);
+        JobClient job = env.executeAsync(PredictionPipeline.jobName(spec));
         RedisClient redis = endpoint.createClient();
         try (StatefulRedisConnection<String, String> connection = redis.connect()) {
-            long before = connection.sync().pubsubNumpat();
-            int patterns = spec.source().patternsFor(env.getParallelism()).size();
-            PredictionPipeline.build(env, spec);
-            JobClient job = env.executeAsync(PredictionPipeline.jobName(spec));
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (connection.sync().pubsubNumpat() < before + patterns) {
+            while (subscribed(connection, name) < patterns) {
                 JobStatus status = job.getJobStatus().get();
                 if (status.isGloballyTerminalState() || System.nanoTime() > deadline) {
                     if (!status.isGloballyTerminalState()) {
                         job.cancel().get();
                     }
-                    throw new IllegalStateException("the job did not subscribe to " + patterns + " patterns"
-                            + " at " + endpoint + " within " + timeout.toSeconds() + " s (job " + status + ")");
+                    throw new IllegalStateException("the job did not subscribe to its " + patterns + " patterns at "
+                            + endpoint + " within " + timeout.toSeconds() + " s (job " + status + ")");
                 }
                 Thread.sleep(50);
             }
@@ -46,5 +49,12 @@ public final class JobLauncher {
         } finally {
             redis.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }
+    }
+
+    /** Connections named {@code name} that hold a pattern subscription (CLIENT LIST's psub field). */
+    private static long subscribed(StatefulRedisConnection<String, String> connection, String name) {
+        return connection.sync().clientList().lines()
+                .filter(l -> l.contains(" name=" + name + " ") && !l.contains(" psub=0 "))
+                .count();
     }
 }

@@ -38,6 +38,14 @@ public final class PredictionPipeline {
 
     /** Adds the job's operators to {@code env}. */
     public static void build(StreamExecutionEnvironment env, JobSpec spec) {
+        build(env, spec, "eegstream-source");
+    }
+
+    /**
+     * Adds the job's operators to {@code env}; the source's Redis connections are named
+     * {@code sourceClientName}, so that whoever starts the job can see them subscribe.
+     */
+    public static void build(StreamExecutionEnvironment env, JobSpec spec, String sourceClientName) {
         DataStream<Publication> predictions;
         RedisEndpoint endpoint = spec.redis().endpoint();
         List<String> patterns = spec.source().patternsFor(env.getParallelism());
@@ -46,6 +54,7 @@ public final class PredictionPipeline {
                 .setPatterns(patterns)
                 .setDeserializer(new RawSamplesDeserializer(spec.source().maxMessageBytes()))
                 .setQueueCapacity(spec.source().queueCapacity())
+                .setClientName(sourceClientName)
                 .build();
         DataStream<UserSamples> samples = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "Redis raw EEG")

@@ -38,7 +38,16 @@ public record RedisEndpoint(String url) implements Serializable {
 
     /** A client with the options every component uses: reconnect on loss, bounded command timeouts. */
     public RedisClient createClient() {
-        RedisClient client = RedisClient.create(RedisURI.create(url));
+        return createClient(null);
+    }
+
+    /** As {@link #createClient()}, its connections named {@code clientName} in Redis's CLIENT LIST. */
+    public RedisClient createClient(String clientName) {
+        RedisURI uri = RedisURI.create(url);
+        if (clientName != null) {
+            uri.setClientName(clientName);
+        }
+        RedisClient client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).build())

@@ -33,13 +33,15 @@ public final class RedisPubSubSource<T>
     private final List<String> patterns;
     private final PubSubDeserializer<T> deserializer;
     private final int queueCapacity;
+    private final String clientName;
 
-    private RedisPubSubSource(
-            RedisEndpoint endpoint, List<String> patterns, PubSubDeserializer<T> deserializer, int queueCapacity) {
+    private RedisPubSubSource(RedisEndpoint endpoint, List<String> patterns, PubSubDeserializer<T> deserializer,
+            int queueCapacity, String clientName) {
         this.endpoint = endpoint;
         this.patterns = List.copyOf(patterns);
         this.deserializer = deserializer;
         this.queueCapacity = queueCapacity;
+        this.clientName = clientName;
     }
 
     public static <T> Builder<T> builder() {
@@ -53,7 +55,7 @@ public final class RedisPubSubSource<T>
 
     @Override
     public SourceReader<T, RedisPubSubSplit> createReader(SourceReaderContext context) {
-        return new RedisPubSubSourceReader<>(context, endpoint, deserializer, queueCapacity);
+        return new RedisPubSubSourceReader<>(context, endpoint, deserializer, queueCapacity, clientName);
     }
 
     @Override
@@ -93,8 +95,15 @@ public final class RedisPubSubSource<T>
         private List<String> patterns = List.of();
         private PubSubDeserializer<T> deserializer;
         private int queueCapacity = 100_000;
+        private String clientName;
 
         private Builder() {}
+
+        /** The name the readers' Redis connections carry (CLIENT LIST), to tell them apart. */
+        public Builder<T> setClientName(String clientName) {
+            this.clientName = clientName;
+            return this;
+        }
 
         public Builder<T> setEndpoint(RedisEndpoint endpoint) {
             this.endpoint = endpoint;
@@ -129,7 +138,7 @@ public final class RedisPubSubSource<T>
             if (queueCapacity < 1) {
                 throw new IllegalStateException("queue capacity must be at least 1");
             }
-            return new RedisPubSubSource<>(endpoint, patterns, deserializer, queueCapacity);
+            return new RedisPubSubSource<>(endpoint, patterns, deserializer, queueCapacity, clientName);
         }
     }
 }

@@ -59,8 +59,11 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     private RedisClient client;
     private StatefulRedisPubSubConnection<byte[], byte[]> connection;
 
-    RedisPubSubSourceReader(
-            SourceReaderContext context, RedisEndpoint endpoint, PubSubDeserializer<T> deserializer, int queueCapacity) {
+    private final String clientName;
+
+    RedisPubSubSourceReader(SourceReaderContext context, RedisEndpoint endpoint, PubSubDeserializer<T> deserializer,
+            int queueCapacity, String clientName) {
+        this.clientName = clientName;
         this.endpoint = endpoint;
         this.deserializer = deserializer;
         this.metrics = context.metricGroup();
@@ -77,7 +80,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
 
     @Override
     public void start() {
-        client = endpoint.createClient();
+        client = endpoint.createClient(clientName);
         // Lettuce reconnects and re-subscribes by itself; what was published meanwhile is gone, so
         // the gap is counted and logged (pub/sub cannot replay it: durable mode can).
         client.addListener(new RedisConnectionStateListener() {
