@@ -66,6 +66,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
+    @Option(names = "--sink", paramLabel = "N",
+            description = "Instead: N records through the sink, and through a sink waiting for each reply, in the same run.")
+    Long sinkRecords;
+
     @Mixin
     JobOptions job;
 
@@ -76,6 +80,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         job.setSpecDefault("seed-compatible");
         JobSpec probe = job.resolve();
+        if (sinkRecords != null) {
+            return benchSink(probe);
+        }
         if (probe.window().size().unit() != Length.Unit.SAMPLES) {
             throw new IllegalArgumentException("the benchmark counts windows in samples: use a spec whose window is in "
                     + "samples, such as seed-compatible");
@@ -117,6 +124,22 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         Screen.println(json ? mapper.writeValueAsString(out) : table(out));
+        return 0;
+    }
+
+    /** The pipelined sink against one round trip per record, same records, same run. */
+    private int benchSink(JobSpec probe) throws Exception {
+        try (LocalRedis redis = LocalRedis.reachableOrEmbedded(probe.redis().endpoint())) {
+            long n = sinkRecords;
+            double roundTrip = io.github.eegstream.bench.SinkBenchmark.run(redis.endpoint(), probe, Math.max(1, n / 10), true);
+            double pipelined = io.github.eegstream.bench.SinkBenchmark.run(redis.endpoint(), probe, n, false);
+            ObjectNode out = new ObjectMapper().createObjectNode();
+            out.put("records", n).put("pipelined_per_s", pipelined).put("round_trip_per_s", roundTrip)
+                    .put("ratio", pipelined / roundTrip);
+            Screen.println(json ? out.toString() : String.format(Locale.ROOT,
+                    "sink: %.0f records/s pipelined, %.0f records/s with one round trip per record (%d of them): x%.1f",
+                    pipelined, roundTrip, Math.max(1, n / 10), pipelined / roundTrip));
+        }
         return 0;
     }
 
