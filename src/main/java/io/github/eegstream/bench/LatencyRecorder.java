@@ -60,6 +60,13 @@ public final class LatencyRecorder implements AutoCloseable {
         }
     }
 
+    /** Forgets what was recorded so far (the warm-up). */
+    public synchronized void reset() {
+        java.util.Arrays.fill(predictions, 0);
+        count = 0;
+        lastArrivalNanos = 0;
+    }
+
     /** Waits until no prediction arrived for {@code quietMillis}, at most {@code maxMillis}. */
     public void drain(long quietMillis, long maxMillis) throws InterruptedException {
         long deadline = System.nanoTime() + maxMillis * 1_000_000;

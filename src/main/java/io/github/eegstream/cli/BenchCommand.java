@@ -3,7 +3,6 @@ package io.github.eegstream.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.eegstream.bench.LatencyRecorder;
-import io.github.eegstream.bench.LoadGenerator;
 import io.github.eegstream.dsp.Length;
 import io.github.eegstream.job.EmbeddedFlink;
 import io.github.eegstream.job.JobOptions;
@@ -103,7 +102,7 @@ final class BenchCommand implements Callable<Integer> {
                 ObjectNode ours = out.putObject("eegstream");
                 EmbeddedFlink.Running running = EmbeddedFlink.start(spec, 0);
                 try {
-                    measure(client, redis.endpoint(), ids, spec, ours);
+                    measure(client, redis.endpoint(), ids, offset, spec, ours);
                 } finally {
                     running.job().cancel().get(30, TimeUnit.SECONDS);
                 }
@@ -143,24 +142,63 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void measure(RedisClient client, RedisEndpoint endpoint, List<String> ids, JobSpec spec, ObjectNode out)
-            throws Exception {
-        warmUp(client, ids);
-        try (LatencyRecorder recorder = new LatencyRecorder(client, ids);
-                LoadGenerator load = new LoadGenerator(client, ids, rate, channels, chunk, connections)) {
-            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            long processCpu = os.getProcessCpuTime();
-            double redisCpu = redisCpuSeconds(endpoint);
-            long start = System.nanoTime();
-            load.run(Duration.ofMillis(Math.round(duration * 1000)));
-            double seconds = (System.nanoTime() - start) / 1e9;
+    private void measure(RedisClient client, RedisEndpoint endpoint, List<String> ids, int offset, JobSpec spec,
+            ObjectNode out) throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long[] processCpu = new long[1];
+        double[] redisCpu = new double[1];
+        try (LatencyRecorder recorder = new LatencyRecorder(client, ids)) {
+            Load load = load(endpoint, offset, () -> {
+                recorder.reset();
+                processCpu[0] = os.getProcessCpuTime();
+                redisCpu[0] = redisCpuSeconds(endpoint);
+            });
             recorder.drain(2_000, 30_000);
-            long jvmCpu = os.getProcessCpuTime() - processCpu;
-            report(out, load, recorder, spec, seconds);
-            out.put("cpu_percent_job", 100.0 * (jvmCpu - load.cpuNanos()) / 1e9 / seconds);
-            out.put("cpu_percent_load_generator", 100.0 * load.cpuNanos() / 1e9 / seconds);
-            out.put("cpu_percent_redis", 100.0 * (redisCpuSeconds(endpoint) - redisCpu) / seconds);
+            report(out, load, recorder, spec);
+            out.put("cpu_percent_job", 100.0 * (os.getProcessCpuTime() - processCpu[0]) / 1e9 / load.seconds());
+            out.put("cpu_percent_load_generator", 100.0 * load.cpuSeconds() / load.seconds());
+            out.put("cpu_percent_redis", 100.0 * (redisCpuSeconds(endpoint) - redisCpu[0]) / load.seconds());
         }
+    }
+
+    /** What a load process published in its measured part. */
+    private record Load(long[] samples, double cpuSeconds, double seconds) {
+        long total() {
+            return java.util.Arrays.stream(samples).sum();
+        }
+    }
+
+    /**
+     * Runs the load in its own JVM (see LoadProcess): warm-up, then the measured part, which
+     * {@code onMeasuring} is called at the start of.
+     */
+    private Load load(RedisEndpoint endpoint, int offset, Runnable onMeasuring) throws Exception {
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(javaBin.toString(), "-XX:+UseSerialGC", "-Xmx512m", "-cp",
+                System.getProperty("java.class.path"), io.github.eegstream.bench.LoadProcess.class.getName(),
+                endpoint.url(), Integer.toString(offset), Integer.toString(users), Double.toString(rate),
+                Integer.toString(channels), Integer.toString(chunk), Integer.toString(connections), Double.toString(warmup),
+                Double.toString(duration))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        java.io.BufferedReader lines = new java.io.BufferedReader(
+                new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        String result = null;
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (line.equals("measuring")) {
+                onMeasuring.run();
+            } else if (line.startsWith("{")) {
+                result = line;
+            }
+        }
+        if (p.waitFor() != 0 || result == null) {
+            throw new IllegalStateException("the load process failed (exit " + p.exitValue() + ")");
+        }
+        var json = new ObjectMapper().readTree(result);
+        long[] samples = new long[users];
+        for (int u = 0; u < users; u++) {
+            samples[u] = json.get("samples").get(u).asLong();
+        }
+        return new Load(samples, json.get("cpu_s").asDouble(), json.get("seconds").asDouble());
     }
 
     private void runBaseline(RedisClient client, RedisEndpoint endpoint, List<String> ids, int offset, JobSpec spec,
@@ -184,19 +222,23 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 Thread.sleep(100);
             }
-            warmUp(client, ids);
-            try (LatencyRecorder recorder = new LatencyRecorder(client, ids);
-                    LoadGenerator load = new LoadGenerator(client, ids, rate, channels, chunk, connections)) {
-                long cpu0 = processCpuTicks(p.pid());
-                double redisCpu = redisCpuSeconds(endpoint);
-                long start = System.nanoTime();
-                load.run(Duration.ofMillis(Math.round(duration * 1000)));
-                double seconds = (System.nanoTime() - start) / 1e9;
+            long[] cpu0 = new long[1];
+            double[] redisCpu = new double[1];
+            try (LatencyRecorder recorder = new LatencyRecorder(client, ids)) {
+                Load load = load(endpoint, offset, () -> {
+                    recorder.reset();
+                    try {
+                        cpu0[0] = processCpuTicks(p.pid());
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    redisCpu[0] = redisCpuSeconds(endpoint);
+                });
                 recorder.drain(2_000, 60_000);
-                report(out, load, recorder, spec, seconds);
-                out.put("cpu_percent_consumer", 100.0 * (processCpuTicks(p.pid()) - cpu0) / 100.0 / seconds);
-                out.put("cpu_percent_load_generator", 100.0 * load.cpuNanos() / 1e9 / seconds);
-                out.put("cpu_percent_redis", 100.0 * (redisCpuSeconds(endpoint) - redisCpu) / seconds);
+                report(out, load, recorder, spec);
+                out.put("cpu_percent_consumer", 100.0 * (processCpuTicks(p.pid()) - cpu0[0]) / 100.0 / load.seconds());
+                out.put("cpu_percent_load_generator", 100.0 * load.cpuSeconds() / load.seconds());
+                out.put("cpu_percent_redis", 100.0 * (redisCpuSeconds(endpoint) - redisCpu[0]) / load.seconds());
             }
         } finally {
             p.destroy();
@@ -204,27 +246,18 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The same load, unmeasured, until the consumer under test runs at its steady pace. */
-    private void warmUp(RedisClient client, List<String> ids) throws InterruptedException {
-        if (warmup > 0) {
-            try (LoadGenerator load = new LoadGenerator(client, ids, rate, channels, chunk, connections)) {
-                load.run(Duration.ofMillis(Math.round(warmup * 1000)));
-            }
-            Thread.sleep(1_000);
-        }
-    }
-
-    private void report(ObjectNode out, LoadGenerator load, LatencyRecorder recorder, JobSpec spec, double seconds) {
+    private void report(ObjectNode out, Load load, LatencyRecorder recorder, JobSpec spec) {
+        double seconds = load.seconds();
         int size = spec.window().size().sampleCount();
         int hop = spec.window().hop().sampleCount();
         long expected = 0;
         for (int u = 0; u < users; u++) {
-            long n = load.samplesPublished(u);
+            long n = load.samples()[u];
             expected += n >= size ? (n - size) / hop + 1 : 0;
         }
         long received = recorder.predictions();
-        out.put("offered_samples_per_s", load.samplesPublished() / seconds);
-        out.put("messages_per_s", load.messagesPublished() / seconds);
+        out.put("offered_samples_per_s", load.total() / seconds);
+        out.put("messages_per_s", load.total() / (double) chunk / seconds);
         out.put("consumed_samples_per_s", Math.min(received, expected) * (double) hop / seconds);
         out.put("predictions_per_s", received / seconds);
         out.put("predictions_expected", expected);
