@@ -28,9 +28,10 @@ import picocli.CommandLine.Option;
 
 /** {@code eeg bench}: the job under a paced load of simulated relays, and the original consumer under the same. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Drives U simulated relays at HZ (per-sample messages, or chunks with --chunk) through the",
-            "prediction job running embedded, and prints throughput, loss, latency and CPU. With --baseline it",
-            "then runs the original Python consumer on the same load and prints the ratios."})
+        description = {"Measures the job under a paced load of simulated relays.",
+            "Drives U simulated relays at HZ (per-sample messages, or chunks with --chunk) through the job running",
+            "embedded, and prints throughput, loss, latency and CPU. With --baseline it then runs the original",
+            "Python consumer on the same load and prints the ratios. With --sink N it measures the sink instead."})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--users", defaultValue = "100", paramLabel = "U", description = "Simulated users. Default: ${DEFAULT-VALUE}.")

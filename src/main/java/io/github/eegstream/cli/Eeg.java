@@ -14,7 +14,19 @@ import picocli.CommandLine.Command;
 public final class Eeg {
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int exit;
+        try {
+            exit = commandLine().execute(args);
+        } catch (NoClassDefFoundError e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("org/apache/flink")) {
+                throw e;
+            }
+            // The relay jar carries no Flink: say so instead of a stack trace.
+            System.err.println("eeg: this command runs Flink, which this jar does not contain: use bin/eeg in the "
+                    + "project, or the job jar on a Flink cluster (see README)");
+            exit = 2;
+        }
+        System.exit(exit);
     }
 
     /** The configured command line; tests run it in-process. */

@@ -21,8 +21,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code eeg features FILE.csv --rate HZ}: the job's analysis of a recording, offline. */
 @Command(name = "features", mixinStandardHelpOptions = true,
-        description = {"Computes the features, predictions and alerts of every window of a CSV recording,",
-            "with the same code and job spec as the prediction job, and prints one JSON object per window.",
+        description = {"Prints the job's features, predictions and alerts for every window of a recording.",
+            "Same code and job spec as the prediction job; one JSON object per window.",
             "CSV: a header of channel names (and optionally 'timestamp' in seconds), one row per sample."})
 final class FeaturesCommand implements Callable<Integer> {
 

@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 
 /** {@code eeg lsl-sim}: simulated EEG as a real LSL outlet. */
 @Command(name = "lsl-sim", mixinStandardHelpOptions = true,
-        description = {"Serves simulated EEG as a Lab Streaming Layer outlet, visible to LSL tools (LabRecorder,",
-            "pylsl, liblsl inlets) and to 'eeg relay --source lsl'."})
+        description = {"Serves simulated EEG as a Lab Streaming Layer outlet.",
+            "LSL tools (LabRecorder, pylsl, liblsl inlets) and 'eeg relay --source lsl' see it."})
 final class LslSimCommand implements Callable<Integer> {
 
     @Option(names = "--name", defaultValue = "SimEEG", description = "Stream name. Default: ${DEFAULT-VALUE}.")
