@@ -33,6 +33,20 @@ class JobSpecsTest {
     }
 
     @Test
+    void everySpecShippedInJobsLoads() throws Exception {
+        try (var files = Files.list(Path.of("jobs"))) {
+            List<Path> specs = files.filter(f -> f.toString().endsWith(".yaml")).toList();
+            assertTrue(specs.size() >= 5, specs.toString());
+            for (Path spec : specs) {
+                JobSpec s = JobSpecs.load(spec.toString());
+                assertEquals(spec.getFileName().toString().replace(".yaml", ""), s.name(), "name matches the file");
+                new io.github.eegstream.model.WindowAnalysis(s.analysis()).close(); // model and rules load
+            }
+        }
+        assertEquals(Length.seconds(5), JobSpecs.load("batch-5s").window().hop());
+    }
+
+    @Test
     void aSpecFileOverridesOnlyWhatItStates() throws Exception {
         Path spec = dir.resolve("fast.yaml");
         Files.writeString(spec, "name: fast\nwindow:\n  size: 256\n  hop: 64 samples\nsink:\n  flush-interval: 1ms\n");
