@@ -38,6 +38,12 @@ public final class Eeg {
                 cmd.getErr().println(cmd.getColorScheme().errorText("eeg " + cmd.getCommandName() + ": " + e.getMessage()));
                 return 2;
             }
+            if (e instanceof io.lettuce.core.RedisConnectionException) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                cmd.getErr().println(cmd.getColorScheme().errorText("eeg " + cmd.getCommandName() + ": " + e.getMessage()
+                        + " (" + cause.getMessage() + "). Is Redis running there? Point to it with --redis URL or $REDIS_URL."));
+                return 2;
+            }
             throw e;
         });
         return cli;

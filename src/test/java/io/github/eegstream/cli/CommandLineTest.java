@@ -50,6 +50,11 @@ class CommandLineTest {
         assertTrue(badJson.err().contains("not a valid predictions message: a prediction needs 'data'")
                 || badJson.err().contains("missing 'data'"), badJson.err());
 
+        Result noRedis = run("relay", "--user", "jamie", "--redis", "redis://127.0.0.1:1");
+        assertEquals(2, noRedis.exit());
+        assertTrue(noRedis.err().contains("Unable to connect to 127.0.0.1") && noRedis.err().contains("--redis URL"),
+                noRedis.err());
+
         Result unknown = run("relya");
         assertTrue(unknown.err().contains("Unmatched argument") && unknown.err().contains("relay"), unknown.err());
     }
