@@ -57,7 +57,7 @@ public final class PredictionPipeline {
                 .setClientName(sourceClientName)
                 .build();
         DataStream<UserSamples> samples = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "Redis raw EEG")
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "raw EEG")
                 .uid("raw-source")
                 // one reader per pattern: more would only idle
                 .setParallelism(patterns.size());
@@ -70,12 +70,12 @@ public final class PredictionPipeline {
         DataStream<SampleWindow> windows = byUser
                 .process(new SampleWindower(spec.window()))
                 .uid("windows")
-                .name("Windows per user");
+                .name("windows");
         // The windower keeps each user on its subtask, so the analysis is keyed without a shuffle.
         predictions = DataStreamUtils.reinterpretAsKeyedStream(windows, SampleWindow::userId)
                 .process(new WindowAnalyzer(spec))
                 .uid("analysis")
-                .name("Features, model and alerts");
+                .name("analysis");
         predictions
                 .sinkTo(RedisPublishSink.builder()
                         .setEndpoint(endpoint)
@@ -83,7 +83,7 @@ public final class PredictionPipeline {
                         .setFlushInterval(spec.sink().flushInterval())
                         .build())
                 .uid("redis-sink")
-                .name("Redis PUBLISH");
+                .name("publish");
     }
 
     /** The job's name in the Flink web UI. */
