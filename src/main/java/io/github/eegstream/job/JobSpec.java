@@ -46,9 +46,10 @@ public record JobSpec(
     /**
      * The raw channels to read. With no {@code patterns}, every user's raw channel, split into
      * {@code shards} disjoint patterns (0: one per unit of the job's parallelism), each read by one
-     * source reader.
+     * source reader. A sample of rejected messages goes to {@code deadLetterChannel} (empty: nowhere).
      */
-    public record Source(List<String> patterns, int shards, int queueCapacity, int maxMessageBytes)
+    public record Source(List<String> patterns, int shards, int queueCapacity, int maxMessageBytes,
+            String deadLetterChannel)
             implements Serializable {
         public Source {
             patterns = patterns == null ? List.of() : List.copyOf(patterns);

@@ -55,6 +55,7 @@ public final class PredictionPipeline {
                 .setDeserializer(new RawSamplesDeserializer(spec.source().maxMessageBytes()))
                 .setQueueCapacity(spec.source().queueCapacity())
                 .setClientName(sourceClientName)
+                .setDeadLetterChannel(spec.source().deadLetterChannel())
                 .build();
         DataStream<UserSamples> samples = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "raw EEG")

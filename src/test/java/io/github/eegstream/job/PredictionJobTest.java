@@ -12,9 +12,16 @@ import io.github.eegstream.wire.Channel;
 import io.github.eegstream.wire.ChannelKind;
 import io.github.eegstream.wire.Prediction;
 import io.github.eegstream.wire.RawSamples;
+import io.github.eegstream.wire.WireCodec;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -94,9 +101,19 @@ class PredictionJobTest {
         String bad = TestRedis.uniqueUser("bad");
         String badRaw = Channel.of(bad, ChannelKind.RAW).name();
         Channel goodOut = Channel.of(good, ChannelKind.PREDICTIONS);
+        List<Map<String, Object>> deadLetters = new CopyOnWriteArrayList<>();
+        WireCodec codec = new WireCodec();
         try (RunningJob job = RunningJob.start("seed-compatible");
                 ChannelRecorder recorder = ChannelRecorder.predictionsOf(good, bad);
+                StatefulRedisPubSubConnection<byte[], byte[]> dead = TestRedis.client().connectPubSub(ByteArrayCodec.INSTANCE);
                 Publisher publisher = new Publisher()) {
+            dead.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] channel, byte[] message) {
+                    deadLetters.add(codec.decodeMap(message));
+                }
+            });
+            dead.sync().subscribe("eegstream:dead-letter".getBytes(StandardCharsets.UTF_8));
             publisher.publish(badRaw, new byte[] {(byte) 0xc1, 0x00, 0x7f}); // not msgpack
             publisher.publish(badRaw, "{\"type\":\"raw\",\"timestamp\":1.0,\"channels\":{\"Ch0\":"); // truncated JSON
             publisher.publish(badRaw, "{\"type\":\"raw\",\"timestamp\":\"noon\",\"channels\":{\"Ch0\":1}}"); // wrong type
@@ -111,6 +128,23 @@ class PredictionJobTest {
             assertEquals(sent.timestamps()[199], recorder.<Prediction>received(goodOut).get(1).timestamp());
             assertEquals(List.of(), recorder.received(Channel.of(bad, ChannelKind.PREDICTIONS)));
             assertEquals(JobStatus.RUNNING, job.status(), "bad input never fails the job");
+
+            // Each reject went to the dead-letter channel, with its reason and the offending bytes.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (deadLetters.size() < 8 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Map<String, String> reasons = new java.util.HashMap<>();
+            for (Map<String, Object> d : deadLetters) {
+                String channel = (String) d.get("channel");
+                if (channel.equals(badRaw) || channel.equals("user:not valid!:raw")) {
+                    reasons.merge((String) d.get("reason"), channel, (a, b) -> a);
+                    assertEquals("rejected", d.get("type"));
+                    assertTrue(d.get("payload") instanceof byte[] && ((Number) d.get("payload_bytes")).intValue() > 0);
+                }
+            }
+            assertEquals(java.util.Set.of("unparseable", "wrong_type", "missing_field", "non_finite", "not_a_map",
+                    "unknown_type", "invalid_channel"), reasons.keySet(), deadLetters.toString());
         }
     }
 }

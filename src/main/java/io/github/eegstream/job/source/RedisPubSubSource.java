@@ -34,9 +34,11 @@ public final class RedisPubSubSource<T>
     private final PubSubDeserializer<T> deserializer;
     private final int queueCapacity;
     private final String clientName;
+    private final String deadLetterChannel;
 
     private RedisPubSubSource(RedisEndpoint endpoint, List<String> patterns, PubSubDeserializer<T> deserializer,
-            int queueCapacity, String clientName) {
+            int queueCapacity, String clientName, String deadLetterChannel) {
+        this.deadLetterChannel = deadLetterChannel;
         this.endpoint = endpoint;
         this.patterns = List.copyOf(patterns);
         this.deserializer = deserializer;
@@ -55,7 +57,7 @@ public final class RedisPubSubSource<T>
 
     @Override
     public SourceReader<T, RedisPubSubSplit> createReader(SourceReaderContext context) {
-        return new RedisPubSubSourceReader<>(context, endpoint, deserializer, queueCapacity, clientName);
+        return new RedisPubSubSourceReader<>(context, endpoint, deserializer, queueCapacity, clientName, deadLetterChannel);
     }
 
     @Override
@@ -96,8 +98,18 @@ public final class RedisPubSubSource<T>
         private PubSubDeserializer<T> deserializer;
         private int queueCapacity = 100_000;
         private String clientName;
+        private String deadLetterChannel;
 
         private Builder() {}
+
+        /**
+         * Where a sample of rejected messages goes, with the reason (the first ten per reason, then
+         * one in a thousand); null for nowhere.
+         */
+        public Builder<T> setDeadLetterChannel(String deadLetterChannel) {
+            this.deadLetterChannel = deadLetterChannel;
+            return this;
+        }
 
         /** The name the readers' Redis connections carry (CLIENT LIST), to tell them apart. */
         public Builder<T> setClientName(String clientName) {
@@ -138,7 +150,7 @@ public final class RedisPubSubSource<T>
             if (queueCapacity < 1) {
                 throw new IllegalStateException("queue capacity must be at least 1");
             }
-            return new RedisPubSubSource<>(endpoint, patterns, deserializer, queueCapacity, clientName);
+            return new RedisPubSubSource<>(endpoint, patterns, deserializer, queueCapacity, clientName, deadLetterChannel);
         }
     }
 }

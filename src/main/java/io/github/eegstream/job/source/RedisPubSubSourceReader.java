@@ -4,6 +4,7 @@ import io.github.eegstream.redis.RedisEndpoint;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -37,6 +38,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     private static final Logger LOG = LoggerFactory.getLogger(RedisPubSubSourceReader.class);
     private static final int MAX_RECORDS_PER_POLL = 2048;
     private static final CompletableFuture<Void> AVAILABLE = CompletableFuture.completedFuture(null);
+    private static final io.github.eegstream.wire.WireCodec CODEC = new io.github.eegstream.wire.WireCodec();
 
     private record Received(byte[] channel, byte[] payload) {}
 
@@ -60,10 +62,13 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     private StatefulRedisPubSubConnection<byte[], byte[]> connection;
 
     private final String clientName;
+    private final String deadLetterChannel;
+    private StatefulRedisConnection<byte[], byte[]> deadLetters;
 
     RedisPubSubSourceReader(SourceReaderContext context, RedisEndpoint endpoint, PubSubDeserializer<T> deserializer,
-            int queueCapacity, String clientName) {
+            int queueCapacity, String clientName, String deadLetterChannel) {
         this.clientName = clientName;
+        this.deadLetterChannel = deadLetterChannel == null || deadLetterChannel.isBlank() ? null : deadLetterChannel;
         this.endpoint = endpoint;
         this.deserializer = deserializer;
         this.metrics = context.metricGroup();
@@ -140,7 +145,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
             try {
                 record = deserializer.deserialize(channel, r.payload());
             } catch (Exception e) {
-                reject(channel, e);
+                reject(channel, r.payload(), e);
                 continue;
             }
             output.collect(record);
@@ -148,14 +153,38 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         return queue.isEmpty() ? InputStatus.NOTHING_AVAILABLE : InputStatus.MORE_AVAILABLE;
     }
 
-    private void reject(String channel, Exception e) {
+    private void reject(String channel, byte[] payload, Exception e) {
         rejected.inc();
         String reason = deserializer.rejectReason(e);
-        rejectedByReason.computeIfAbsent(reason, rejectedGroup::counter).inc();
+        Counter byReason = rejectedByReason.computeIfAbsent(reason, rejectedGroup::counter);
+        byReason.inc();
         long count = rejected.getCount();
         // Log the first rejects, then one in a thousand: enough to see what is wrong, never a flood.
         if (count <= 10 || count % 1000 == 0) {
             LOG.warn("Rejected message #{} on {} ({}): {}", count, channel, reason, e.getMessage());
+        }
+        if (deadLetterChannel != null && (byReason.getCount() <= 10 || byReason.getCount() % 1000 == 0)) {
+            deadLetter(channel, reason, e.getMessage(), payload);
+        }
+    }
+
+    /** A sample of the rejects, with their reason, for whoever needs to see what was wrong. Never waited for. */
+    private void deadLetter(String channel, String reason, String message, byte[] payload) {
+        try {
+            if (deadLetters == null) {
+                deadLetters = client.connect(ByteArrayCodec.INSTANCE);
+            }
+            Map<String, Object> entry = new java.util.LinkedHashMap<>();
+            entry.put("type", "rejected");
+            entry.put("channel", channel);
+            entry.put("reason", reason);
+            entry.put("message", message == null ? "" : message);
+            entry.put("payload", java.util.Arrays.copyOf(payload, Math.min(payload.length, 1024)));
+            entry.put("payload_bytes", payload.length);
+            entry.put("timestamp", System.currentTimeMillis() / 1000.0);
+            deadLetters.async().publish(deadLetterChannel.getBytes(StandardCharsets.UTF_8), CODEC.encodeMap(entry));
+        } catch (RuntimeException e) {
+            LOG.debug("Could not publish a dead letter", e); // the reject is counted either way
         }
     }
 
@@ -196,6 +225,9 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     @Override
     public void close() {
         closing = true;
+        if (deadLetters != null) {
+            deadLetters.close();
+        }
         if (connection != null) {
             connection.close();
         }
