@@ -63,7 +63,7 @@ public final class FeatureExtractor {
             }
             double total = 0;
             for (int b = 0; b < bands.size(); b++) {
-                absolute[c][b] = sum(psd, bins[b]) * rate / w.segmentLength();
+                absolute[c][b] = power(w, psd, rate, bins[b]);
                 total += absolute[c][b];
             }
             for (int b = 0; b < bands.size(); b++) {
@@ -77,16 +77,16 @@ public final class FeatureExtractor {
         return new WindowFeatures(channels, bands, absolute, relative, quality, rate);
     }
 
-    /** Sum of PSD bins whose frequency is in {@code [low, high)}, times the bin width. */
+    /**
+     * Power in {@code [low, high)}: the sum of the PSD bins whose frequency is in the band, times
+     * the bin width. The extractor computes each band's bins once; this is the same computation.
+     */
     static double bandPower(Welch w, double[] psd, double rate, Band band) {
-        double sum = 0;
-        for (int k = 0; k < w.binCount(); k++) {
-            double f = w.frequency(k, rate);
-            if (f >= band.low() && f < band.high()) {
-                sum += psd[k];
-            }
-        }
-        return sum * rate / w.segmentLength();
+        return power(w, psd, rate, range(w, rate, band.low(), band.high()));
+    }
+
+    private static double power(Welch w, double[] psd, double rate, int[] bins) {
+        return sum(psd, bins) * rate / w.segmentLength();
     }
 
     /** Power within 1 Hz of 50 or 60 Hz (the larger) over the 1-45 Hz power. */
