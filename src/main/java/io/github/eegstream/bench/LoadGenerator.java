@@ -35,8 +35,6 @@ public final class LoadGenerator implements AutoCloseable {
     private final List<StatefulRedisConnection<byte[], byte[]>> connections = new ArrayList<>();
     private final AtomicLong inFlight = new AtomicLong();
     private final long[] published;
-    private long messages;
-    private volatile long cpuNanos;
 
     public LoadGenerator(RedisClient client, List<String> users, double rate, int channelCount, int chunk, int connectionCount) {
         this.users = List.copyOf(users);
@@ -58,7 +56,6 @@ public final class LoadGenerator implements AutoCloseable {
 
     /** Publishes for {@code duration}, then returns. */
     public void run(Duration duration) throws InterruptedException {
-        long cpuStart = threadCpu();
         double startWall = System.currentTimeMillis() / 1000.0;
         long startNanos = System.nanoTime();
         long end = startNanos + duration.toNanos();
@@ -82,7 +79,6 @@ public final class LoadGenerator implements AutoCloseable {
                             .whenComplete((r, e) -> inFlight.decrementAndGet());
                     inFlight.incrementAndGet();
                     published[u] += chunk;
-                    messages++;
                 }
             }
             for (StatefulRedisConnection<byte[], byte[]> c : connections) {
@@ -99,7 +95,6 @@ public final class LoadGenerator implements AutoCloseable {
         while (inFlight.get() > 0) {
             Thread.sleep(1);
         }
-        cpuNanos = threadCpu() - cpuStart;
     }
 
     private RawSamples message(int user, long first, double start) {
@@ -117,27 +112,6 @@ public final class LoadGenerator implements AutoCloseable {
     /** Samples published for user {@code u}. */
     public long samplesPublished(int u) {
         return published[u];
-    }
-
-    public long samplesPublished() {
-        long sum = 0;
-        for (long p : published) {
-            sum += p;
-        }
-        return sum;
-    }
-
-    public long messagesPublished() {
-        return messages;
-    }
-
-    /** CPU time the generator's thread used during {@link #run}. */
-    public long cpuNanos() {
-        return cpuNanos;
-    }
-
-    private static long threadCpu() {
-        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     @Override
