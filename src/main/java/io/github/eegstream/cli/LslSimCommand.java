@@ -3,7 +3,8 @@ package io.github.eegstream.cli;
 import io.github.eegstream.lsl.ChannelFormat;
 import io.github.eegstream.lsl.LslClock;
 import io.github.eegstream.lsl.LslOutlet;
-import io.github.eegstream.sim.SimulatedEeg;
+import io.github.eegstream.relay.SimulatedSource;
+import io.github.eegstream.wire.RawSamples;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,28 +44,23 @@ final class LslSimCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ChannelFormat fmt = ChannelFormat.parse(format);
-        SimulatedEeg eeg = new SimulatedEeg(channels, rate, sourceId.hashCode());
-        eeg.setWorkload(workload);
+        SimulatedSource source = new SimulatedSource(channels, rate, sourceId.hashCode()); // paces in real time
+        source.eeg().setWorkload(workload);
         double scale = fmt == ChannelFormat.FLOAT32 || fmt == ChannelFormat.DOUBLE64 ? 1 : 10;
-        try (LslOutlet outlet = new LslOutlet(name, type, sourceId, fmt, Arrays.asList(eeg.channels()),
+        try (LslOutlet outlet = new LslOutlet(name, type, sourceId, fmt, Arrays.asList(source.channels()),
                 scale == 1 ? "microvolts" : "0.1 microvolts", rate)) {
             Screen.println("Serving " + outlet + "; Ctrl-C stops");
-            double start = LslClock.now();
-            long end = duration == null ? Long.MAX_VALUE : (long) (duration * rate);
+            double unixToLsl = -LslClock.toUnixOffset(); // the source stamps Unix time; LSL stamps its own clock
+            long remaining = duration == null ? Long.MAX_VALUE : (long) (duration * rate);
             double[] row = new double[channels];
-            for (long i = 0; i < end; i++) {
-                double due = start + i / rate;
-                double wait = due - LslClock.now();
-                if (wait > 0.001) {
-                    Thread.sleep((long) (wait * 1000));
-                }
-                eeg.next(row);
-                if (scale != 1) {
+            while (remaining > 0) {
+                RawSamples samples = source.read();
+                for (int s = 0; s < samples.sampleCount() && remaining > 0; s++, remaining--) {
                     for (int c = 0; c < channels; c++) {
-                        row[c] = Math.round(row[c] * scale);
+                        row[c] = scale == 1 ? samples.value(s, c) : Math.round(samples.value(s, c) * scale);
                     }
+                    outlet.push(row, samples.timestamps()[s] + unixToLsl);
                 }
-                outlet.push(row, due);
             }
         }
         return 0;
