@@ -124,6 +124,11 @@ public record JobSpec(
                 state, sink, pipeline);
     }
 
+    public JobSpec withModel(Model model) {
+        return new JobSpec(name, description, redis, source, window, features, calibration, model, alerts, outputs,
+                state, sink, pipeline);
+    }
+
     public JobSpec withAlerts(List<AlertRule> alerts) {
         return new JobSpec(name, description, redis, source, window, features, calibration, model, alerts, outputs,
                 state, sink, pipeline);

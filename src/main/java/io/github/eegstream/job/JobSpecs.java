@@ -85,9 +85,7 @@ public final class JobSpecs {
         }
         try {
             byte[] bytes = OnnxModel.read(PredictionModels.onnxPath(m.name()));
-            return new JobSpec(spec.name(), spec.description(), spec.redis(), spec.source(), spec.window(),
-                    spec.features(), spec.calibration(), new JobSpec.Model(m.name(), m.predictionType(), bytes),
-                    spec.alerts(), spec.outputs(), spec.state(), spec.sink(), spec.pipeline());
+            return spec.withModel(new JobSpec.Model(m.name(), m.predictionType(), bytes));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("job spec " + what + ": " + e.getMessage());
         }
