@@ -49,6 +49,17 @@ final class RelayCommand implements Callable<Integer> {
     @Option(names = "--lsl-peer", paramLabel = "HOST", description = "LSL: also ask this host directly (no multicast); repeatable.")
     java.util.List<String> lslPeers = new java.util.ArrayList<>();
 
+    @Option(names = "--buffer-seconds", defaultValue = "60", paramLabel = "S",
+            description = "Samples held while Redis is unreachable, sent in order when it is back; beyond this the oldest are dropped. Default: ${DEFAULT-VALUE}.")
+    double bufferSeconds;
+
+    @Option(names = "--durable", description = "Also append every message to the Redis Stream user:ID:raw, for a job in streams mode (see README).")
+    boolean durable;
+
+    @Option(names = "--retention-seconds", defaultValue = "600", paramLabel = "S",
+            description = "How long stream entries are kept (--durable). Default: ${DEFAULT-VALUE}.")
+    double retentionSeconds;
+
     @Mixin
     StreamOptions stream;
 
@@ -57,29 +68,41 @@ final class RelayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Relay.Options options = new Relay.Options(user, stream.chunk, stream.duration());
+        Relay.Options options = new Relay.Options(user, stream.chunk, stream.duration())
+                .withBuffer(positiveSeconds("--buffer-seconds", bufferSeconds))
+                .withDurableRetention(durable ? positiveSeconds("--retention-seconds", retentionSeconds) : null);
         SampleSource samples = openSource();
         RedisEndpoint endpoint = redis.endpoint();
         RedisClient client = endpoint.createClient();
         try (Relay relay = new Relay(options, samples, client, Screen::println)) {
             Screen.println("relay " + user + ": " + samples.describe() + " -> user:" + user + ":raw ("
-                    + (stream.chunk == 1 ? "one message per sample" : stream.chunk + " samples per message") + ") at " + endpoint);
+                    + (stream.chunk == 1 ? "one message per sample" : stream.chunk + " samples per message")
+                    + (durable ? ", also to the stream user:" + user + ":raw (kept " + options.durableRetention().toSeconds() + " s)" : "")
+                    + ") at " + endpoint);
             Screen.println("relay " + user + ": showing user:" + user + ":predictions, :commands and :alerts; Ctrl-C stops");
             Thread shutdown = new Thread(relay::stop);
             Runtime.getRuntime().addShutdownHook(shutdown);
             relay.start().awaitFinished();
             Screen.println("relay " + user + ": published " + relay.samplesPublished() + " samples, received "
                     + relay.messagesReceived() + " messages" + (relay.messagesRejected() > 0
-                            ? ", ignored " + relay.messagesRejected() + " bad ones" : ""));
+                            ? ", ignored " + relay.messagesRejected() + " bad ones" : "")
+                    + (relay.samplesDropped() > 0 ? ", dropped " + relay.samplesDropped() + " samples (buffer full)" : ""));
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdown);
             } catch (IllegalStateException alreadyShuttingDown) {
                 // Ctrl-C: the hook has run
             }
+            return relay.failure() == null ? 0 : 1;
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }
-        return 0;
+    }
+
+    private static Duration positiveSeconds(String option, double seconds) {
+        if (!(seconds > 0) || Double.isInfinite(seconds)) {
+            throw new IllegalArgumentException(option + " must be a positive number of seconds, was " + seconds);
+        }
+        return Duration.ofMillis(Math.round(seconds * 1000));
     }
 
     private SampleSource openSource() throws java.io.IOException {

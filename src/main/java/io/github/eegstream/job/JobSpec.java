@@ -67,9 +67,11 @@ public record JobSpec(
     /**
      * Windows per user: {@code size} and {@code hop} both in samples or both in seconds. A user
      * silent for {@code stallTimeout} has its windows cleared (after predicting a half-full last
-     * window, with {@code flushPartial}) and a {@code stream_stalled} alert raised.
+     * window, with {@code flushPartial}) and a {@code stream_stalled} alert raised. A jump of more
+     * than {@code gapAlert} between consecutive samples' timestamps raises {@code samples_missing}.
      */
-    public record Window(Length size, Length hop, Duration stallTimeout, boolean flushPartial) implements Serializable {
+    public record Window(Length size, Length hop, Duration stallTimeout, boolean flushPartial, Duration gapAlert)
+            implements Serializable {
         public Windowing windowing() {
             return new Windowing(size, hop);
         }

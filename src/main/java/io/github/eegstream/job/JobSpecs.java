@@ -152,6 +152,9 @@ public final class JobSpecs {
         if (w.stallTimeout().isNegative() || w.stallTimeout().isZero()) {
             throw new IllegalArgumentException("job spec " + what + ": window.stall-timeout must be positive");
         }
+        if (w.gapAlert() == null || w.gapAlert().isNegative() || w.gapAlert().isZero()) {
+            throw new IllegalArgumentException("job spec " + what + ": window.gap-alert must be positive, e.g. 250ms");
+        }
         if (!(spec.features().welchOverlap() >= 0 && spec.features().welchOverlap() < 1)) {
             throw new IllegalArgumentException("job spec " + what + ": features.welch-overlap must be in [0, 1)");
         }

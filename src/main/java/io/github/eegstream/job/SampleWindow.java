@@ -10,5 +10,20 @@ import io.github.eegstream.wire.RawSamples;
  * @param partial true if cut short because the stream stalled
  * @param stalled true if the user's stream has stalled
  * @param lastTimestamp the timestamp of the user's last sample
+ * @param missingFrom if positive, samples are missing from this timestamp to {@code lastTimestamp}
  */
-public record SampleWindow(String userId, RawSamples samples, boolean partial, boolean stalled, double lastTimestamp) {}
+public record SampleWindow(String userId, RawSamples samples, boolean partial, boolean stalled, double lastTimestamp,
+        double missingFrom) {
+
+    static SampleWindow of(String userId, RawSamples window) {
+        return new SampleWindow(userId, window, false, false, window.timestamps()[window.sampleCount() - 1], 0);
+    }
+
+    static SampleWindow stall(String userId, RawSamples partialWindow, double lastTimestamp) {
+        return new SampleWindow(userId, partialWindow, partialWindow != null, true, lastTimestamp, 0);
+    }
+
+    static SampleWindow gap(String userId, double from, double to) {
+        return new SampleWindow(userId, null, false, false, to, from);
+    }
+}

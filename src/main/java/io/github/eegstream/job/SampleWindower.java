@@ -16,7 +16,9 @@ import org.apache.flink.util.Collector;
  *
  * <p>A user silent for the stall timeout (processing time: a stalled stream has no event time)
  * has its window state cleared, after its last window is passed on if at least half full, and
- * the stall is passed on so that an alert can be raised.
+ * the stall is passed on so that an alert can be raised. So is a jump in the samples' timestamps
+ * (samples lost before they reached the job, for example while its connection to Redis was down).
+ * Samples stamped at or before the user's latest are repeats and are dropped (and counted).
  */
 public final class SampleWindower extends KeyedProcessFunction<String, UserSamples, SampleWindow> {
 
@@ -27,6 +29,9 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
     private transient Counter partialWindows;
     private transient Counter stalls;
     private transient Counter layoutChanges;
+    private transient Counter gaps;
+    private transient Counter repeatedSamples;
+    private transient double gapSeconds;
     private transient AtomicLong activeUsers;
 
     public SampleWindower(JobSpec.Window spec) {
@@ -44,6 +49,9 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         partialWindows = metrics.counter("partialWindows");
         stalls = metrics.counter("stalledUsers");
         layoutChanges = metrics.counter("channelLayoutChanges");
+        gaps = metrics.counter("sampleGaps");
+        repeatedSamples = metrics.counter("repeatedSamples");
+        gapSeconds = spec.gapAlert().toNanos() / 1e9;
         activeUsers = new AtomicLong();
         metrics.gauge("activeUsers", activeUsers::get);
     }
@@ -55,9 +63,19 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
             st = new WindowState();
             activeUsers.incrementAndGet();
         }
-        RawSamples samples = in.samples();
+        RawSamples samples = in.samples().after(st.getLastTimestamp());
+        if (samples == null) { // a repeat: relays send their last second again after an outage
+            repeatedSamples.inc(in.samples().sampleCount());
+            return;
+        }
+        repeatedSamples.inc(in.samples().sampleCount() - samples.sampleCount());
+        double first = samples.timestamps()[0];
+        if (st.getLastTimestamp() > 0 && first - st.getLastTimestamp() > gapSeconds) {
+            gaps.inc();
+            out.collect(SampleWindow.gap(in.userId(), st.getLastTimestamp(), first));
+        }
         boolean reset = windowing.add(st.getWindow(), samples, w -> {
-            out.collect(new SampleWindow(in.userId(), w, false, false, w.timestamps()[w.sampleCount() - 1]));
+            out.collect(SampleWindow.of(in.userId(), w));
             windows.inc();
         });
         if (reset) {
@@ -90,7 +108,7 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         if (rest != null) {
             partialWindows.inc();
         }
-        out.collect(new SampleWindow(ctx.getCurrentKey(), rest, rest != null, true, st.getLastTimestamp()));
+        out.collect(SampleWindow.stall(ctx.getCurrentKey(), rest, st.getLastTimestamp()));
         stalls.inc();
         activeUsers.decrementAndGet();
         state.clear();

@@ -92,6 +92,9 @@ public final class WindowAnalyzer extends KeyedProcessFunction<String, SampleWin
                 publishAlerts(id, result.alerts(), out);
             }
         }
+        if (window.missingFrom() > 0) {
+            publishAlerts(id, java.util.List.of(analysis.samplesMissing(window.missingFrom(), window.lastTimestamp())), out);
+        }
         if (window.stalled()) {
             double silent = spec.window().stallTimeout().toMillis() / 1000.0;
             publishAlerts(id, analysis.streamStalled(user, window.lastTimestamp(), silent), out);

@@ -120,6 +120,16 @@ public final class WindowAnalysis implements AutoCloseable {
         return new Alert(alert.alertType(), alert.severity(), alert.state(), message, alert.source(), alert.timestamp(), data);
     }
 
+    /**
+     * Samples between two timestamps never arrived (lost before the job). Raised for each gap, with
+     * nothing to clear: the stream goes on.
+     */
+    public Alert samplesMissing(double from, double to) {
+        return new Alert("samples_missing", "warning", "raised",
+                String.format(java.util.Locale.ROOT, "%.2f s of samples missing", to - from), settings.source(), to,
+                Map.of("missing_from", from, "missing_to", to, "missing_seconds", to - from));
+    }
+
     /** The user's stream stopped: raise {@code stream_stalled} once (it clears with the next window). */
     public List<Alert> streamStalled(UserState state, double lastTimestamp, double silentSeconds) {
         if (state.getAlerts().isStalled()) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
 
 /**
  * A Redis to use: the one at the given endpoint if it answers, otherwise an embedded
@@ -27,10 +28,21 @@ public final class LocalRedis implements AutoCloseable {
         return startEmbedded();
     }
 
-    /** Starts an embedded redis-server on a free loopback port; it keeps nothing on disk. */
+    /**
+     * Starts a redis-server of its own on a free loopback port; it keeps nothing on disk. It runs
+     * the {@code redis-server} installed on this machine if there is one (a current Redis, with
+     * ACL selectors), else the one bundled with embedded-redis (6.2).
+     */
     public static LocalRedis startEmbedded() throws IOException {
         int port = freePort();
+        ExecutableProvider executable;
+        try {
+            executable = ExecutableProvider.newExecutableInPath("redis-server");
+        } catch (IOException notInstalled) {
+            executable = ExecutableProvider.newJarResourceProvider();
+        }
         RedisServer server = RedisServer.newRedisServer()
+                .executableProvider(executable)
                 .port(port)
                 .bind("127.0.0.1")
                 .setting("save \"\"")
@@ -47,6 +59,23 @@ public final class LocalRedis implements AutoCloseable {
 
     public RedisEndpoint endpoint() {
         return endpoint;
+    }
+
+    /** Stops this process's own redis-server, as an outage would (no-op for an external Redis). */
+    public void stop() throws IOException {
+        if (embedded != null) {
+            embedded.stop();
+        }
+    }
+
+    /** Starts this process's own redis-server again on the same port, empty. */
+    public void restart() throws IOException {
+        if (embedded != null) {
+            embedded.start();
+            if (!endpoint.isReachable(Duration.ofSeconds(5))) {
+                throw new IOException("embedded Redis did not answer again at " + endpoint);
+            }
+        }
     }
 
     /** True if this started its own redis-server. */

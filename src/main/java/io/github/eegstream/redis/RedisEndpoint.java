@@ -6,8 +6,13 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where Redis is: a {@code redis://} or {@code rediss://} URL, which may carry user and password.
@@ -47,13 +52,42 @@ public record RedisEndpoint(String url) implements Serializable {
         if (clientName != null) {
             uri.setClientName(clientName);
         }
-        RedisClient client = RedisClient.create(uri);
+        RedisClient client = new ReconnectingClient(uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).build())
                 .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10)))
                 .build());
         return client;
+    }
+
+    /**
+     * A client that retries a lost connection every 10 ms to 1 s (Lettuce's default backs off to
+     * 30 s, which would keep a relay waiting long after Redis is back), with resources of its own
+     * that its shutdown releases.
+     */
+    private static final class ReconnectingClient extends RedisClient {
+        private final ClientResources resources;
+
+        ReconnectingClient(RedisURI uri) {
+            this(DefaultClientResources.builder()
+                    .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                    .build(), uri);
+        }
+
+        private ReconnectingClient(ClientResources resources, RedisURI uri) {
+            super(resources, uri);
+            this.resources = resources;
+        }
+
+        @Override
+        public CompletableFuture<Void> shutdownAsync(long quietPeriod, long timeout, TimeUnit timeUnit) {
+            return super.shutdownAsync(quietPeriod, timeout, timeUnit).thenCompose(done -> {
+                CompletableFuture<Void> released = new CompletableFuture<>();
+                resources.shutdown(quietPeriod, timeout, timeUnit).addListener(f -> released.complete(null));
+                return released;
+            });
+        }
     }
 
     /** True if a Redis answers PING at this URL within the timeout. */

@@ -8,17 +8,17 @@ import io.github.eegstream.wire.SampleBuffer;
 import io.github.eegstream.wire.WireCodec;
 import io.github.eegstream.wire.WireException;
 import io.github.eegstream.wire.WireMessage;
-import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,6 +28,11 @@ import java.util.function.Consumer;
  * An edge relay for one user: publishes a {@link SampleSource}'s samples to {@code user:{id}:raw}
  * and shows each message arriving on the user's predictions, commands and alerts channels as one
  * line. Obeys the commands {@code pause}, {@code resume}, {@code stop} and {@code set}.
+ *
+ * <p>While Redis is unreachable the relay keeps reading its source and holds the messages (up to
+ * {@link Options#buffer()} of samples); when Redis is back it sends them in order. A message
+ * counts as published only once Redis has acknowledged it; the last second before an outage is
+ * sent again (the job drops repeats), as Redis may have acknowledged it and then lost it.
  */
 public final class Relay implements AutoCloseable {
 
@@ -35,17 +40,52 @@ public final class Relay implements AutoCloseable {
      * @param chunkSize samples per message: 1 sends the seed's per-sample form, more sends
      *     {@code raw_chunk} messages
      * @param duration stop after this long, or run until stopped if null
+     * @param buffer how much of the stream to hold while Redis is unreachable; older samples are
+     *     dropped (and counted) beyond it
+     * @param durableRetention if not null, also append every message to the user's raw stream
+     *     ({@code XADD user:{id}:raw}), trimmed to this age
      */
-    public record Options(String userId, int chunkSize, Duration duration) {
+    public record Options(String userId, int chunkSize, Duration duration, Duration buffer, Duration durableRetention) {
+        /** The outage a relay rides out by default without losing a sample. */
+        public static final Duration DEFAULT_BUFFER = Duration.ofSeconds(60);
+
         public Options {
             Channel.of(userId, ChannelKind.RAW); // validates the id
             if (chunkSize < 1) {
                 throw new IllegalArgumentException("chunk size must be at least 1 sample, was " + chunkSize);
             }
+            if (buffer == null || buffer.isNegative() || buffer.isZero()) {
+                throw new IllegalArgumentException("the outage buffer must be positive, was " + buffer);
+            }
+            if (durableRetention != null && (durableRetention.isNegative() || durableRetention.isZero())) {
+                throw new IllegalArgumentException("the durable stream's retention must be positive, was " + durableRetention);
+            }
+        }
+
+        /** Publishes only (no stream), with the default outage buffer. */
+        public Options(String userId, int chunkSize, Duration duration) {
+            this(userId, chunkSize, duration, DEFAULT_BUFFER, null);
+        }
+
+        public Options withBuffer(Duration newBuffer) {
+            return new Options(userId, chunkSize, duration, newBuffer, durableRetention);
+        }
+
+        public Options withDurableRetention(Duration retention) {
+            return new Options(userId, chunkSize, duration, buffer, retention);
         }
     }
 
-    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a relay that is stopping keeps trying to send what it still holds. */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long the relay waits after Redis comes back before sending what it held: every client
+     * of ours retries at least once a second, so by then the job and other subscribers have
+     * subscribed again and receive the held samples instead of missing them.
+     */
+    private static final long RESUBSCRIBE_GRACE_NANOS = 1_500_000_000L;
+    /** Stream entries carry the wire message in this one field. */
+    public static final String STREAM_FIELD = "data";
 
     private final Options options;
     private final SampleSource source;
@@ -58,7 +98,14 @@ public final class Relay implements AutoCloseable {
     private final AtomicLong samplesPublished = new AtomicLong();
     private final AtomicLong messagesReceived = new AtomicLong();
     private final AtomicLong messagesRejected = new AtomicLong();
-    private final AtomicLong publishFailures = new AtomicLong();
+    private final Backlog backlog;
+    private volatile String failure;
+    private boolean connected = true;
+    private long outageStartNanos;
+    private boolean recovering;
+    private long sendAfterNanos;
+    private double heldThrough;
+    private long lastDropWarningNanos;
     private volatile boolean paused;
     private volatile boolean stopRequested;
     private Thread thread;
@@ -73,6 +120,7 @@ public final class Relay implements AutoCloseable {
         this.source = source;
         this.screen = screen;
         this.rawChannel = bytes(Channel.of(options.userId(), ChannelKind.RAW).name());
+        this.backlog = new Backlog(options.buffer().toNanos() / 1e9);
         this.publisher = client.connect(ByteArrayCodec.INSTANCE);
         this.publisher.setAutoFlushCommands(false); // one network write per batch of samples
         this.subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE);
@@ -82,10 +130,18 @@ public final class Relay implements AutoCloseable {
                 onMessage(new String(channel, StandardCharsets.UTF_8), message);
             }
         });
-        this.subscriber.sync().subscribe(
-                bytes(Channel.of(options.userId(), ChannelKind.PREDICTIONS).name()),
-                bytes(Channel.of(options.userId(), ChannelKind.COMMANDS).name()),
-                bytes(Channel.of(options.userId(), ChannelKind.ALERTS).name()));
+        String[] shown = {Channel.of(options.userId(), ChannelKind.PREDICTIONS).name(),
+            Channel.of(options.userId(), ChannelKind.COMMANDS).name(),
+            Channel.of(options.userId(), ChannelKind.ALERTS).name()};
+        try {
+            this.subscriber.sync().subscribe(bytes(shown[0]), bytes(shown[1]), bytes(shown[2]));
+        } catch (RedisCommandExecutionException e) {
+            subscriber.close();
+            publisher.close();
+            throw new IllegalStateException("Redis refused to let this relay subscribe to " + String.join(", ", shown)
+                    + ": " + e.getMessage() + ". Check the Redis user's rules (bin/eeg acl --user " + options.userId()
+                    + " --role relay).", e);
+        }
     }
 
     /** Starts publishing on a thread of its own. */
@@ -128,6 +184,16 @@ public final class Relay implements AutoCloseable {
         return options.userId();
     }
 
+    /** Why the relay stopped early (for example Redis refused it), or null. */
+    public String failure() {
+        return failure;
+    }
+
+    /** Samples dropped because an outage outlasted the buffer. */
+    public long samplesDropped() {
+        return backlog.samplesDropped();
+    }
+
     private void publishLoop() {
         long deadline = options.duration() == null ? Long.MAX_VALUE : System.nanoTime() + options.duration().toNanos();
         SampleBuffer pending = new SampleBuffer();
@@ -137,46 +203,106 @@ public final class Relay implements AutoCloseable {
                 if (samples == null) {
                     break;
                 }
-                if (paused) {
-                    continue;
+                if (!paused) {
+                    pending.append(samples);
+                    enqueue(pending, options.chunkSize());
                 }
-                pending.append(samples);
-                publish(pending, options.chunkSize());
+                pump();
             }
+            drain();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            screen.accept("relay " + options.userId() + " stopped: " + e.getMessage());
+            failure = e instanceof Backlog.RefusedException
+                    ? "Redis refused: " + e.getMessage() + ". Check the Redis user's rules (bin/eeg acl --user "
+                            + options.userId() + " --role relay)."
+                    : e.getMessage();
+            screen.accept("relay " + options.userId() + " stopped: " + failure);
         } finally {
             finished.countDown();
         }
     }
 
-    /** Publishes every full message's worth of samples in one pipelined batch. */
-    private void publish(SampleBuffer pending, int chunk) {
-        List<RedisFuture<Long>> batch = new ArrayList<>();
-        int sent = 0;
+    /** Encodes every full message's worth of samples into the backlog. */
+    private void enqueue(SampleBuffer pending, int chunk) {
         while (pending.size() >= chunk) {
             RawSamples message = pending.take(chunk);
             pending.drop(chunk);
-            batch.add(publisher.async().publish(rawChannel, codec.encode(message)));
-            sent += chunk;
+            long dropped = backlog.add(new Backlog.Entry(codec.encode(message), chunk,
+                    message.timestamps()[chunk - 1]));
+            if (dropped > 0 && System.nanoTime() - lastDropWarningNanos > 5_000_000_000L) {
+                lastDropWarningNanos = System.nanoTime();
+                screen.accept("relay " + options.userId() + ": buffer full (" + seconds(options.buffer())
+                        + "): dropping the oldest samples, " + backlog.samplesDropped()
+                        + " so far; a longer --buffer-seconds rides out longer outages");
+            }
         }
-        if (batch.isEmpty()) {
+    }
+
+    /** Settles what Redis answered and sends what waits, in one pipelined write. */
+    private void pump() {
+        samplesPublished.addAndGet(backlog.settle());
+        boolean open = publisher.isOpen();
+        if (open != connected) {
+            connected = open;
+            if (!open) {
+                outageStartNanos = System.nanoTime();
+                screen.accept("relay " + options.userId() + ": lost the connection to Redis; holding up to "
+                        + seconds(options.buffer()) + " of samples until it is back");
+            } else {
+                recovering = true;
+                backlog.resendRecent();
+                sendAfterNanos = System.nanoTime() + RESUBSCRIBE_GRACE_NANOS;
+                heldThrough = backlog.newestTimestamp();
+                screen.accept(String.format(java.util.Locale.ROOT,
+                        "relay %s: Redis is back after %.1f s; sending %d held samples", options.userId(),
+                        (System.nanoTime() - outageStartNanos) / 1e9, backlog.samplesHeld()));
+            }
+        }
+        if (recovering && backlog.acknowledgedThrough(heldThrough)) {
+            recovering = false;
+            screen.accept("relay " + options.userId() + ": caught up; " + (backlog.samplesDropped() == 0
+                    ? "no sample lost" : backlog.samplesDropped() + " samples dropped in all (buffer full)"));
+        }
+        if (!open || (recovering && System.nanoTime() - sendAfterNanos < 0)) {
             return;
         }
-        publisher.flushCommands();
-        try {
-            if (!LettuceFutures.awaitAll(PUBLISH_TIMEOUT, batch.toArray(new RedisFuture<?>[0]))) {
-                throw new IllegalStateException("timed out");
+        boolean wrote = false;
+        for (Backlog.Entry e : backlog.unsent()) {
+            RedisFuture<Long> published = publisher.async().publish(rawChannel, e.payload);
+            if (options.durableRetention() != null) {
+                e.sent(published, publisher.async().xadd(rawChannel, streamTrim(), Map.of(STREAM_FIELD_BYTES, e.payload)));
+            } else {
+                e.sent(published);
             }
-            samplesPublished.addAndGet(sent);
-        } catch (RuntimeException e) {
-            if (publishFailures.getAndIncrement() % 100 == 0) {
-                screen.accept("relay " + options.userId() + ": publishing failed (" + e.getMessage() + "); "
-                        + publishFailures.get() + " batches lost so far");
-            }
+            wrote = true;
         }
+        if (wrote) {
+            publisher.flushCommands();
+        }
+    }
+
+    /** Drops stream entries older than the retention (approximately, which Redis does cheaply). */
+    private XAddArgs streamTrim() {
+        long oldest = System.currentTimeMillis() - options.durableRetention().toMillis();
+        return new XAddArgs().minId(Math.max(0, oldest) + "-0").approximateTrimming();
+    }
+
+    /** Sends what is left when the stream ends, giving Redis a few seconds if it is away. */
+    private void drain() throws InterruptedException {
+        long until = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        while (!backlog.isEmpty() && System.nanoTime() < until) {
+            pump();
+            Thread.sleep(5);
+        }
+        if (!backlog.isEmpty()) {
+            screen.accept("relay " + options.userId() + ": stopping with " + backlog.samplesHeld()
+                    + " samples Redis never acknowledged");
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
     }
 
     private void onMessage(String channelName, byte[] payload) {
@@ -238,6 +364,8 @@ public final class Relay implements AutoCloseable {
         publisher.close();
         source.close();
     }
+
+    private static final byte[] STREAM_FIELD_BYTES = bytes(STREAM_FIELD);
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

@@ -41,6 +41,22 @@ public record RawSamples(String[] channels, double[] timestamps, double[] values
         return new RawSamples(channels, new double[] {timestamp}, values, 0);
     }
 
+    /** The samples stamped after {@code timestamp}: this if all are, null if none are. */
+    public RawSamples after(double timestamp) {
+        int first = 0;
+        while (first < timestamps.length && timestamps[first] <= timestamp) {
+            first++;
+        }
+        if (first == 0) {
+            return this;
+        }
+        if (first == timestamps.length) {
+            return null;
+        }
+        return new RawSamples(channels, java.util.Arrays.copyOfRange(timestamps, first, timestamps.length),
+                java.util.Arrays.copyOfRange(values, first * channels.length, values.length), rate);
+    }
+
     public int sampleCount() {
         return timestamps.length;
     }

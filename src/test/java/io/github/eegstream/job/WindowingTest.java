@@ -63,7 +63,8 @@ class WindowingTest {
     void aStalledUsersPartialWindowIsPredictedAndItsStateCleared() throws Exception {
         JobSpec base = JobSpecs.load("seed-compatible").withRedisUrl(TestRedis.endpoint().url());
         JobSpec spec = base.withWindow(
-                new JobSpec.Window(base.window().size(), base.window().hop(), Duration.ofSeconds(1), true));
+                new JobSpec.Window(base.window().size(), base.window().hop(), Duration.ofSeconds(1), true,
+                        base.window().gapAlert()));
         String user = TestRedis.uniqueUser("stall");
         Channel out = Channel.of(user, ChannelKind.PREDICTIONS);
         Channel alerts = Channel.of(user, ChannelKind.ALERTS);

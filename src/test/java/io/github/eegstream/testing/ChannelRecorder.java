@@ -25,7 +25,12 @@ public final class ChannelRecorder implements AutoCloseable {
     private final List<String> undecodable = new CopyOnWriteArrayList<>();
 
     public ChannelRecorder(Channel... channels) {
-        connection = TestRedis.client().connectPubSub(ByteArrayCodec.INSTANCE);
+        this(TestRedis.client(), channels);
+    }
+
+    /** Records from the Redis that {@code client} connects to. */
+    public ChannelRecorder(io.lettuce.core.RedisClient client, Channel... channels) {
+        connection = client.connectPubSub(ByteArrayCodec.INSTANCE);
         connection.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(byte[] channel, byte[] message) {
