@@ -28,13 +28,15 @@ public final class JobLauncher {
     public static JobClient submit(StreamExecutionEnvironment env, JobSpec spec, Duration timeout) throws Exception {
         RedisEndpoint endpoint = spec.redis().endpoint();
         String name = "eegstream-source-" + UUID.randomUUID().toString().substring(0, 8);
-        int patterns = spec.source().patternsFor(env.getParallelism()).size();
+        // Pub/sub keeps nothing for a late subscriber: wait for every pattern. Streams keep
+        // everything: the job is ready once it runs.
+        int patterns = spec.source().durable() ? 0 : spec.source().patternsFor(env.getParallelism()).size();
         PredictionPipeline.build(env, spec, name);
         JobClient job = env.executeAsync(PredictionPipeline.jobName(spec));
         RedisClient redis = endpoint.createClient();
         try (StatefulRedisConnection<String, String> connection = redis.connect()) {
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (subscribed(connection, name) < patterns) {
+            while (subscribed(connection, name) < patterns || job.getJobStatus().get() != JobStatus.RUNNING) {
                 JobStatus status = job.getJobStatus().get();
                 if (status.isGloballyTerminalState() || System.nanoTime() > deadline) {
                     if (!status.isGloballyTerminalState()) {

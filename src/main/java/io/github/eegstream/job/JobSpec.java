@@ -44,15 +44,26 @@ public record JobSpec(
     }
 
     /**
-     * The raw channels to read. With no {@code patterns}, every user's raw channel, split into
-     * {@code shards} disjoint patterns (0: one per unit of the job's parallelism), each read by one
-     * source reader. A sample of rejected messages goes to {@code deadLetterChannel} (empty: nowhere).
+     * Where raw samples come from. In {@code pubsub} mode, the raw channels: with no
+     * {@code patterns}, every user's, split into {@code shards} disjoint patterns (0: one per unit
+     * of the job's parallelism), each read by one source reader. In {@code streams} mode, every
+     * Redis Stream {@code user:*:raw} that durable relays append to (found every
+     * {@code discoveryInterval}), with read positions in checkpoints. A sample of rejected
+     * messages goes to {@code deadLetterChannel} (empty: nowhere).
      */
-    public record Source(List<String> patterns, int shards, int queueCapacity, int maxMessageBytes,
-            String deadLetterChannel)
+    public record Source(String mode, List<String> patterns, int shards, int queueCapacity, int maxMessageBytes,
+            String deadLetterChannel, Duration discoveryInterval)
             implements Serializable {
+        public static final String PUBSUB = "pubsub";
+        public static final String STREAMS = "streams";
+
         public Source {
             patterns = patterns == null ? List.of() : List.copyOf(patterns);
+        }
+
+        /** True in streams mode: every sample is read from a Redis Stream, exactly once across restarts. */
+        public boolean durable() {
+            return STREAMS.equals(mode);
         }
 
         /** The patterns the source subscribes to, for a job of {@code parallelism}. */

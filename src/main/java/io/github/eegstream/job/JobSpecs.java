@@ -148,6 +148,14 @@ public final class JobSpecs {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("job spec " + what + ": " + e.getMessage());
         }
+        String mode = spec.source().mode();
+        if (!JobSpec.Source.PUBSUB.equals(mode) && !JobSpec.Source.STREAMS.equals(mode)) {
+            throw new IllegalArgumentException("job spec " + what + ": source.mode must be pubsub or streams, was '" + mode + "'");
+        }
+        if (spec.source().durable() && spec.pipeline().checkpointInterval().isZero()) {
+            throw new IllegalArgumentException("job spec " + what + ": source.mode streams needs checkpoints to keep its"
+                    + " read positions: set pipeline.checkpoint-interval, e.g. 1s");
+        }
         JobSpec.Window w = spec.window();
         if (w.stallTimeout().isNegative() || w.stallTimeout().isZero()) {
             throw new IllegalArgumentException("job spec " + what + ": window.stall-timeout must be positive");

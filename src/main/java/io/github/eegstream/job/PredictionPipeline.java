@@ -4,7 +4,12 @@ import io.github.eegstream.job.sink.Publication;
 import io.github.eegstream.job.sink.RedisPublishSink;
 import io.github.eegstream.job.source.RedisPubSubSource;
 import io.github.eegstream.redis.RedisEndpoint;
+import io.github.eegstream.job.source.RedisStreamSource;
+import io.github.eegstream.wire.ChannelKind;
+import java.time.Duration;
 import java.util.List;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -32,7 +37,15 @@ public final class PredictionPipeline {
         }
         if (!spec.pipeline().checkpointInterval().isZero()) {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, spec.pipeline().checkpointInterval());
+            // Kept when the job is cancelled, so it can be started again from where it stopped.
+            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         }
+        // A failed job restarts by itself (from its last checkpoint, if it takes them), backing off
+        // up to a minute between attempts while whatever failed (Redis, usually) comes back.
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
         return conf;
     }
 
@@ -48,23 +61,41 @@ public final class PredictionPipeline {
     public static void build(StreamExecutionEnvironment env, JobSpec spec, String sourceClientName) {
         DataStream<Publication> predictions;
         RedisEndpoint endpoint = spec.redis().endpoint();
-        List<String> patterns = spec.source().patternsFor(env.getParallelism());
-        RedisPubSubSource<UserSamples> source = RedisPubSubSource.<UserSamples>builder()
-                .setEndpoint(endpoint)
-                .setPatterns(patterns)
-                .setDeserializer(new RawSamplesDeserializer(spec.source().maxMessageBytes()))
-                .setQueueCapacity(spec.source().queueCapacity())
-                .setClientName(sourceClientName)
-                .setDeadLetterChannel(spec.source().deadLetterChannel())
-                .build();
-        DataStream<UserSamples> samples = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "raw EEG")
-                .uid("raw-source")
-                // one reader per pattern: more would only idle
-                .setParallelism(patterns.size());
+        JobSpec.Source sourceSpec = spec.source();
+        RawSamplesDeserializer deserializer = new RawSamplesDeserializer(sourceSpec.maxMessageBytes());
+        DataStream<UserSamples> samples;
+        int readers;
+        if (sourceSpec.durable()) {
+            RedisStreamSource<UserSamples> source = RedisStreamSource.<UserSamples>builder()
+                    .setEndpoint(endpoint)
+                    .setKeyPattern(ChannelKind.RAW.patternForAllUsers())
+                    .setDeserializer(deserializer)
+                    .setDiscoveryInterval(sourceSpec.discoveryInterval())
+                    .setClientName(sourceClientName)
+                    .setDeadLetterChannel(sourceSpec.deadLetterChannel())
+                    .build();
+            samples = env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw EEG").uid("raw-stream-source");
+            readers = env.getParallelism();
+        } else {
+            List<String> patterns = sourceSpec.patternsFor(env.getParallelism());
+            RedisPubSubSource<UserSamples> source = RedisPubSubSource.<UserSamples>builder()
+                    .setEndpoint(endpoint)
+                    .setPatterns(patterns)
+                    .setDeserializer(deserializer)
+                    .setQueueCapacity(sourceSpec.queueCapacity())
+                    .setClientName(sourceClientName)
+                    .setDeadLetterChannel(sourceSpec.deadLetterChannel())
+                    .build();
+            samples = env
+                    .fromSource(source, WatermarkStrategy.noWatermarks(), "raw EEG")
+                    .uid("raw-source")
+                    // one reader per pattern: more would only idle
+                    .setParallelism(patterns.size());
+            readers = patterns.size();
+        }
         // At parallelism 1 every user belongs to the one subtask, so the source's output is already
         // keyed: the whole job then runs chained in one task, with no serialization between steps.
-        boolean single = env.getParallelism() == 1 && patterns.size() == 1;
+        boolean single = env.getParallelism() == 1 && readers == 1;
         KeyedStream<UserSamples, String> byUser = single
                 ? DataStreamUtils.reinterpretAsKeyedStream(samples, UserSamples::userId)
                 : samples.keyBy(UserSamples::userId);
@@ -77,12 +108,15 @@ public final class PredictionPipeline {
                 .process(new WindowAnalyzer(spec))
                 .uid("analysis")
                 .name("analysis");
+        RedisPublishSink.Builder sink = RedisPublishSink.builder()
+                .setEndpoint(endpoint)
+                .setBatchSize(spec.sink().batchSize())
+                .setFlushInterval(spec.sink().flushInterval());
+        if (sourceSpec.durable()) {
+            sink.setDeduplicate(spec.state().userTtl()); // windows replayed after a restore are not published twice
+        }
         predictions
-                .sinkTo(RedisPublishSink.builder()
-                        .setEndpoint(endpoint)
-                        .setBatchSize(spec.sink().batchSize())
-                        .setFlushInterval(spec.sink().flushInterval())
-                        .build())
+                .sinkTo(sink.build())
                 .uid("redis-sink")
                 .name("publish");
     }

@@ -1,6 +1,6 @@
 package io.github.eegstream.job;
 
-import io.github.eegstream.job.source.PubSubDeserializer;
+import io.github.eegstream.job.source.MessageDeserializer;
 import io.github.eegstream.wire.Channel;
 import io.github.eegstream.wire.ChannelKind;
 import io.github.eegstream.wire.WireCodec;
@@ -8,7 +8,7 @@ import io.github.eegstream.wire.WireException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /** Decodes messages on {@code user:{id}:raw}; rejects are counted by {@link io.github.eegstream.wire.RejectReason}. */
-public final class RawSamplesDeserializer implements PubSubDeserializer<UserSamples> {
+public final class RawSamplesDeserializer implements MessageDeserializer<UserSamples> {
 
     private final int maxMessageBytes;
     private transient WireCodec codec;

@@ -68,16 +68,17 @@ public final class WindowAnalyzer extends KeyedProcessFunction<String, SampleWin
         }
         String id = window.userId();
         if (window.samples() != null) {
+            double end = window.samples().timestamps()[window.samples().sampleCount() - 1];
             WindowAnalysis.Result result = analysis.analyze(window.samples(), window.partial(), user);
             if (result == null) {
                 unpredictable.inc();
             } else {
                 if (spec.outputs().features()) {
-                    out.collect(publication(id, ChannelKind.FEATURES, codec.encode(result.features())));
+                    out.collect(publication(id, ChannelKind.FEATURES, codec.encode(result.features()), end, 0));
                     featuresOut.inc();
                 }
                 if (result.prediction() != null) {
-                    out.collect(publication(id, ChannelKind.PREDICTIONS, codec.encode(result.prediction())));
+                    out.collect(publication(id, ChannelKind.PREDICTIONS, codec.encode(result.prediction()), end, 0));
                     predictions.inc();
                     latencyMillis.update(Math.round(System.currentTimeMillis() - result.prediction().timestamp() * 1000));
                 } else {
@@ -89,28 +90,32 @@ public final class WindowAnalyzer extends KeyedProcessFunction<String, SampleWin
                 if (result.modelError() != null) {
                     modelErrors.inc();
                 }
-                publishAlerts(id, result.alerts(), out);
+                publishAlerts(id, result.alerts(), out, end, 1);
             }
         }
         if (window.missingFrom() > 0) {
-            publishAlerts(id, java.util.List.of(analysis.samplesMissing(window.missingFrom(), window.lastTimestamp())), out);
+            publishAlerts(id, java.util.List.of(analysis.samplesMissing(window.missingFrom(), window.lastTimestamp())), out,
+                    window.lastTimestamp(), 0);
         }
         if (window.stalled()) {
             double silent = spec.window().stallTimeout().toMillis() / 1000.0;
-            publishAlerts(id, analysis.streamStalled(user, window.lastTimestamp(), silent), out);
+            publishAlerts(id, analysis.streamStalled(user, window.lastTimestamp(), silent), out, window.lastTimestamp(), 90);
         }
         state.update(user);
     }
 
-    private void publishAlerts(String user, java.util.List<Alert> alerts, Collector<Publication> out) {
-        for (Alert alert : alerts) {
-            out.collect(publication(user, ChannelKind.ALERTS, codec.encode(alert)));
+    /** Alerts in order, numbered from {@code firstOrdinal} within the window ending at {@code end}. */
+    private void publishAlerts(String user, java.util.List<Alert> alerts, Collector<Publication> out, double end,
+            int firstOrdinal) {
+        for (int i = 0; i < alerts.size(); i++) {
+            out.collect(publication(user, ChannelKind.ALERTS, codec.encode(alerts.get(i)), end, firstOrdinal + i));
             alertsOut.inc();
         }
     }
 
-    private static Publication publication(String user, ChannelKind kind, byte[] payload) {
-        return new Publication(Channel.of(user, kind).name(), payload);
+    /** Each output's sequence orders it on its channel, so a replay after a restore can be recognised. */
+    private static Publication publication(String user, ChannelKind kind, byte[] payload, double end, int ordinal) {
+        return new Publication(Channel.of(user, kind).name(), payload, Publication.sequence(end, ordinal));
     }
 
     @Override

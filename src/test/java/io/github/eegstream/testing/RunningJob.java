@@ -26,9 +26,19 @@ public final class RunningJob implements AutoCloseable {
     }
 
     public static RunningJob start(JobSpec spec) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                PredictionPipeline.configuration(spec));
+        return start(spec, new org.apache.flink.configuration.Configuration());
+    }
+
+    /** With Flink settings of the test's own on top of the spec's (checkpoint directory, restore path). */
+    public static RunningJob start(JobSpec spec, org.apache.flink.configuration.Configuration extra) throws Exception {
+        org.apache.flink.configuration.Configuration conf = PredictionPipeline.configuration(spec);
+        conf.addAll(extra);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         return new RunningJob(JobLauncher.submit(env, spec, Duration.ofSeconds(60)));
+    }
+
+    public org.apache.flink.api.common.JobID jobId() {
+        return client.getJobID();
     }
 
     public JobStatus status() throws Exception {

@@ -7,7 +7,8 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Publishes {@link Publication}s to Redis.
+ * Publishes {@link Publication}s to Redis: pipelined, at most once by default, exactly once with
+ * {@link Builder#setDeduplicate}.
  *
  * <pre>{@code
  * stream.sinkTo(RedisPublishSink.builder()
@@ -23,12 +24,15 @@ public final class RedisPublishSink implements Sink<Publication> {
     private final int batchSize;
     private final Duration flushInterval;
     private final int maxInFlight;
+    private final Duration deduplicateFor;
 
-    private RedisPublishSink(RedisEndpoint endpoint, int batchSize, Duration flushInterval, int maxInFlight) {
+    private RedisPublishSink(RedisEndpoint endpoint, int batchSize, Duration flushInterval, int maxInFlight,
+            Duration deduplicateFor) {
         this.endpoint = endpoint;
         this.batchSize = batchSize;
         this.flushInterval = flushInterval;
         this.maxInFlight = maxInFlight;
+        this.deduplicateFor = deduplicateFor;
     }
 
     public static Builder builder() {
@@ -37,7 +41,7 @@ public final class RedisPublishSink implements Sink<Publication> {
 
     @Override
     public SinkWriter<Publication> createWriter(WriterInitContext context) {
-        return new RedisPublishWriter(context, endpoint, batchSize, flushInterval, maxInFlight);
+        return new RedisPublishWriter(context, endpoint, batchSize, flushInterval, maxInFlight, deduplicateFor);
     }
 
     /** Configures a {@link RedisPublishSink}; the endpoint is required. */
@@ -46,6 +50,7 @@ public final class RedisPublishSink implements Sink<Publication> {
         private int batchSize = 512;
         private Duration flushInterval = Duration.ofMillis(2);
         private int maxInFlight = 10_000;
+        private Duration deduplicateFor;
 
         private Builder() {}
 
@@ -72,6 +77,18 @@ public final class RedisPublishSink implements Sink<Publication> {
             return this;
         }
 
+        /**
+         * Exactly-once publishing for a job that replays from checkpoints: each channel's last
+         * published {@link Publication#sequence()} is kept in Redis (for {@code memory} after its
+         * last use) and a publication at or below it is skipped, atomically, in a script. A failed
+         * write then fails the job, which restarts from its checkpoint. Without this (the
+         * default), publishing is at most once: a failed PUBLISH is counted and the job goes on.
+         */
+        public Builder setDeduplicate(Duration memory) {
+            this.deduplicateFor = memory;
+            return this;
+        }
+
         public RedisPublishSink build() {
             if (endpoint == null) {
                 throw new IllegalStateException("a Redis publish sink needs an endpoint");
@@ -80,7 +97,7 @@ public final class RedisPublishSink implements Sink<Publication> {
                 throw new IllegalStateException(
                         "need batch size >= 1, max in flight >= batch size and a flush interval >= 0");
             }
-            return new RedisPublishSink(endpoint, batchSize, flushInterval, maxInFlight);
+            return new RedisPublishSink(endpoint, batchSize, flushInterval, maxInFlight, deduplicateFor);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.github.eegstream.job.sink;
 import io.github.eegstream.redis.RedisEndpoint;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -24,6 +25,7 @@ import org.apache.flink.metrics.Counter;
  */
 final class RedisPublishWriter implements SinkWriter<Publication> {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisPublishWriter.class);
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
 
     private final RedisClient client;
@@ -33,14 +35,26 @@ final class RedisPublishWriter implements SinkWriter<Publication> {
     private final int batchSize;
     private final long flushIntervalMillis;
     private final int maxInFlight;
+    /** Publishes only beyond the channel's last published sequence (zero-padded, so strings compare as numbers). */
+    private static final byte[] PUBLISH_ONCE = ("local last = redis.call('GET', KEYS[1])\n"
+            + "if last and last >= ARGV[3] then return -1 end\n"
+            + "redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[4])\n"
+            + "return redis.call('PUBLISH', ARGV[1], ARGV[2])").getBytes(StandardCharsets.UTF_8);
+    /** Where the last published sequence of channel C is kept: this prefix, then C. */
+    public static final String SEQUENCE_KEY_PREFIX = "eegstream:published:";
+
     private final ArrayDeque<RedisFuture<Long>> inFlight = new ArrayDeque<>();
+    private final byte[] dedupSeconds;
+    private final Counter failures;
+    private final Counter duplicates;
     private final Counter recordsSent;
     private final Counter bytesSent;
     private int unflushed;
     private boolean timerArmed;
 
     RedisPublishWriter(
-            WriterInitContext context, RedisEndpoint endpoint, int batchSize, Duration flushInterval, int maxInFlight) {
+            WriterInitContext context, RedisEndpoint endpoint, int batchSize, Duration flushInterval, int maxInFlight,
+            Duration deduplicateFor) {
         this.client = endpoint.createClient();
         this.connection = client.connect(ByteArrayCodec.INSTANCE);
         this.connection.setAutoFlushCommands(false);
@@ -51,11 +65,23 @@ final class RedisPublishWriter implements SinkWriter<Publication> {
         this.maxInFlight = maxInFlight;
         this.recordsSent = context.metricGroup().getNumRecordsSendCounter();
         this.bytesSent = context.metricGroup().getNumBytesSendCounter();
+        this.failures = context.metricGroup().getNumRecordsOutErrorsCounter();
+        this.duplicates = context.metricGroup().counter("duplicatesSkipped");
+        this.dedupSeconds = deduplicateFor == null ? null
+                : Long.toString(Math.max(1, deduplicateFor.toSeconds())).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public void write(Publication publication, Context context) throws IOException, InterruptedException {
-        inFlight.add(commands.publish(publication.channel().getBytes(StandardCharsets.UTF_8), publication.payload()));
+        byte[] channel = publication.channel().getBytes(StandardCharsets.UTF_8);
+        if (dedupSeconds != null && publication.sequence() > 0) {
+            byte[][] keys = {(SEQUENCE_KEY_PREFIX + publication.channel()).getBytes(StandardCharsets.UTF_8)};
+            byte[] sequence = String.format("%020d", publication.sequence()).getBytes(StandardCharsets.UTF_8);
+            inFlight.add(commands.eval(PUBLISH_ONCE, ScriptOutputType.INTEGER, keys, channel, publication.payload(),
+                    sequence, dedupSeconds));
+        } else {
+            inFlight.add(commands.publish(channel, publication.payload()));
+        }
         recordsSent.inc();
         bytesSent.inc(publication.payload().length);
         if (++unflushed >= batchSize || flushIntervalMillis == 0) {
@@ -111,11 +137,25 @@ final class RedisPublishWriter implements SinkWriter<Publication> {
         }
     }
 
-    private static void check(RedisFuture<Long> future) throws IOException {
+    /**
+     * Exactly once: a failure fails the job (it restarts from its checkpoint and publishes again).
+     * At most once: it is counted and logged, and the job goes on.
+     */
+    private void check(RedisFuture<Long> future) throws IOException {
         try {
-            future.get(0, TimeUnit.NANOSECONDS);
+            Long receivers = future.get(0, TimeUnit.NANOSECONDS);
+            if (receivers != null && receivers < 0) {
+                duplicates.inc();
+            }
         } catch (ExecutionException e) {
-            throw new IOException("PUBLISH failed: " + e.getCause().getMessage(), e.getCause());
+            if (dedupSeconds != null) {
+                throw new IOException("PUBLISH failed: " + e.getCause().getMessage(), e.getCause());
+            }
+            failures.inc();
+            if (failures.getCount() <= 10 || failures.getCount() % 1000 == 0) {
+                LOG.warn("PUBLISH failed ({} so far; those predictions are lost): {}", failures.getCount(),
+                        e.getCause().getMessage());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

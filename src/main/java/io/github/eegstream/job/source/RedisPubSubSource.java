@@ -31,12 +31,12 @@ public final class RedisPubSubSource<T>
 
     private final RedisEndpoint endpoint;
     private final List<String> patterns;
-    private final PubSubDeserializer<T> deserializer;
+    private final MessageDeserializer<T> deserializer;
     private final int queueCapacity;
     private final String clientName;
     private final String deadLetterChannel;
 
-    private RedisPubSubSource(RedisEndpoint endpoint, List<String> patterns, PubSubDeserializer<T> deserializer,
+    private RedisPubSubSource(RedisEndpoint endpoint, List<String> patterns, MessageDeserializer<T> deserializer,
             int queueCapacity, String clientName, String deadLetterChannel) {
         this.deadLetterChannel = deadLetterChannel;
         this.endpoint = endpoint;
@@ -95,7 +95,7 @@ public final class RedisPubSubSource<T>
     public static final class Builder<T> {
         private RedisEndpoint endpoint;
         private List<String> patterns = List.of();
-        private PubSubDeserializer<T> deserializer;
+        private MessageDeserializer<T> deserializer;
         private int queueCapacity = 100_000;
         private String clientName;
         private String deadLetterChannel;
@@ -132,7 +132,7 @@ public final class RedisPubSubSource<T>
             return this;
         }
 
-        public Builder<T> setDeserializer(PubSubDeserializer<T> deserializer) {
+        public Builder<T> setDeserializer(MessageDeserializer<T> deserializer) {
             this.deserializer = deserializer;
             return this;
         }

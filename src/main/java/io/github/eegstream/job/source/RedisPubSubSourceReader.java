@@ -4,7 +4,6 @@ import io.github.eegstream.redis.RedisEndpoint;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -12,7 +11,6 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,7 +20,6 @@ import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,18 +35,15 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     private static final Logger LOG = LoggerFactory.getLogger(RedisPubSubSourceReader.class);
     private static final int MAX_RECORDS_PER_POLL = 2048;
     private static final CompletableFuture<Void> AVAILABLE = CompletableFuture.completedFuture(null);
-    private static final io.github.eegstream.wire.WireCodec CODEC = new io.github.eegstream.wire.WireCodec();
 
     private record Received(byte[] channel, byte[] payload) {}
 
     private final RedisEndpoint endpoint;
-    private final PubSubDeserializer<T> deserializer;
+    private final MessageDeserializer<T> deserializer;
     private final SourceReaderMetricGroup metrics;
     private final ArrayBlockingQueue<Received> queue;
     private final Map<String, RedisPubSubSplit> splits = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, Counter> rejectedByReason = new HashMap<>();
-    private final MetricGroup rejectedGroup;
-    private final Counter rejected;
+    private final Rejects rejects;
     private final Counter dropped;
     private final Counter bytesIn;
     private final Counter recordsIn;
@@ -62,19 +56,15 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     private StatefulRedisPubSubConnection<byte[], byte[]> connection;
 
     private final String clientName;
-    private final String deadLetterChannel;
-    private StatefulRedisConnection<byte[], byte[]> deadLetters;
 
-    RedisPubSubSourceReader(SourceReaderContext context, RedisEndpoint endpoint, PubSubDeserializer<T> deserializer,
+    RedisPubSubSourceReader(SourceReaderContext context, RedisEndpoint endpoint, MessageDeserializer<T> deserializer,
             int queueCapacity, String clientName, String deadLetterChannel) {
         this.clientName = clientName;
-        this.deadLetterChannel = deadLetterChannel == null || deadLetterChannel.isBlank() ? null : deadLetterChannel;
         this.endpoint = endpoint;
         this.deserializer = deserializer;
         this.metrics = context.metricGroup();
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.rejected = metrics.getNumRecordsInErrorsCounter();
-        this.rejectedGroup = metrics.addGroup("rejected");
+        this.rejects = new Rejects(metrics, endpoint, clientName, deadLetterChannel);
         this.dropped = metrics.counter("droppedMessages");
         this.bytesIn = metrics.getIOMetricGroup().getNumBytesInCounter();
         this.recordsIn = metrics.getIOMetricGroup().getNumRecordsInCounter();
@@ -145,47 +135,12 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
             try {
                 record = deserializer.deserialize(channel, r.payload());
             } catch (Exception e) {
-                reject(channel, r.payload(), e);
+                rejects.reject(channel, r.payload(), deserializer.rejectReason(e), e);
                 continue;
             }
             output.collect(record);
         }
         return queue.isEmpty() ? InputStatus.NOTHING_AVAILABLE : InputStatus.MORE_AVAILABLE;
-    }
-
-    private void reject(String channel, byte[] payload, Exception e) {
-        rejected.inc();
-        String reason = deserializer.rejectReason(e);
-        Counter byReason = rejectedByReason.computeIfAbsent(reason, rejectedGroup::counter);
-        byReason.inc();
-        long count = rejected.getCount();
-        // Log the first rejects, then one in a thousand: enough to see what is wrong, never a flood.
-        if (count <= 10 || count % 1000 == 0) {
-            LOG.warn("Rejected message #{} on {} ({}): {}", count, channel, reason, e.getMessage());
-        }
-        if (deadLetterChannel != null && (byReason.getCount() <= 10 || byReason.getCount() % 1000 == 0)) {
-            deadLetter(channel, reason, e.getMessage(), payload);
-        }
-    }
-
-    /** A sample of the rejects, with their reason, for whoever needs to see what was wrong. Never waited for. */
-    private void deadLetter(String channel, String reason, String message, byte[] payload) {
-        try {
-            if (deadLetters == null) {
-                deadLetters = client.connect(ByteArrayCodec.INSTANCE);
-            }
-            Map<String, Object> entry = new java.util.LinkedHashMap<>();
-            entry.put("type", "rejected");
-            entry.put("channel", channel);
-            entry.put("reason", reason);
-            entry.put("message", message == null ? "" : message);
-            entry.put("payload", java.util.Arrays.copyOf(payload, Math.min(payload.length, 1024)));
-            entry.put("payload_bytes", payload.length);
-            entry.put("timestamp", System.currentTimeMillis() / 1000.0);
-            deadLetters.async().publish(deadLetterChannel.getBytes(StandardCharsets.UTF_8), CODEC.encodeMap(entry));
-        } catch (RuntimeException e) {
-            LOG.debug("Could not publish a dead letter", e); // the reject is counted either way
-        }
     }
 
     @Override
@@ -225,9 +180,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     @Override
     public void close() {
         closing = true;
-        if (deadLetters != null) {
-            deadLetters.close();
-        }
+        rejects.close();
         if (connection != null) {
             connection.close();
         }

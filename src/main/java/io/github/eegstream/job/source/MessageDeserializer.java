@@ -4,14 +4,15 @@ import java.io.Serializable;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 
 /**
- * Turns a pub/sub message into a record. Runs on the task thread, never on Redis's I/O thread.
+ * Turns a Redis message (published on a channel, or a stream entry's payload under its key, which
+ * bears the channel's name) into a record. Runs on the task thread, never on Redis's I/O thread.
  *
  * <p>A message that cannot be turned into a record is rejected by throwing: the reader counts it
  * under {@link #rejectReason}, logs a sample of rejects, skips it and goes on.
  */
-public interface PubSubDeserializer<T> extends Serializable, ResultTypeQueryable<T> {
+public interface MessageDeserializer<T> extends Serializable, ResultTypeQueryable<T> {
 
-    T deserialize(String channel, byte[] message) throws Exception;
+    T deserialize(String channelOrKey, byte[] message) throws Exception;
 
     /** The name a rejected message is counted under, in the reader's {@code rejected} metric group. */
     default String rejectReason(Exception e) {
