@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Real-time EEG streaming and prediction on Apache Flink and Redis.",
         subcommands = {
             RelayCommand.class, JobCommand.class, DemoCommand.class, SubscribeCommand.class, PublishCommand.class,
-            FeaturesCommand.class, LslCommand.class, LslSimCommand.class, BenchCommand.class,
+            FeaturesCommand.class, LslCommand.class, LslSimCommand.class, BenchCommand.class, AclCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Eeg {
@@ -36,6 +36,12 @@ public final class Eeg {
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
                 cmd.getErr().println(cmd.getColorScheme().errorText("eeg " + cmd.getCommandName() + ": " + e.getMessage()));
+                return 2;
+            }
+            if (e instanceof io.lettuce.core.RedisCommandExecutionException && e.getMessage() != null
+                    && (e.getMessage().startsWith("NOPERM") || e.getMessage().startsWith("WRONGPASS"))) {
+                cmd.getErr().println(cmd.getColorScheme().errorText("eeg " + cmd.getCommandName() + ": Redis refused: "
+                        + e.getMessage() + ". Check the Redis user and its rules (bin/eeg acl --help)."));
                 return 2;
             }
             if (e instanceof io.lettuce.core.RedisConnectionException) {

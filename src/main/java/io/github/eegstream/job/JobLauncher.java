@@ -43,7 +43,8 @@ public final class JobLauncher {
                         job.cancel().get();
                     }
                     throw new IllegalStateException("the job did not subscribe to its " + patterns + " patterns at "
-                            + endpoint + " within " + timeout.toSeconds() + " s (job " + status + ")");
+                            + endpoint + " within " + timeout.toSeconds() + " s (job " + status + (status == JobStatus.RUNNING ? ""
+                            : "; its log and the Flink web UI's Exceptions tab say why") + ")");
                 }
                 Thread.sleep(50);
             }

@@ -105,6 +105,7 @@ public final class Relay implements AutoCloseable {
     private boolean recovering;
     private long sendAfterNanos;
     private double heldThrough;
+    private long lastExpireNanos = System.nanoTime() - 2_000_000_000L;
     private long lastDropWarningNanos;
     private volatile boolean paused;
     private volatile boolean stopRequested;
@@ -214,7 +215,9 @@ public final class Relay implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             failure = e instanceof Backlog.RefusedException
-                    ? "Redis refused: " + e.getMessage() + ". Check the Redis user's rules (bin/eeg acl --user "
+                    ? "Redis refused to let this relay publish to " + new String(rawChannel, StandardCharsets.UTF_8)
+                            + (options.durableRetention() != null ? " (or append to the stream of that name)" : "")
+                            + ": " + e.getMessage() + ". Check the Redis user's rules (bin/eeg acl --user "
                             + options.userId() + " --role relay)."
                     : e.getMessage();
             screen.accept("relay " + options.userId() + " stopped: " + failure);
@@ -276,6 +279,11 @@ public final class Relay implements AutoCloseable {
                 e.sent(published);
             }
             wrote = true;
+        }
+        if (wrote && options.durableRetention() != null && System.nanoTime() - lastExpireNanos > 1_000_000_000L) {
+            // A stream nobody appends to any more goes away after the retention, with its last entries.
+            lastExpireNanos = System.nanoTime();
+            publisher.async().pexpire(rawChannel, options.durableRetention().toMillis());
         }
         if (wrote) {
             publisher.flushCommands();

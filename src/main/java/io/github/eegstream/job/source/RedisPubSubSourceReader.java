@@ -163,7 +163,14 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     public void addSplits(List<RedisPubSubSplit> newSplits) {
         for (RedisPubSubSplit split : newSplits) {
             if (splits.putIfAbsent(split.splitId(), split) == null) {
-                connection.sync().psubscribe(split.pattern().getBytes(StandardCharsets.UTF_8));
+                try {
+                    connection.sync().psubscribe(split.pattern().getBytes(StandardCharsets.UTF_8));
+                } catch (io.lettuce.core.RedisCommandExecutionException e) {
+                    throw new IllegalStateException("Redis refused PSUBSCRIBE " + split.pattern() + " at " + endpoint
+                            + ": " + e.getMessage() + ". Redis allows a pattern only if the user's rules name it exactly:"
+                            + " give the job's Redis user the rules of bin/eeg acl --role job --spec <its spec>"
+                            + " --parallelism <its parallelism>", e);
+                }
                 LOG.info("Subscribed to {} at {}", split.pattern(), endpoint);
             }
         }

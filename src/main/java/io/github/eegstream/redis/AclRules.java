@@ -1,0 +1,123 @@
+package io.github.eegstream.redis;
+
+import io.github.eegstream.wire.Channel;
+import io.github.eegstream.wire.ChannelKind;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Redis ACL rules ({@code ACL SETUSER name rule...}) that give each component exactly the
+ * channels it needs. Publishing and subscribing are told apart with a Redis 7 selector: the root
+ * permissions say what a user may publish (or write), a selector in parentheses what it may read.
+ *
+ * <ul>
+ *   <li>relay for X: publish X's raw and features (and append to X's raw stream); subscribe to X's
+ *       predictions, commands and alerts;
+ *   <li>consumer for X: subscribe to X's raw and features; publish X's predictions;
+ *   <li>job: subscribe to every raw channel (or read every raw stream); publish every user's
+ *       predictions, features and alerts, and the dead-letter channel.
+ * </ul>
+ *
+ * @param redisUser the Redis user the rules are for
+ * @param rules the rules, each one argument of {@code ACL SETUSER}
+ */
+public record AclRules(String redisUser, List<String> rules) {
+
+    /** What every component's connection does besides its work: authenticate, name itself, ping. */
+    private static final List<String> CONNECTION = List.of(
+            "+hello", "+auth", "+ping", "+client|setname", "+client|id", "+select");
+
+    public AclRules {
+        rules = List.copyOf(rules);
+    }
+
+    /** Rules for a relay of user {@code userId}. */
+    public static AclRules relay(String userId, String password) {
+        List<String> rules = start(password);
+        rules.add("+publish");
+        rules.add("&" + channel(userId, ChannelKind.RAW));
+        rules.add("&" + channel(userId, ChannelKind.FEATURES));
+        rules.add("+xadd");
+        rules.add("+pexpire");
+        rules.add("~" + channel(userId, ChannelKind.RAW)); // durable mode's stream
+        rules.add(reader("+subscribe +unsubscribe", List.of(), List.of(channel(userId, ChannelKind.PREDICTIONS),
+                channel(userId, ChannelKind.COMMANDS), channel(userId, ChannelKind.ALERTS))));
+        return new AclRules("relay-" + userId, rules);
+    }
+
+    /** Rules for a consumer of user {@code userId}'s data (a model, a dashboard, a logger). */
+    public static AclRules consumer(String userId, String password) {
+        List<String> rules = start(password);
+        rules.add("+publish");
+        rules.add("&" + channel(userId, ChannelKind.PREDICTIONS));
+        rules.add(reader("+subscribe +unsubscribe", List.of(),
+                List.of(channel(userId, ChannelKind.RAW), channel(userId, ChannelKind.FEATURES))));
+        return new AclRules("consumer-" + userId, rules);
+    }
+
+    /**
+     * Rules for the prediction job.
+     *
+     * @param rawPatterns the exact patterns its source subscribes to: Redis lets a client
+     *     PSUBSCRIBE only to patterns its rules name literally
+     * @param deadLetterChannel where rejects go, or null
+     */
+    public static AclRules job(List<String> rawPatterns, String deadLetterChannel, String password) {
+        List<String> rules = start(password);
+        rules.add("+publish");
+        for (ChannelKind kind : List.of(ChannelKind.PREDICTIONS, ChannelKind.FEATURES, ChannelKind.ALERTS)) {
+            rules.add("&" + kind.patternForAllUsers());
+        }
+        if (deadLetterChannel != null && !deadLetterChannel.isBlank()) {
+            rules.add("&" + deadLetterChannel);
+        }
+        rules.add("+client|list"); // the launcher watches its source connections subscribe
+        // Durable mode's sink publishes once per window through a script keeping the last sequence.
+        rules.add("+eval");
+        rules.add("+get");
+        rules.add("+set");
+        rules.add("~eegstream:published:*");
+        List<String> patterns = new ArrayList<>(rawPatterns);
+        rules.add(reader("+psubscribe +punsubscribe +subscribe +unsubscribe", List.of(), patterns));
+        rules.add(reader("+xread +scan", List.of(ChannelKind.RAW.patternForAllUsers()), List.of()));
+        return new AclRules("eegstream-job", rules);
+    }
+
+    /** {@code ACL SETUSER} as one line for redis-cli, the selectors quoted. */
+    public String command() {
+        StringBuilder line = new StringBuilder("ACL SETUSER ").append(redisUser);
+        for (String rule : rules) {
+            line.append(' ').append(rule.contains(" ") ? "\"" + rule + "\"" : rule);
+        }
+        return line.toString();
+    }
+
+    /** The same with the password hidden, for screens and logs. */
+    public String redactedCommand() {
+        return command().replaceAll(" >\\S+", " >***");
+    }
+
+    private static List<String> start(String password) {
+        if (password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("a Redis user needs a password");
+        }
+        if (password.chars().anyMatch(c -> Character.isWhitespace(c) || c == '"')) {
+            throw new IllegalArgumentException("the password cannot contain spaces or quotes");
+        }
+        List<String> rules = new ArrayList<>(List.of("reset", "on", ">" + password, "resetchannels", "resetkeys", "-@all"));
+        rules.addAll(CONNECTION);
+        return rules;
+    }
+
+    /** A selector: the commands, on these keys and channels only. */
+    private static String reader(String commands, List<String> keys, List<String> channels) {
+        StringBuilder s = new StringBuilder("(").append(commands);
+        keys.forEach(k -> s.append(" ~").append(k));
+        channels.forEach(c -> s.append(" &").append(c));
+        return s.append(")").toString();
+    }
+
+    private static String channel(String userId, ChannelKind kind) {
+        return Channel.of(userId, kind).name();
+    }
+}
