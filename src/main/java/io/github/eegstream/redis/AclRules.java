@@ -83,11 +83,12 @@ public record AclRules(String redisUser, List<String> rules) {
         return new AclRules("eegstream-job", rules);
     }
 
-    /** {@code ACL SETUSER} as one line for redis-cli, the selectors quoted. */
+    /** {@code ACL SETUSER} as one line for redis-cli, the selectors quoted (as redis-cli reads them). */
     public String command() {
         StringBuilder line = new StringBuilder("ACL SETUSER ").append(redisUser);
         for (String rule : rules) {
-            line.append(' ').append(rule.contains(" ") ? "\"" + rule + "\"" : rule);
+            // redis-cli reads backslash escapes inside quotes: double the one in the "\\-" of a shard pattern
+            line.append(' ').append(rule.contains(" ") ? "\"" + rule.replace("\\", "\\\\") + "\"" : rule);
         }
         return line.toString();
     }
