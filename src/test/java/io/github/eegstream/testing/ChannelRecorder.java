@@ -22,6 +22,7 @@ public final class ChannelRecorder implements AutoCloseable {
     private final StatefulRedisPubSubConnection<byte[], byte[]> connection;
     private final WireCodec codec = new WireCodec();
     private final Map<String, List<WireMessage>> byChannel = new ConcurrentHashMap<>();
+    private final Map<String, List<Long>> arrivals = new ConcurrentHashMap<>();
     private final List<String> undecodable = new CopyOnWriteArrayList<>();
 
     public ChannelRecorder(Channel... channels) {
@@ -37,6 +38,7 @@ public final class ChannelRecorder implements AutoCloseable {
                 String name = new String(channel, StandardCharsets.UTF_8);
                 try {
                     WireMessage m = codec.decode(Channel.parse(name).kind(), message);
+                    arrivals.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(System.currentTimeMillis());
                     byChannel.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(m);
                 } catch (RuntimeException e) {
                     undecodable.add(name + ": " + e.getMessage());
@@ -62,6 +64,11 @@ public final class ChannelRecorder implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <T extends WireMessage> List<T> received(Channel channel) {
         return new ArrayList<>((List<T>) byChannel.getOrDefault(channel.name(), List.of()));
+    }
+
+    /** When each of {@link #received} arrived, in milliseconds since the epoch. */
+    public List<Long> arrivals(Channel channel) {
+        return new ArrayList<>(arrivals.getOrDefault(channel.name(), List.of()));
     }
 
     public List<String> undecodable() {
