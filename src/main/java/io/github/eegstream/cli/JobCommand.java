@@ -23,11 +23,16 @@ final class JobCommand implements Callable<Integer> {
             description = "Port of the Flink web UI; 0 for any free port. Default: ${DEFAULT-VALUE}.")
     int webPort;
 
+    @Option(names = "--restore", paramLabel = "PATH",
+            description = "Start from a checkpoint or savepoint (a path, or 'latest' for the newest retained checkpoint).")
+    String restore;
+
     @Override
     public Integer call() throws Exception {
         JobSpec spec = job.resolve();
-        Screen.println("Starting job '" + PredictionPipeline.jobName(spec) + "' (" + spec.description() + ")");
-        EmbeddedFlink.Running running = EmbeddedFlink.start(spec, webPort);
+        Screen.println("Starting job '" + PredictionPipeline.jobName(spec) + "' (" + spec.description() + ")"
+                + (restore == null ? "" : " from checkpoint " + restore));
+        EmbeddedFlink.Running running = EmbeddedFlink.start(spec, webPort, restore);
         Screen.println("Job RUNNING: reading user:{id}:raw at " + spec.redis().endpoint()
                 + ", publishing to user:{id}:predictions");
         Screen.println("Flink web UI: " + running.webUrl() + "   (Ctrl-C stops the job)");

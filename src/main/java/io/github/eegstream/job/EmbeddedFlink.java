@@ -6,7 +6,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -28,8 +30,19 @@ public final class EmbeddedFlink {
      * @return the running job and the web UI's address
      */
     public static Running start(JobSpec spec, int webPort) throws Exception {
+        return start(spec, webPort, null);
+    }
+
+    /**
+     * As {@link #start(JobSpec, int)}, restored from a checkpoint or savepoint: a path, or
+     * {@code latest} for the newest retained checkpoint in the configured checkpoint directory.
+     */
+    public static Running start(JobSpec spec, int webPort, String restoreFrom) throws Exception {
         Configuration conf = loadConfiguration();
         conf.addAll(PredictionPipeline.configuration(spec));
+        if (restoreFrom != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, "latest".equals(restoreFrom) ? latestCheckpoint(conf) : restoreFrom);
+        }
         String host = conf.get(RestOptions.BIND_ADDRESS, "127.0.0.1");
         int port = webPort == 0 ? freePort() : webPort;
         if (!isFree(host, port)) {
@@ -46,6 +59,25 @@ public final class EmbeddedFlink {
 
     /** A job started by {@link #start}. */
     public record Running(JobClient job, String webUrl) {}
+
+    /** The newest completed checkpoint under {@code execution.checkpointing.dir}, of any job. */
+    static String latestCheckpoint(Configuration conf) throws java.io.IOException {
+        String dir = conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
+        if (dir == null) {
+            throw new IllegalStateException("no checkpoint directory configured (execution.checkpointing.dir)");
+        }
+        java.nio.file.Path root = java.nio.file.Path.of(java.net.URI.create(dir.startsWith("file:") ? dir : "file://" + dir));
+        if (!java.nio.file.Files.isDirectory(root)) {
+            throw new IllegalStateException("no checkpoints yet in " + root);
+        }
+        try (var files = java.nio.file.Files.walk(root, 3)) {
+            return files.filter(f -> f.getFileName().toString().equals("_metadata"))
+                    .max(java.util.Comparator.comparingLong(f -> f.toFile().lastModified()))
+                    .map(f -> f.getParent().toUri().toString())
+                    .orElseThrow(() -> new IllegalStateException("no completed checkpoint in " + root
+                            + ": run the job with a spec that checkpoints (jobs/durable.yaml) first"));
+        }
+    }
 
     static Configuration loadConfiguration() {
         Path dir = Path.of(System.getProperty(CONF_DIR_PROPERTY, "conf"));
