@@ -33,6 +33,8 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
     private transient Counter repeatedSamples;
     private transient double gapSeconds;
     private transient AtomicLong activeUsers;
+    /** When this instance started: a job restored from a checkpoint was not receiving before. */
+    private transient long startedMillis;
 
     public SampleWindower(JobSpec.Window spec) {
         this.spec = spec;
@@ -53,6 +55,7 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         repeatedSamples = metrics.counter("repeatedSamples");
         gapSeconds = spec.gapAlert().toNanos() / 1e9;
         activeUsers = new AtomicLong();
+        startedMillis = System.currentTimeMillis();
         metrics.gauge("activeUsers", activeUsers::get);
     }
 
@@ -98,8 +101,11 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
             return;
         }
         long stall = spec.stallTimeout().toMillis();
-        if (timestamp - st.getLastArrivalMillis() < stall) {
-            st.setTimerAtMillis(st.getLastArrivalMillis() + stall);
+        // Silence is counted from the last arrival, or from this instance's start: after a restore
+        // the job was down, not the user's stream, and its samples are being read again.
+        long lastHeard = Math.max(st.getLastArrivalMillis(), startedMillis);
+        if (timestamp - lastHeard < stall) {
+            st.setTimerAtMillis(lastHeard + stall);
             ctx.timerService().registerProcessingTimeTimer(st.getTimerAtMillis());
             state.update(st);
             return;

@@ -72,7 +72,7 @@ class DurableModeTest {
                         "the second job restored " + latest + ", not " + restoredFrom);
                 relay.stop();
                 assertTrue(relay.awaitFinished(Duration.ofSeconds(10)));
-                double lastSample = relay.samplesPublished() / 256.0;
+                double lastSample = (relay.samplesPublished() - 1) / 256.0;
                 // Caught up: windows up to the relay's last samples (0.5 s hops) have all come.
                 int expected = (int) Math.floor((lastSample - 2.0) / 0.5) + 1;
                 assertTrue(recorder.<Prediction>await(predictions, l -> l.size() >= expected, Duration.ofSeconds(60)),
@@ -92,6 +92,78 @@ class DurableModeTest {
         }
     }
 
+    /**
+     * A job that fails (Redis refuses its sink's writes for a few seconds) restarts by itself from
+     * its last checkpoint, and still predicts every window once.
+     */
+    @Test
+    void failingJobRecoversFromItsCheckpointAndPredictsEveryWindowOnce() throws Exception {
+        try (var c = TestRedis.client().connect()) {
+            String version = c.sync().info("server").lines().filter(l -> l.startsWith("redis_version:")).findFirst()
+                    .orElse("redis_version:0").substring("redis_version:".length()).trim();
+            org.junit.jupiter.api.Assumptions.assumeTrue(Integer.parseInt(version.split("\\.")[0]) >= 7,
+                    "needs Redis 7 ACLs to make the sink fail; the test Redis is " + version);
+        }
+        String user = TestRedis.uniqueUser("durable-fail");
+        String redisUser = "job-" + user;
+        var rules = io.github.eegstream.redis.AclRules.job(List.of(), null, "secret");
+        var admin = TestRedis.client().connect();
+        try {
+            setUser(admin, redisUser, rules.rules());
+            var endpoint = io.lettuce.core.RedisURI.create(TestRedis.endpoint().url());
+            String url = "redis://" + redisUser + ":secret@" + endpoint.getHost() + ":" + endpoint.getPort();
+            JobSpec spec = JobSpecs.load("durable").withRedisUrl(url);
+            Configuration conf = new Configuration();
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
+            Channel predictions = Channel.of(user, ChannelKind.PREDICTIONS);
+            Relay.Options durable = new Relay.Options(user, 16, null).withDurableRetention(Duration.ofMinutes(5));
+            try (ChannelRecorder recorder = new ChannelRecorder(predictions);
+                    Relay relay = new Relay(durable, new SimulatedSource(8, 256, 12), TestRedis.client(), s -> {}).start();
+                    RunningJob job = RunningJob.start(spec, conf)) {
+                assertTrue(recorder.<Prediction>await(predictions, l -> l.size() >= 8, Duration.ofSeconds(60)));
+                // The sink may no longer run its script: its writes fail, and so does the job.
+                setUser(admin, redisUser, List.of("-eval"));
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (job.status() == org.apache.flink.api.common.JobStatus.RUNNING && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertTrue(job.status() != org.apache.flink.api.common.JobStatus.RUNNING, "the job failed");
+                Thread.sleep(3000);
+                setUser(admin, redisUser, List.of("+eval"));
+                relay.stop();
+                assertTrue(relay.awaitFinished(Duration.ofSeconds(10)));
+                // Window k spans [0.5 k, 0.5 k + 2) s and is complete once a sample at or after its end arrived.
+                int expected = (int) Math.floor(((relay.samplesPublished() - 1) / 256.0 - 2.0) / 0.5) + 1;
+                assertTrue(recorder.<Prediction>await(predictions, l -> l.size() >= expected, Duration.ofSeconds(90)),
+                        "the job recovered and caught up: " + recorder.received(predictions).size() + " of " + expected
+                                + ", windows ending at " + recorder.<Prediction>received(predictions).stream()
+                                        .map(p -> String.format("%.3f", p.timestamp() % 1000)).toList()
+                                + ", samples " + relay.samplesPublished());
+                Thread.sleep(1000);
+                assertEquals(org.apache.flink.api.common.JobStatus.RUNNING, job.status());
+                List<Prediction> seen = recorder.received(predictions);
+                assertEquals(expected, seen.size(), "each window once");
+                for (int i = 1; i < seen.size(); i++) {
+                    double hop = seen.get(i).timestamp() - seen.get(i - 1).timestamp();
+                    assertTrue(Math.abs(hop - 0.5) < 0.01, "window " + i + " comes 0.5 s after the one before, not " + hop);
+                }
+            }
+        } finally {
+            admin.sync().aclDeluser(redisUser);
+            admin.sync().del(Channel.of(user, ChannelKind.RAW).name());
+            admin.close();
+        }
+    }
+
+    private static void setUser(io.lettuce.core.api.StatefulRedisConnection<String, String> admin, String name,
+            List<String> rules) {
+        var args = new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8).add("SETUSER").add(name);
+        rules.forEach(args::add);
+        admin.sync().dispatch(io.lettuce.core.protocol.CommandType.ACL,
+                new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8), args);
+    }
+
     /** The checkpoint the job was restored from, as Flink's REST API reports it. */
     private static String restoredFrom(ClusterClient<?> cluster, RunningJob job) throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
@@ -109,20 +181,22 @@ class DurableModeTest {
         return "(nothing)";
     }
 
-    /** Waits until the job has completed {@code count} checkpoints; returns the latest one. */
-    private static Path awaitCheckpoint(Path jobDir, int count) throws Exception {
+    /** Waits until the job has completed checkpoint {@code id} or a later one (Flink keeps only the latest). */
+    private static Path awaitCheckpoint(Path jobDir, int id) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             if (Files.isDirectory(jobDir)) {
                 try (Stream<Path> dirs = Files.list(jobDir)) {
-                    if (dirs.filter(d -> Files.exists(d.resolve("_metadata"))).count() >= count) {
+                    if (dirs.anyMatch(d -> d.getFileName().toString().startsWith("chk-")
+                            && Integer.parseInt(d.getFileName().toString().substring(4)) >= id
+                            && Files.exists(d.resolve("_metadata")))) {
                         return latestCheckpoint(jobDir);
                     }
                 }
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("no " + count + " completed checkpoints in " + jobDir);
+        throw new AssertionError("no completed checkpoint " + id + " or later in " + jobDir);
     }
 
     private static Path latestCheckpoint(Path jobDir) throws Exception {
