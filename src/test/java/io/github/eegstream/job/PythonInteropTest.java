@@ -8,6 +8,7 @@ import io.github.eegstream.relay.Relay;
 import io.github.eegstream.relay.SimulatedSource;
 import io.github.eegstream.testing.RunningJob;
 import io.github.eegstream.testing.TestFlink;
+import io.github.eegstream.testing.TestPython;
 import io.github.eegstream.testing.TestRedis;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,25 +32,13 @@ class PythonInteropTest {
     @RegisterExtension
     static final MiniClusterExtension FLINK = TestFlink.miniCluster();
 
-    private static final Path EXAMPLES = Path.of("examples", "python");
-
     private static String python;
 
-    /** The first python3 that has the modules: the one on PATH may be another installation. */
     @BeforeAll
-    static void needsPython() throws Exception {
-        for (String candidate : List.of("python3", "/usr/bin/python3")) {
-            try {
-                Process p = new ProcessBuilder(candidate, "-c", "import redis, msgpack, numpy").redirectErrorStream(true).start();
-                if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                    python = candidate;
-                    return;
-                }
-            } catch (IOException notInstalled) {
-                // try the next
-            }
-        }
-        assumeTrue(false, "python3 with redis, msgpack and numpy (apt-get install python3-redis python3-msgpack python3-numpy)");
+    static void needsPython() {
+        python = TestPython.withModules("redis", "msgpack", "numpy");
+        assumeTrue(python != null,
+                "python3 with redis, msgpack and numpy (apt-get install python3-redis python3-msgpack python3-numpy)");
     }
 
     @Test
@@ -100,9 +89,6 @@ class PythonInteropTest {
     }
 
     private static Process python(String script, String... args) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of(python, EXAMPLES.resolve(script).toString(),
-                "--redis", TestRedis.endpoint().url()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        return TestPython.example(python, script, args);
     }
 }

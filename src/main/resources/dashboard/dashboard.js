@@ -1,0 +1,212 @@
+// The dashboard page: frames arrive by Server-Sent Events ten times a second; the page keeps the
+// last seconds of each live user and redraws at most once per animation frame.
+"use strict";
+
+const TRACE_SECONDS = 5;
+const PREDICTION_SECONDS = 120;
+const COLORS = ["#3b6fd8", "#d8553b", "#2a9d5c", "#9b4fd8", "#d8a23b", "#3bb5d8", "#d83b8f", "#6b7a3b"];
+const users = new Map();
+const stats = { frames: 0, skipped: 0, dropped: 0 };
+let selected = new URLSearchParams(location.search).get("user");
+let live = [];
+let dirty = false;
+
+function userState(id) {
+  if (!users.has(id)) {
+    users.set(id, { t: [], v: [], channels: [], predictions: [], latest: new Map(), features: null, alerts: [], card: null, mini: null });
+  }
+  return users.get(id);
+}
+
+function onFrame(frame) {
+  stats.frames++;
+  const status = document.getElementById("status");
+  status.textContent = "live"; status.classList.add("live");
+  stats.skipped = frame.skipped;
+  stats.dropped = frame.dropped;
+  live = frame.live;
+  for (const [id, news] of Object.entries(frame.users)) {
+    const u = userState(id);
+    if (news.raw) {
+      if (u.channels.join() !== news.raw.channels.join()) {
+        u.channels = news.raw.channels; u.t = []; u.v = news.raw.channels.map(() => []);
+        if (u.mini) { u.mini.destroy(); u.mini = null; }
+      }
+      u.t.push(...news.raw.t);
+      news.raw.v.forEach((col, c) => u.v[c].push(...col));
+      const cut = u.t.findIndex(t => t >= u.t[u.t.length - 1] - TRACE_SECONDS);
+      if (cut > 0) { u.t.splice(0, cut); u.v.forEach(col => col.splice(0, cut)); }
+    }
+    for (const p of news.predictions || []) {
+      u.predictions.push(p);
+      u.latest.set(p.source, p);
+    }
+    const oldest = frame.now - PREDICTION_SECONDS;
+    while (u.predictions.length && u.predictions[0].t < oldest) u.predictions.shift();
+    if (news.features) u.features = news.features;
+    for (const a of news.alerts || []) { u.alerts.unshift(a); u.alerts.length = Math.min(u.alerts.length, 20); }
+  }
+  if (!selected && live.length) selected = live[0];
+  dirty = true;
+}
+
+function headline(p) {
+  const entries = Object.entries(p.data).filter(([, v]) => typeof v === "number");
+  return entries.length ? entries[0] : [Object.keys(p.data)[0] || "", p.data[Object.keys(p.data)[0]]];
+}
+
+function fmt(v) { return typeof v === "number" ? v.toFixed(2) : String(v); }
+
+function qualityColor(q) { return q >= 0.8 ? "#2a7" : q >= 0.4 ? "#d8a23b" : "#b42"; }
+
+function renderGrid() {
+  const grid = document.getElementById("grid");
+  for (const id of live) {
+    const u = userState(id);
+    if (!u.card) {
+      u.card = document.createElement("div");
+      u.card.className = "card";
+      u.card.dataset.user = id;
+      u.card.innerHTML = `<h2><span class="id"></span><span class="key"></span></h2><div class="value">–</div>
+        <div class="key source"></div><div class="trace"></div><div class="dots"></div><div class="alert"></div>`;
+      u.card.querySelector(".id").textContent = id;
+      u.card.addEventListener("click", () => { selected = id; history.replaceState(null, "", "?user=" + encodeURIComponent(id)); dirty = true; });
+      grid.appendChild(u.card);
+    }
+    u.card.classList.toggle("selected", id === selected);
+    const p = [...u.latest.values()].sort((a, b) => b.t - a.t)[0];
+    if (p) {
+      const [key, value] = headline(p);
+      u.card.querySelector(".value").textContent = fmt(value);
+      u.card.querySelector("h2 .key").textContent = key;
+      u.card.querySelector(".source").textContent = `${p.type || "prediction"} · ${p.source}` + (p.confidence != null ? ` · confidence ${Math.round(p.confidence * 100)}%` : "");
+    }
+    if (u.t.length > 1) {
+      const el = u.card.querySelector(".trace");
+      const data = [u.t, u.v[0]];
+      if (!u.mini) {
+        u.mini = new uPlot({ width: 230, height: 60, legend: { show: false }, cursor: { show: false },
+          scales: { x: { time: true } }, axes: [{ show: false }, { show: false }],
+          series: [{}, { stroke: COLORS[0], width: 1 }] }, data, el);
+      } else {
+        u.mini.setData(data);
+      }
+    }
+    if (u.features) {
+      u.card.querySelector(".dots").innerHTML = u.features.quality.map((q, i) =>
+        `<span title="${u.features.channels[i]} ${Math.round(q * 100)}% ${u.features.problems[i]}" style="background:${qualityColor(q)}"></span>`).join("");
+    }
+    const a = u.alerts[0];
+    u.card.querySelector(".alert").textContent = a && a.state === "raised" ? `⚠ ${a.type}: ${a.message}` : "";
+  }
+  for (const [id, u] of users) {
+    if (u.card && !live.includes(id)) { u.card.remove(); u.card = null; if (u.mini) { u.mini.destroy(); u.mini = null; } }
+  }
+}
+
+let tracePlot = null, traceKey = "", predictionPlot = null, predictionKey = "";
+
+function renderDetail() {
+  const detail = document.getElementById("detail");
+  const u = selected && users.get(selected);
+  detail.hidden = !u;
+  if (!u) return;
+  document.getElementById("detail-user").textContent = selected;
+  const width = document.getElementById("traces").clientWidth || 700;
+  if (u.t.length > 1) {
+    // Channels stacked one above the other, spaced by the widest channel's 5-95 % range.
+    const spread = Math.max(10, ...u.v.map(col => { const s = [...col].sort((a, b) => a - b);
+      return s[Math.floor(s.length * 0.95)] - s[Math.floor(s.length * 0.05)]; }));
+    const offset = spread * 1.3;
+    const data = [u.t, ...u.v.map((col, c) => col.map(x => x - c * offset))];
+    const key = selected + "|" + u.channels.join();
+    if (!tracePlot || traceKey !== key) {
+      if (tracePlot) tracePlot.destroy();
+      traceKey = key;
+      tracePlot = new uPlot({ width, height: 60 + 40 * u.channels.length, scales: { x: { time: true } },
+        axes: [{}, { show: false }],
+        series: [{}, ...u.channels.map((ch, c) => ({ label: ch, stroke: COLORS[c % COLORS.length], width: 1 }))] },
+        data, document.getElementById("traces"));
+    } else {
+      tracePlot.setData(data);
+    }
+  }
+  const series = [];
+  for (const p of u.predictions) for (const [k, v] of Object.entries(p.data)) {
+    if (typeof v === "number" && !series.includes(p.source + " " + k)) series.push(p.source + " " + k);
+  }
+  if (series.length) {
+    const times = [...new Set(u.predictions.map(p => p.t))].sort((a, b) => a - b);
+    const index = new Map(times.map((t, i) => [t, i]));
+    const columns = series.map(() => times.map(() => null));
+    for (const p of u.predictions) for (const [k, v] of Object.entries(p.data)) {
+      const s = series.indexOf(p.source + " " + k);
+      if (s >= 0) columns[s][index.get(p.t)] = v;
+    }
+    const key = selected + "|" + series.join();
+    if (!predictionPlot || predictionKey !== key) {
+      if (predictionPlot) predictionPlot.destroy();
+      predictionKey = key;
+      predictionPlot = new uPlot({ width, height: 220, scales: { x: { time: true } }, spanGaps: true,
+        series: [{}, ...series.map((s, i) => ({ label: s, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true }))] },
+        [times, ...columns], document.getElementById("prediction-plot"));
+    } else {
+      predictionPlot.setData([times, ...columns]);
+    }
+  }
+  document.getElementById("latest").innerHTML = [...u.latest.values()].map(p => {
+    const [key, value] = headline(p);
+    const rest = Object.entries(p.data).filter(([k]) => k !== key).map(([k, v]) => `${k} ${fmt(v)}`).join(" · ");
+    return `<div><div class="src">${escapeHtml(p.source)} · ${escapeHtml(p.type || "")}</div>
+      <div class="big">${escapeHtml(key)} ${fmt(value)}</div><div>${escapeHtml(rest)}</div>
+      <div class="src">${p.confidence != null ? "confidence " + Math.round(p.confidence * 100) + "%" : ""}</div></div>`;
+  }).join("");
+  if (u.features) {
+    const f = u.features;
+    document.getElementById("bands").innerHTML = Object.entries(f.relative).map(([band, values]) => {
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      return `<div class="bar"><span style="width:4em">${escapeHtml(band)}</span><div style="width:${Math.round(mean * 200)}px"></div>${Math.round(mean * 100)}%</div>`;
+    }).join("");
+    document.getElementById("quality").innerHTML = f.channels.map((ch, i) =>
+      `<div class="bar"><span style="width:4em">${escapeHtml(ch)}</span><div style="width:${Math.round(f.quality[i] * 100)}px;background:${qualityColor(f.quality[i])}"></div>${Math.round(f.quality[i] * 100)}% ${escapeHtml(f.problems[i])}</div>`).join("");
+  }
+  document.getElementById("alerts").innerHTML = u.alerts.map(a =>
+    `<li class="${a.state}">${new Date(a.t * 1000).toLocaleTimeString()} ${escapeHtml(a.type)} ${escapeHtml(a.state)}: ${escapeHtml(a.message || "")}</li>`).join("");
+}
+
+function escapeHtml(s) {
+  return String(s).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+}
+
+function render() {
+  if (dirty) {
+    dirty = false;
+    renderGrid();
+    renderDetail();
+    document.getElementById("summary").textContent =
+      `${live.length} live user${live.length === 1 ? "" : "s"} · ${stats.frames} frames` + (stats.skipped ? ` · ${stats.skipped} skipped` : "");
+  }
+  requestAnimationFrame(render);
+}
+
+function connect() {
+  const events = new EventSource("events");
+  const status = document.getElementById("status");
+  events.addEventListener("open", () => { status.textContent = "live"; status.classList.add("live"); });
+  events.addEventListener("error", () => { status.textContent = "reconnecting…"; status.classList.remove("live"); });
+  events.addEventListener("frame", e => onFrame(JSON.parse(e.data)));
+}
+
+// What a test (or a curious user, in the console) can ask the page.
+window.eegDashboard = {
+  stats,
+  liveUsers: () => [...document.querySelectorAll(".card")].map(c => c.dataset.user),
+  tracePoints: id => (users.get(id) || { t: [] }).t.length,
+  latestPrediction: id => {
+    const u = users.get(id);
+    return u ? [...u.latest.values()].map(p => ({ source: p.source, t: p.t, data: p.data })) : [];
+  },
+};
+
+connect();
+requestAnimationFrame(render);
