@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 final class RelayCommand implements Callable<Integer> {
 
     /** Where samples come from. */
-    enum SourceKind { sim, lsl }
+    enum SourceKind { sim, lsl, file }
 
     @Option(names = "--user", required = true, paramLabel = "ID", description = "User id (letters, digits, _ . -).")
     String user;
@@ -26,6 +26,14 @@ final class RelayCommand implements Callable<Integer> {
     @Option(names = "--source", defaultValue = "sim", paramLabel = "KIND",
             description = "Sample source: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     SourceKind source;
+
+    @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "FILE",
+            description = "With --source file: the recording to replay (.bdf or .edf from eeg record, or .csv).")
+    java.nio.file.Path file;
+
+    @Option(names = "--speed", defaultValue = "1", paramLabel = "X",
+            description = "With --source file: replay X times as fast as recorded. Default: ${DEFAULT-VALUE}.")
+    double speed;
 
     @Option(names = "--workload", defaultValue = "0.3", paramLabel = "W",
             description = "Simulated mental workload, 0 to 1 (sim). Default: ${DEFAULT-VALUE}.")
@@ -106,6 +114,15 @@ final class RelayCommand implements Callable<Integer> {
     }
 
     private SampleSource openSource() throws java.io.IOException {
+        if (source == SourceKind.file) {
+            if (file == null) {
+                throw new IllegalArgumentException("--source file needs the recording: eeg relay --user ID --source file FILE.bdf");
+            }
+            return new io.github.eegstream.relay.FileSource(file, stream.rate, speed);
+        }
+        if (file != null) {
+            throw new IllegalArgumentException("a FILE is only read with --source file");
+        }
         if (source == SourceKind.lsl) {
             java.util.List<java.net.InetAddress> peers = new java.util.ArrayList<>();
             for (String p : lslPeers) {
