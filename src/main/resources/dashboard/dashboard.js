@@ -10,6 +10,7 @@ const stats = { frames: 0, skipped: 0, dropped: 0 };
 let selected = new URLSearchParams(location.search).get("user");
 let live = [];
 let dirty = false;
+let lastFrameAt = 0;
 
 function userState(id) {
   if (!users.has(id)) {
@@ -20,8 +21,7 @@ function userState(id) {
 
 function onFrame(frame) {
   stats.frames++;
-  const status = document.getElementById("status");
-  status.textContent = "live"; status.classList.add("live");
+  lastFrameAt = Date.now();
   stats.skipped = frame.skipped;
   stats.dropped = frame.dropped;
   live = frame.live;
@@ -179,6 +179,11 @@ function escapeHtml(s) {
 }
 
 function render() {
+  // Live while frames come (ten a second); an EventSource reconnects by itself otherwise.
+  const status = document.getElementById("status");
+  const isLive = Date.now() - lastFrameAt < 2000;
+  status.textContent = isLive ? "live" : lastFrameAt ? "reconnecting…" : "connecting…";
+  status.classList.toggle("live", isLive);
   if (dirty) {
     dirty = false;
     renderGrid();
@@ -191,9 +196,6 @@ function render() {
 
 function connect() {
   const events = new EventSource("events");
-  const status = document.getElementById("status");
-  events.addEventListener("open", () => { status.textContent = "live"; status.classList.add("live"); });
-  events.addEventListener("error", () => { status.textContent = "reconnecting…"; status.classList.remove("live"); });
   events.addEventListener("frame", e => onFrame(JSON.parse(e.data)));
 }
 
