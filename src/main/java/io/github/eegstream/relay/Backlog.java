@@ -113,8 +113,16 @@ final class Backlog {
         return acknowledged;
     }
 
-    /** Puts the last second of acknowledged messages back in line, ahead of the rest. */
-    void resendRecent() {
+    /**
+     * After an outage: puts the last second of acknowledged messages back in line, ahead of the
+     * rest, and marks those in flight as unsent. Lettuce re-sends in-flight commands as soon as it
+     * has reconnected, possibly before subscribers have subscribed again, so they are sent again
+     * once they have.
+     */
+    void resendAfterOutage() {
+        for (Entry e : entries) {
+            e.sends = null;
+        }
         while (!recent.isEmpty()) {
             Entry e = recent.removeLast();
             e.sends = null;

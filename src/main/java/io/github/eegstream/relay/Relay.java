@@ -254,7 +254,7 @@ public final class Relay implements AutoCloseable {
                         + seconds(options.buffer()) + " of samples until it is back");
             } else {
                 recovering = true;
-                backlog.resendRecent();
+                backlog.resendAfterOutage();
                 sendAfterNanos = System.nanoTime() + RESUBSCRIBE_GRACE_NANOS;
                 heldThrough = backlog.newestTimestamp();
                 screen.accept(String.format(java.util.Locale.ROOT,
