@@ -195,4 +195,133 @@ class WireCodecTest {
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
+
+    /**
+     * The raw fast path and the general decoder agree on thousands of random messages: every
+     * number format, keys in any order, unknown keys, NaN, ragged rows, and corrupted bytes.
+     */
+    @Test
+    void fastPathAndGeneralPathAgreeOnRandomMessages() throws Exception {
+        java.util.Random random = new java.util.Random(42);
+        int decoded = 0;
+        for (int n = 0; n < 20_000; n++) {
+            byte[] m = randomRawMessage(random);
+            if (random.nextInt(4) == 0) {
+                m = m.clone();
+                if (random.nextBoolean()) {
+                    m[random.nextInt(m.length)] = (byte) random.nextInt(256);
+                } else {
+                    m = java.util.Arrays.copyOf(m, random.nextInt(m.length));
+                }
+            }
+            Object general = outcome(m, false);
+            assertEquals(general, outcome(m, true), "message " + n);
+            decoded += general instanceof RawSamples ? 1 : 0;
+        }
+        assertTrue(decoded > 5_000, "most random messages are valid: " + decoded);
+    }
+
+    /** The decoded samples, or the reason the message was rejected. */
+    private Object outcome(byte[] message, boolean fast) {
+        try {
+            return fast ? codec.decodeRaw(message) : codec.decode(ChannelKind.RAW, message);
+        } catch (WireException e) {
+            return e.reason();
+        }
+    }
+
+    private static byte[] randomRawMessage(java.util.Random r) throws Exception {
+        MessageBufferPacker p = MessagePack.newDefaultBufferPacker();
+        int channels = 1 + r.nextInt(8);
+        boolean chunk = r.nextBoolean();
+        List<Runnable> fields = new java.util.ArrayList<>();
+        java.util.function.Consumer<Runnable> field = fields::add;
+        field.accept(() -> pack(p, "type", () -> p.packString(chunk ? "raw_chunk" : r.nextInt(20) == 0 ? "rav" : "raw")));
+        if (chunk) {
+            int rows = r.nextInt(20) == 0 ? 0 : 1 + r.nextInt(40);
+            field.accept(() -> pack(p, "channels", () -> {
+                p.packArrayHeader(channels);
+                for (int c = 0; c < channels; c++) {
+                    p.packString("ch" + c);
+                }
+            }));
+            field.accept(() -> pack(p, "samples", () -> {
+                p.packArrayHeader(rows);
+                for (int s = 0; s < rows; s++) {
+                    int w = r.nextInt(50) == 0 ? channels + 1 : channels;
+                    p.packArrayHeader(w);
+                    for (int c = 0; c < w; c++) {
+                        packNumber(p, r);
+                    }
+                }
+            }));
+            if (r.nextBoolean()) {
+                field.accept(() -> pack(p, "t0", () -> packNumber(p, r)));
+                field.accept(() -> pack(p, "rate", () -> p.packDouble(r.nextInt(20) == 0 ? -1 : 256)));
+            } else {
+                field.accept(() -> pack(p, "timestamps", () -> {
+                    int k = r.nextInt(10) == 0 ? rows + 1 : rows;
+                    p.packArrayHeader(k);
+                    for (int s = 0; s < k; s++) {
+                        p.packDouble(1_795_000_000 + s / 256.0);
+                    }
+                }));
+            }
+        } else {
+            field.accept(() -> pack(p, "timestamp", () -> packNumber(p, r)));
+            field.accept(() -> pack(p, "channels", () -> {
+                p.packMapHeader(channels);
+                for (int c = 0; c < channels; c++) {
+                    p.packString(r.nextInt(100) == 0 ? "ch0" : "ch" + c);
+                    packNumber(p, r);
+                }
+            }));
+        }
+        if (r.nextInt(5) == 0) {
+            field.accept(() -> pack(p, "user_id", () -> p.packString("x")));
+        }
+        if (r.nextInt(10) == 0) {
+            field.accept(() -> pack(p, "meta", () -> p.packMapHeader(2).packString("a").packNil().packString("b")
+                    .packArrayHeader(2).packBoolean(true).packFloat(1.5f)));
+        }
+        java.util.Collections.shuffle(fields, r);
+        p.packMapHeader(fields.size());
+        fields.forEach(Runnable::run);
+        return p.toByteArray();
+    }
+
+    private interface Packing {
+        void pack() throws Exception;
+    }
+
+    private static void pack(MessageBufferPacker p, String key, Packing value) {
+        try {
+            p.packString(key);
+            value.pack();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A number in one of msgpack's formats, now and then NaN, infinite or not a number at all. */
+    private static void packNumber(MessageBufferPacker p, java.util.Random r) throws Exception {
+        switch (r.nextInt(12)) {
+            case 0 -> p.packInt(r.nextInt(256) - 128);
+            case 1 -> p.packLong(r.nextLong());
+            case 2 -> p.packFloat((float) (r.nextGaussian() * 50));
+            case 3 -> p.packBigInteger(java.math.BigInteger.valueOf(Long.MAX_VALUE).add(java.math.BigInteger.TEN));
+            case 4 -> p.packShort((short) r.nextInt());
+            case 5 -> p.packDouble(r.nextInt(30) == 0 ? Double.NaN : r.nextInt(30) == 0 ? Double.NEGATIVE_INFINITY
+                    : r.nextGaussian() * 50);
+            case 6 -> p.packInt(r.nextInt());
+            case 7 -> {
+                if (r.nextInt(30) == 0) {
+                    p.packString("1.0");
+                } else {
+                    p.packDouble(1_795_000_000 + r.nextDouble());
+                }
+            }
+            default -> p.packDouble(r.nextGaussian() * 50);
+        }
+    }
 }
