@@ -215,7 +215,7 @@ class WireCodecTest {
                 }
             }
             Object general = outcome(m, false);
-            assertEquals(general, outcome(m, true), "message " + n);
+            assertEquals(general, outcome(m, true), "message " + n + ": " + java.util.HexFormat.of().formatHex(m));
             decoded += general instanceof RawSamples ? 1 : 0;
         }
         assertTrue(decoded > 5_000, "most random messages are valid: " + decoded);
