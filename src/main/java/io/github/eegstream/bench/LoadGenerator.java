@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Many simulated relays in one thread: each user publishes {@code rate} samples per second, one
- * message per sample or in chunks, paced by the clock. Users start staggered over one 100-sample
- * window, as real users connect at random times. Sample {@code i} of a user is stamped with the
+ * message per sample or in chunks, paced by the clock. Users start evenly staggered over one second,
+ * as real users connect at random times: their messages, and so their windows, do not come in
+ * lockstep whatever the window's hop. Sample {@code i} of a user is stamped with the
  * wall-clock time it became due, so latency counts from when the sample existed.
  */
 public final class LoadGenerator implements AutoCloseable {
@@ -60,7 +61,7 @@ public final class LoadGenerator implements AutoCloseable {
         long startNanos = System.nanoTime();
         long end = startNanos + duration.toNanos();
         int n = users.size();
-        double window = 100 / rate;
+        double window = 1.0;
         byte[][] channelNames = new byte[n][];
         for (int u = 0; u < n; u++) {
             channelNames[u] = Channel.of(users.get(u), ChannelKind.RAW).name().getBytes(StandardCharsets.UTF_8);
