@@ -11,9 +11,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Publications per second through a sink in a real (local) Flink job: N records of a 143-byte
- * payload, the size of a per-sample message, from a sequence through the sink, timed end to end.
+ * payload, the size of a per-sample message, from a sequence through the sink, timed from the
+ * first record to the end of the job (the job's start-up, the same for both sinks, left out).
  */
 public final class SinkBenchmark {
+
+    /** When the first record passed, in this JVM (a local job runs here). */
+    private static final java.util.concurrent.atomic.AtomicLong FIRST_RECORD_NANOS = new java.util.concurrent.atomic.AtomicLong();
 
     private SinkBenchmark() {}
 
@@ -26,11 +30,16 @@ public final class SinkBenchmark {
                         .setFlushInterval(spec.sink().flushInterval()).build();
         byte[] payload = new byte[143];
         env.fromSequence(1, records)
-                .map(i -> new Publication("sink-bench:" + (i % 100), payload))
+                .map(i -> {
+                    if (i == 1) {
+                        FIRST_RECORD_NANOS.set(System.nanoTime());
+                    }
+                    return new Publication("sink-bench:" + (i % 100), payload);
+                })
                 .returns(TypeInformation.of(Publication.class))
                 .sinkTo(sink);
-        long start = System.nanoTime();
+        FIRST_RECORD_NANOS.set(0);
         env.execute(roundTrip ? "sink bench: round trip per record" : "sink bench: pipelined");
-        return records / ((System.nanoTime() - start) / 1e9);
+        return records / ((System.nanoTime() - FIRST_RECORD_NANOS.get()) / 1e9);
     }
 }
