@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 
 /** {@code eeg acl}: the Redis ACL rules for a relay, a consumer or the job, printed or applied. */
 @Command(name = "acl", mixinStandardHelpOptions = true,
-        description = {"Prints the Redis ACL rules that give a component exactly its channels (Redis 7 or later),",
-            "and with --apply sets them at --redis (connect there as an administrator).",
+        description = {"Prints the Redis ACL rules that give a component exactly its channels.",
+            "Needs Redis 7 or later. With --apply, sets them at --redis (connect there as an administrator).",
             "relay for ID: publishes ID's raw and features, reads ID's predictions, commands and alerts.",
             "consumer for ID: reads ID's raw and features, publishes ID's predictions.",
             "job: reads every raw channel (or stream), publishes every user's predictions, features and alerts."})

@@ -10,8 +10,9 @@ import picocli.CommandLine.Option;
 
 /** {@code eeg dashboard}: the live web dashboard. */
 @Command(name = "dashboard", mixinStandardHelpOptions = true,
-        description = {"Serves a live dashboard of every user on Redis: EEG traces, band powers, signal quality,",
-            "predictions (the job's and anyone else's) and alerts. Open the printed address in a browser."})
+        description = {"Serves a live web dashboard of every user on Redis.",
+            "EEG traces, band powers, signal quality, predictions (the job's and anyone else's) and alerts.",
+            "Open the printed address in a browser."})
 final class DashboardCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",

@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 
 /** {@code eeg record}: users' streams to BDF+ files. */
 @Command(name = "record", mixinStandardHelpOptions = true,
-        description = {"Records users' raw EEG, predictions, features and alerts to BDF+ files (one per user),",
-            "which MNE, EEGLAB and EDFbrowser open directly. Ctrl-C closes the files cleanly; a crash loses at most the last second.",
+        description = {"Records users' EEG, predictions, features and alerts to BDF+ files.",
+            "One file per user, which MNE, EEGLAB and EDFbrowser open directly. Ctrl-C closes the files cleanly; a crash loses at most the last second.",
             "Replay a recording with: eeg relay --user ID --source file FILE.bdf [--speed X]"})
 final class RecordCommand implements Callable<Integer> {
 
