@@ -7,7 +7,10 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** Dependencies point one way: the wire format depends on nothing of ours; the relay never on Flink. */
+/**
+ * Dependencies point one way: the wire format depends on nothing of ours; the relay, the
+ * dashboard and the recorder (which run without Flink) never on Flink or the job.
+ */
 class ArchitectureTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
@@ -20,7 +23,8 @@ class ArchitectureTest {
             .that().resideInAPackage("..eegstream.wire..")
             .should().dependOnClassesThat().resideInAnyPackage(
                     "..eegstream.relay..", "..eegstream.job..", "..eegstream.redis..", "..eegstream.dsp..",
-                    "..eegstream.model..", "..eegstream.cli..", "..eegstream.sim..")
+                    "..eegstream.model..", "..eegstream.cli..", "..eegstream.sim..", "..eegstream.dashboard..",
+                    "..eegstream.record..", "..eegstream.bench..")
                 .check(CLASSES);
     }
 
@@ -28,7 +32,8 @@ class ArchitectureTest {
     void relayLslAndWireNeverUseFlink() {
         noClasses()
             .that().resideInAnyPackage("..eegstream.wire..", "..eegstream.relay..", "..eegstream.redis..",
-                    "..eegstream.sim..", "..eegstream.dsp..", "..eegstream.model..", "..eegstream.lsl..")
+                    "..eegstream.sim..", "..eegstream.dsp..", "..eegstream.model..", "..eegstream.lsl..",
+                    "..eegstream.dashboard..", "..eegstream.record..")
             .should().dependOnClassesThat().resideInAPackage("org.apache.flink..")
                 .check(CLASSES);
     }
@@ -37,7 +42,8 @@ class ArchitectureTest {
     void onlyTheJobAndTheCommandLineKnowTheJob() {
         noClasses()
             .that().resideInAnyPackage("..eegstream.wire..", "..eegstream.relay..", "..eegstream.dsp..",
-                    "..eegstream.model..", "..eegstream.sim..", "..eegstream.redis..")
+                    "..eegstream.model..", "..eegstream.sim..", "..eegstream.redis..", "..eegstream.dashboard..",
+                    "..eegstream.record..")
             .should().dependOnClassesThat().resideInAPackage("..eegstream.job..")
                 .check(CLASSES);
     }
