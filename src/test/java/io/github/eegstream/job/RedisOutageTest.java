@@ -101,6 +101,48 @@ class RedisOutageTest {
         }
     }
 
+    /**
+     * Only the job's connection drops (as when Redis cuts a slow subscriber), again and again for
+     * a second, while the relay goes on: the samples published meanwhile never reach the job, and
+     * the user gets a {@code samples_missing} alert saying how long; predictions go on.
+     */
+    @Test
+    void samplesTheJobMissedRaiseSamplesMissingForTheUserAffected() throws Exception {
+        String user = TestRedis.uniqueUser("missed");
+        Channel alerts = Channel.of(user, ChannelKind.ALERTS);
+        Channel predictions = Channel.of(user, ChannelKind.PREDICTIONS);
+        try (RunningJob job = RunningJob.start("default");
+                ChannelRecorder out = new ChannelRecorder(alerts, predictions);
+                Relay relay = new Relay(new Relay.Options(user, 1, null), new SimulatedSource(8, RATE, 9), TestRedis.client(),
+                        line -> { }).start();
+                var admin = TestRedis.client().connect()) {
+            assertTrue(out.<Prediction>await(predictions, l -> l.size() >= 2, Duration.ofSeconds(30)));
+            long until = System.nanoTime() + 1_500_000_000L;
+            int kills = 0;
+            while (System.nanoTime() < until) {
+                for (String client : admin.sync().clientList().split("\n")) {
+                    if (client.contains(" name=eegstream-source-") && !client.contains(" psub=0 ")) {
+                        String id = client.substring(client.indexOf("id=") + 3, client.indexOf(' ', client.indexOf("id=")));
+                        admin.sync().clientKill(io.lettuce.core.KillArgs.Builder.id(Long.parseLong(id)));
+                        kills++;
+                    }
+                }
+                Thread.sleep(2); // again as soon as it is back, so that it misses whole stretches
+            }
+            assertTrue(kills >= 1, "the job's source connection was cut");
+            assertTrue(out.<Alert>await(alerts, l -> l.stream().anyMatch(a -> a.alertType().equals("samples_missing")),
+                    Duration.ofSeconds(20)), "samples_missing raised: " + out.received(alerts));
+            Alert missing = out.<Alert>received(alerts).stream().filter(a -> a.alertType().equals("samples_missing"))
+                    .findFirst().orElseThrow();
+            double seconds = ((Number) missing.data().get("missing_seconds")).doubleValue();
+            assertTrue(seconds > 0.25 && seconds < 5, "the gap is about as long as the cut: " + seconds + " s");
+            int before = out.received(predictions).size();
+            assertTrue(out.<Prediction>await(predictions, l -> l.size() >= before + 2, Duration.ofSeconds(20)),
+                    "predictions go on");
+            assertEquals(JobStatus.RUNNING, job.status());
+        }
+    }
+
     private static double lastTimestamp(ChannelRecorder raw, String user) {
         List<RawSamples> samples = raw.received(Channel.of(user, ChannelKind.RAW));
         return samples.get(samples.size() - 1).timestamps()[0];
