@@ -6,10 +6,6 @@ import io.github.eegstream.redis.AclRules;
 import io.github.eegstream.redis.RedisEndpoint;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.StatusOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -67,9 +63,7 @@ final class AclCommand implements Callable<Integer> {
         }
         RedisClient client = endpoint.createClient();
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add(rules.redisUser());
-            rules.rules().forEach(args::add);
-            connection.sync().dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), args);
+            rules.apply(connection);
             Screen.println("# applied at " + endpoint);
             warnIfDefaultUserIsOpen(connection);
         } finally {

@@ -83,7 +83,7 @@ public final class Dashboard implements AutoCloseable {
         });
         server.get("/api/live", ctx -> ctx.json(Map.of("live", feed.liveUsers())));
         server.get("/api/stats", ctx -> ctx.json(Map.of("live", feed.liveUsers().size(), "decoded", feed.decoded(),
-                "droppedMessages", feed.dropped(), "skippedFrames", framesSkipped.get(), "viewers", viewers.size())));
+                "droppedMessages", feed.dropped(), "rejectedMessages", feed.rejected(), "skippedFrames", framesSkipped.get(), "viewers", viewers.size())));
         server.start(host, port);
         ticker.scheduleAtFixedRate(this::broadcast, 0, 1000 / FRAMES_PER_SECOND, TimeUnit.MILLISECONDS);
     }

@@ -148,6 +148,11 @@ final class LiveFeed implements AutoCloseable {
         return decoded.get();
     }
 
+    /** Messages that were not valid wire messages (not shown; the job counts them too). */
+    long rejected() {
+        return rejected.get();
+    }
+
     long dropped() {
         return dropped.get();
     }

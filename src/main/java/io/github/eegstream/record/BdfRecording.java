@@ -31,6 +31,8 @@ public final class BdfRecording implements Iterator<RawSamples>, AutoCloseable {
     private final double recordSeconds;
     private final long headerBytes;
     private final long recordBytes;
+    /** Where each signal's samples start within a data record. */
+    private final int[] signalStart;
     private final long recordCount;
     private final double startSeconds;
     private final int annotationSignal;
@@ -62,6 +64,7 @@ public final class BdfRecording implements Iterator<RawSamples>, AutoCloseable {
         base += ns * (16 + 80 + 8);
         long bytes = 0;
         int annotations = -1;
+        signalStart = new int[ns];
         for (int i = 0; i < ns; i++) {
             double pmin = Double.parseDouble(text(s, base + i * 8, 8));
             double pmax = Double.parseDouble(text(s, base + ns * 8 + i * 8, 8));
@@ -70,6 +73,7 @@ public final class BdfRecording implements Iterator<RawSamples>, AutoCloseable {
             gain[i] = (pmax - pmin) / (dmax - dmin);
             offset[i] = pmin - dmin * gain[i];
             samplesPerRecord[i] = Integer.parseInt(text(s, base + ns * 32 + ns * 80 + i * 8, 8));
+            signalStart[i] = (int) bytes;
             bytes += 3L * samplesPerRecord[i];
             if (labels[i].equals(BdfWriter.ANNOTATIONS_LABEL) || labels[i].equals("EDF Annotations")) {
                 annotations = i;
@@ -115,22 +119,16 @@ public final class BdfRecording implements Iterator<RawSamples>, AutoCloseable {
             ByteBuffer r = read(headerBytes + next * recordBytes, (int) recordBytes);
             int n = samplesPerRecord[eeg[0]];
             double[] values = new double[n * eeg.length];
-            long[] signalStart = new long[samplesPerRecord.length];
-            long position = 0;
-            for (int i = 0; i < samplesPerRecord.length; i++) {
-                signalStart[i] = position;
-                position += 3L * samplesPerRecord[i];
-            }
             for (int c = 0; c < eeg.length; c++) {
                 int sig = eeg[c];
                 for (int k = 0; k < n; k++) {
-                    int at = (int) signalStart[sig] + 3 * k;
+                    int at = signalStart[sig] + 3 * k;
                     int digital = (r.get(at) & 0xff) | (r.get(at + 1) & 0xff) << 8 | r.get(at + 2) << 16;
                     values[k * eeg.length + c] = offset[sig] + gain[sig] * digital;
                 }
             }
             if (Double.isNaN(firstOnset)) {
-                firstOnset = annotationSignal >= 0 ? recordOnset(r, (int) signalStart[annotationSignal]) : 0;
+                firstOnset = annotationSignal >= 0 ? recordOnset(r, signalStart[annotationSignal]) : 0;
             }
             double t0 = startSeconds + firstOnset + next * recordSeconds;
             double[] timestamps = new double[n];

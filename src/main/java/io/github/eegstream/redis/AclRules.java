@@ -2,6 +2,11 @@ package io.github.eegstream.redis;
 
 import io.github.eegstream.wire.Channel;
 import io.github.eegstream.wire.ChannelKind;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -81,6 +86,13 @@ public record AclRules(String redisUser, List<String> rules) {
         rules.add(reader("+psubscribe +punsubscribe +subscribe +unsubscribe", List.of(), patterns));
         rules.add(reader("+xread +scan", List.of(ChannelKind.RAW.patternForAllUsers()), List.of()));
         return new AclRules("eegstream-job", rules);
+    }
+
+    /** Sets the rules at the Redis {@code admin} is connected to (as a user allowed ACL SETUSER). */
+    public void apply(StatefulRedisConnection<String, String> admin) {
+        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add(redisUser);
+        rules.forEach(args::add);
+        admin.sync().dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), args);
     }
 
     /** {@code ACL SETUSER} as one line for redis-cli, the selectors quoted (as redis-cli reads them). */

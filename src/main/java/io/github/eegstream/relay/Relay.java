@@ -84,8 +84,6 @@ public final class Relay implements AutoCloseable {
      * subscribed again and receive the held samples instead of missing them.
      */
     private static final long RESUBSCRIBE_GRACE_NANOS = 1_500_000_000L;
-    /** Stream entries carry the wire message in this one field. */
-    public static final String STREAM_FIELD = "data";
 
     private final Options options;
     private final SampleSource source;
@@ -373,7 +371,7 @@ public final class Relay implements AutoCloseable {
         source.close();
     }
 
-    private static final byte[] STREAM_FIELD_BYTES = bytes(STREAM_FIELD);
+    private static final byte[] STREAM_FIELD_BYTES = bytes(Channel.STREAM_FIELD);
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

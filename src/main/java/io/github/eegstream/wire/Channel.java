@@ -5,6 +5,12 @@ public record Channel(String userId, ChannelKind kind) {
 
     static final String PREFIX = "user:";
 
+    /**
+     * The one field of a durable stream entry ({@code XADD user:{id}:raw * data <message>}): the
+     * stream has the raw channel's name, the field holds the same bytes as the pub/sub message.
+     */
+    public static final String STREAM_FIELD = "data";
+
     public Channel {
         UserId.requireValid(userId);
         if (kind == null) {

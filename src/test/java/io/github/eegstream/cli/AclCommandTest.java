@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.eegstream.job.JobSpecs;
+import io.github.eegstream.redis.AclRules;
 import io.github.eegstream.redis.RedisEndpoint;
 import io.github.eegstream.relay.Relay;
 import io.github.eegstream.relay.SimulatedSource;
@@ -47,12 +48,7 @@ class AclCommandTest {
 
     @BeforeEach
     void needsRedis7() {
-        try (StatefulRedisConnection<String, String> c = TestRedis.client().connect()) {
-            String version = c.sync().info("server").lines().filter(l -> l.startsWith("redis_version:"))
-                    .findFirst().orElse("redis_version:0").substring("redis_version:".length()).trim();
-            assumeTrue(Integer.parseInt(version.split("\\.")[0]) >= 7,
-                    "ACL selectors need Redis 7 or later; the test Redis is " + version);
-        }
+        assumeTrue(TestRedis.majorVersion() >= 7, "ACL selectors need Redis 7 or later");
     }
 
     @AfterEach
@@ -132,13 +128,8 @@ class AclCommandTest {
         String name = "listener-" + alex;
         redisUsers.add(name);
         try (StatefulRedisConnection<String, String> admin = TestRedis.client().connect()) {
-            var args = new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8).add("SETUSER").add(name);
-            for (String rule : List.of("reset", "on", ">secret", "-@all", "+hello", "+auth", "+ping", "+client|setname",
-                    "+client|id", "+subscribe", "&user:" + alex + ":*")) {
-                args.add(rule);
-            }
-            admin.sync().dispatch(io.lettuce.core.protocol.CommandType.ACL,
-                    new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8), args);
+            new AclRules(name, List.of("reset", "on", ">secret", "-@all", "+hello", "+auth", "+ping", "+client|setname",
+                    "+client|id", "+subscribe", "&user:" + alex + ":*")).apply(admin);
         }
         String url = "redis://" + name + ":secret@" + io.lettuce.core.RedisURI.create(TestRedis.endpoint().url()).getHost()
                 + ":" + io.lettuce.core.RedisURI.create(TestRedis.endpoint().url()).getPort();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.eegstream.relay.Relay;
 import io.github.eegstream.relay.SimulatedSource;
 import io.github.eegstream.testing.ChannelRecorder;
+import io.github.eegstream.testing.FlinkRest;
 import io.github.eegstream.testing.RunningJob;
 import io.github.eegstream.testing.TestFlink;
 import io.github.eegstream.testing.TestRedis;
@@ -46,13 +47,9 @@ class DurableModeTest {
             throws Exception {
         String user = TestRedis.uniqueUser("durable");
         JobSpec spec = JobSpecs.load("durable").withRedisUrl(TestRedis.endpoint().url());
-        Configuration conf = new Configuration();
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
+        Configuration conf = checkpointing();
         Channel predictions = Channel.of(user, ChannelKind.PREDICTIONS);
-        Relay.Options durable = new Relay.Options(user, 16, null).withDurableRetention(Duration.ofMinutes(5));
-        try (ChannelRecorder recorder = new ChannelRecorder(predictions);
-                Relay relay = new Relay(durable, new SimulatedSource(8, 256, 11), TestRedis.client(), s -> {}).start()) {
+        try (ChannelRecorder recorder = new ChannelRecorder(predictions); Relay relay = durableRelay(user, 11)) {
             Path firstCheckpoint;
             try (RunningJob first = RunningJob.start(spec, conf)) {
                 assertTrue(recorder.<Prediction>await(predictions, l -> l.size() >= 8, Duration.ofSeconds(60)),
@@ -72,9 +69,8 @@ class DurableModeTest {
                         "the second job restored " + latest + ", not " + restoredFrom);
                 relay.stop();
                 assertTrue(relay.awaitFinished(Duration.ofSeconds(10)));
-                double lastSample = (relay.samplesPublished() - 1) / 256.0;
                 // Caught up: windows up to the relay's last samples (0.5 s hops) have all come.
-                int expected = (int) Math.floor((lastSample - 2.0) / 0.5) + 1;
+                int expected = windowsIn(relay.samplesPublished());
                 assertTrue(recorder.<Prediction>await(predictions, l -> l.size() >= expected, Duration.ofSeconds(60)),
                         "the restored job catches up: " + recorder.received(predictions).size() + " of " + expected);
                 Thread.sleep(1000); // anything published twice would have arrived by now
@@ -98,43 +94,34 @@ class DurableModeTest {
      */
     @Test
     void failingJobRecoversFromItsCheckpointAndPredictsEveryWindowOnce() throws Exception {
-        try (var c = TestRedis.client().connect()) {
-            String version = c.sync().info("server").lines().filter(l -> l.startsWith("redis_version:")).findFirst()
-                    .orElse("redis_version:0").substring("redis_version:".length()).trim();
-            org.junit.jupiter.api.Assumptions.assumeTrue(Integer.parseInt(version.split("\\.")[0]) >= 7,
-                    "needs Redis 7 ACLs to make the sink fail; the test Redis is " + version);
-        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(TestRedis.majorVersion() >= 7,
+                "needs Redis 7 ACLs to make the sink fail");
         String user = TestRedis.uniqueUser("durable-fail");
         String redisUser = "job-" + user;
         var rules = io.github.eegstream.redis.AclRules.job(List.of(), null, "secret");
+        rules = new io.github.eegstream.redis.AclRules(redisUser, rules.rules());
         var admin = TestRedis.client().connect();
         try {
-            setUser(admin, redisUser, rules.rules());
+            rules.apply(admin);
             var endpoint = io.lettuce.core.RedisURI.create(TestRedis.endpoint().url());
             String url = "redis://" + redisUser + ":secret@" + endpoint.getHost() + ":" + endpoint.getPort();
             JobSpec spec = JobSpecs.load("durable").withRedisUrl(url);
-            Configuration conf = new Configuration();
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
             Channel predictions = Channel.of(user, ChannelKind.PREDICTIONS);
-            Relay.Options durable = new Relay.Options(user, 16, null).withDurableRetention(Duration.ofMinutes(5));
-            try (ChannelRecorder recorder = new ChannelRecorder(predictions);
-                    Relay relay = new Relay(durable, new SimulatedSource(8, 256, 12), TestRedis.client(), s -> {}).start();
-                    RunningJob job = RunningJob.start(spec, conf)) {
+            try (ChannelRecorder recorder = new ChannelRecorder(predictions); Relay relay = durableRelay(user, 12);
+                    RunningJob job = RunningJob.start(spec, checkpointing())) {
                 assertTrue(recorder.<Prediction>await(predictions, l -> l.size() >= 8, Duration.ofSeconds(60)));
                 // The sink may no longer run its script: its writes fail, and so does the job.
-                setUser(admin, redisUser, List.of("-eval"));
+                new io.github.eegstream.redis.AclRules(redisUser, List.of("-eval")).apply(admin);
                 long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
                 while (job.status() == org.apache.flink.api.common.JobStatus.RUNNING && System.nanoTime() < deadline) {
                     Thread.sleep(50);
                 }
                 assertTrue(job.status() != org.apache.flink.api.common.JobStatus.RUNNING, "the job failed");
                 Thread.sleep(3000);
-                setUser(admin, redisUser, List.of("+eval"));
+                new io.github.eegstream.redis.AclRules(redisUser, List.of("+eval")).apply(admin);
                 relay.stop();
                 assertTrue(relay.awaitFinished(Duration.ofSeconds(10)));
-                // Window k spans [0.5 k, 0.5 k + 2) s and is complete once a sample at or after its end arrived.
-                int expected = (int) Math.floor(((relay.samplesPublished() - 1) / 256.0 - 2.0) / 0.5) + 1;
+                int expected = windowsIn(relay.samplesPublished());
                 assertTrue(recorder.<Prediction>await(predictions, l -> l.size() >= expected, Duration.ofSeconds(90)),
                         "the job recovered and caught up: " + recorder.received(predictions).size() + " of " + expected
                                 + ", windows ending at " + recorder.<Prediction>received(predictions).stream()
@@ -156,29 +143,39 @@ class DurableModeTest {
         }
     }
 
-    private static void setUser(io.lettuce.core.api.StatefulRedisConnection<String, String> admin, String name,
-            List<String> rules) {
-        var args = new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8).add("SETUSER").add(name);
-        rules.forEach(args::add);
-        admin.sync().dispatch(io.lettuce.core.protocol.CommandType.ACL,
-                new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8), args);
-    }
-
     /** The checkpoint the job was restored from, as Flink's REST API reports it. */
     private static String restoredFrom(ClusterClient<?> cluster, RunningJob job) throws Exception {
-        var http = java.net.http.HttpClient.newHttpClient();
-        var request = java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(cluster.getWebInterfaceURL() + "/jobs/" + job.jobId() + "/checkpoints")).build();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            String body = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            var restored = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("latest").path("restored");
+            var restored = FlinkRest.get(cluster, "/jobs/" + job.jobId() + "/checkpoints").path("latest").path("restored");
             if (!restored.isMissingNode() && !restored.isNull()) {
                 return restored.path("external_path").asText();
             }
             Thread.sleep(200);
         }
         return "(nothing)";
+    }
+
+    /** Checkpoints twice a second into the test's directory. */
+    private Configuration checkpointing() {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
+        return conf;
+    }
+
+    /** A relay appending 8 channels at 256 Hz, in chunks of 16, to the user's stream. */
+    private static Relay durableRelay(String user, long seed) {
+        return new Relay(new Relay.Options(user, 16, null).withDurableRetention(Duration.ofMinutes(5)),
+                new SimulatedSource(8, 256, seed), TestRedis.client(), s -> { }).start();
+    }
+
+    /**
+     * Complete 2 s windows every 0.5 s in a 256 Hz stream of {@code samples}: window k spans
+     * [0.5 k, 0.5 k + 2) s and is complete once a sample at or after its end arrived.
+     */
+    private static int windowsIn(long samples) {
+        return (int) Math.floor(((samples - 1) / 256.0 - 2.0) / 0.5) + 1;
     }
 
     /** Waits until the job has completed checkpoint {@code id} or a later one (Flink keeps only the latest). */

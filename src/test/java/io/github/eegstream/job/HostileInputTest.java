@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.eegstream.relay.Relay;
 import io.github.eegstream.relay.SimulatedSource;
 import io.github.eegstream.testing.ChannelRecorder;
+import io.github.eegstream.testing.FlinkRest;
 import io.github.eegstream.testing.RunningJob;
 import io.github.eegstream.testing.TestFlink;
 import io.github.eegstream.testing.TestRedis;
@@ -21,10 +21,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -254,11 +250,9 @@ class HostileInputTest {
     /** The source's rejects by reason, summed over its subtasks, from Flink's REST API. */
     private static Map<String, Long> rejectMetrics(ClusterClient<?> cluster, RunningJob job, long expected)
             throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        ObjectMapper json = new ObjectMapper();
-        String base = cluster.getWebInterfaceURL() + "/jobs/" + job.jobId();
+        String base = "/jobs/" + job.jobId();
         String source = null;
-        for (JsonNode v : json.readTree(get(http, base)).path("vertices")) {
+        for (JsonNode v : FlinkRest.get(cluster, base).path("vertices")) {
             if (v.path("name").asText().contains("raw EEG")) {
                 source = v.path("id").asText();
             }
@@ -268,14 +262,14 @@ class HostileInputTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) { // Flink's REST metrics refresh every few seconds
             List<String> names = new ArrayList<>();
-            for (JsonNode m : json.readTree(get(http, metrics))) {
+            for (JsonNode m : FlinkRest.get(cluster, metrics)) {
                 if (m.path("id").asText().contains(".rejected.")) {
                     names.add(m.path("id").asText());
                 }
             }
             counted.clear();
             if (!names.isEmpty()) {
-                for (JsonNode m : json.readTree(get(http, metrics + "?agg=sum&get=" + String.join(",", names)))) {
+                for (JsonNode m : FlinkRest.get(cluster, metrics + "?agg=sum&get=" + String.join(",", names))) {
                     String id = m.path("id").asText();
                     counted.put(id.substring(id.lastIndexOf('.') + 1), Math.round(m.path("sum").asDouble()));
                 }
@@ -286,9 +280,5 @@ class HostileInputTest {
             Thread.sleep(1000);
         }
         return counted;
-    }
-
-    private static String get(HttpClient http, String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 }

@@ -46,6 +46,15 @@ public final class TestRedis {
         return client;
     }
 
+    /** The test Redis's major version (ACL selectors need 7). */
+    public static int majorVersion() {
+        try (var c = client().connect()) {
+            String version = c.sync().info("server").lines().filter(l -> l.startsWith("redis_version:")).findFirst()
+                    .orElse("redis_version:0").substring("redis_version:".length()).trim();
+            return Integer.parseInt(version.split("\\.")[0]);
+        }
+    }
+
     /** A user id no other test (or earlier run) uses. */
     public static String uniqueUser(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);

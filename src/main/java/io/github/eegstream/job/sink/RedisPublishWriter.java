@@ -44,6 +44,7 @@ final class RedisPublishWriter implements SinkWriter<Publication> {
     public static final String SEQUENCE_KEY_PREFIX = "eegstream:published:";
 
     private final ArrayDeque<RedisFuture<Long>> inFlight = new ArrayDeque<>();
+    private final java.util.Map<String, ChannelNames> channels = new java.util.HashMap<>();
     private final byte[] dedupSeconds;
     private final Counter failures;
     private final Counter duplicates;
@@ -73,14 +74,12 @@ final class RedisPublishWriter implements SinkWriter<Publication> {
 
     @Override
     public void write(Publication publication, Context context) throws IOException, InterruptedException {
-        byte[] channel = publication.channel().getBytes(StandardCharsets.UTF_8);
+        ChannelNames names = channelNames(publication.channel());
         if (dedupSeconds != null && publication.sequence() > 0) {
-            byte[][] keys = {(SEQUENCE_KEY_PREFIX + publication.channel()).getBytes(StandardCharsets.UTF_8)};
-            byte[] sequence = String.format("%020d", publication.sequence()).getBytes(StandardCharsets.UTF_8);
-            inFlight.add(commands.eval(PUBLISH_ONCE, ScriptOutputType.INTEGER, keys, channel, publication.payload(),
-                    sequence, dedupSeconds));
+            inFlight.add(commands.eval(PUBLISH_ONCE, ScriptOutputType.INTEGER, names.sequenceKey, names.channel,
+                    publication.payload(), zeroPadded(publication.sequence()), dedupSeconds));
         } else {
-            inFlight.add(commands.publish(channel, publication.payload()));
+            inFlight.add(commands.publish(names.channel, publication.payload()));
         }
         recordsSent.inc();
         bytesSent.inc(publication.payload().length);
@@ -135,6 +134,31 @@ final class RedisPublishWriter implements SinkWriter<Publication> {
             }
             check(inFlight.poll());
         }
+    }
+
+    /** A channel's name, and its sequence key, as bytes: made once per channel, not per publication. */
+    private record ChannelNames(byte[] channel, byte[][] sequenceKey) {}
+
+    private ChannelNames channelNames(String channel) {
+        ChannelNames names = channels.get(channel);
+        if (names == null) {
+            if (channels.size() > 100_000) {
+                channels.clear(); // bounded, whatever the number of users over the job's life
+            }
+            names = new ChannelNames(channel.getBytes(StandardCharsets.UTF_8),
+                    new byte[][] {(SEQUENCE_KEY_PREFIX + channel).getBytes(StandardCharsets.UTF_8)});
+            channels.put(channel, names);
+        }
+        return names;
+    }
+
+    /** Twenty digits, so that the script compares sequences as strings. */
+    private static byte[] zeroPadded(long sequence) {
+        byte[] out = new byte[20];
+        for (int i = 19; i >= 0; i--, sequence /= 10) {
+            out[i] = (byte) ('0' + sequence % 10);
+        }
+        return out;
     }
 
     /**

@@ -31,7 +31,7 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisStreamSplitReader.class);
     private static final Duration BLOCK = Duration.ofMillis(100);
-    private static final byte[] FIELD = "data".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] FIELD = io.github.eegstream.wire.Channel.STREAM_FIELD.getBytes(StandardCharsets.UTF_8);
 
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], byte[]> connection;
