@@ -1,5 +1,6 @@
 package io.github.eegstream.dashboard;
 
+import io.github.eegstream.redis.MessageFeed;
 import io.github.eegstream.redis.RedisEndpoint;
 import io.github.eegstream.wire.Alert;
 import io.github.eegstream.wire.Channel;
@@ -7,106 +8,47 @@ import io.github.eegstream.wire.ChannelKind;
 import io.github.eegstream.wire.Features;
 import io.github.eegstream.wire.Prediction;
 import io.github.eegstream.wire.RawSamples;
-import io.github.eegstream.wire.WireCodec;
-import io.github.eegstream.wire.WireException;
 import io.github.eegstream.wire.WireMessage;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+
 
 /**
- * Every user's channels, as the dashboard sees them: one pattern subscription per kind, messages
- * handed from Lettuce's I/O thread to a decoding thread through a bounded queue (full: the
- * message is dropped for display and counted, never waited for), and each user's
- * {@link UserView} drained into frames for the page.
+ * Every user's channels, as the dashboard sees them: a {@link MessageFeed} of every user's raw
+ * samples, predictions, features and alerts (a slow page never holds up the subscription), and
+ * each user's {@link UserView} drained into frames for the page.
  */
 final class LiveFeed implements AutoCloseable {
 
     /** A user silent this long leaves the list of live users. */
     static final long LIVE_MILLIS = 10_000;
 
-    private record Received(byte[] channel, byte[] payload) {}
-
-    private final RedisClient client;
-    private final StatefulRedisPubSubConnection<byte[], byte[]> connection;
-    private final ArrayBlockingQueue<Received> queue = new ArrayBlockingQueue<>(50_000);
     private final Map<String, UserView> users = new TreeMap<>();
-    private final WireCodec codec = new WireCodec();
     private final double displayRate;
-    private final Thread decoder;
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong rejected = new AtomicLong();
-    private final AtomicLong decoded = new AtomicLong();
-    private volatile boolean closing;
+    private final MessageFeed feed;
 
     LiveFeed(RedisEndpoint endpoint, double displayRate) {
         this.displayRate = displayRate;
-        this.client = endpoint.createClient("eegstream-dashboard");
-        this.connection = client.connectPubSub(ByteArrayCodec.INSTANCE);
-        connection.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(byte[] pattern, byte[] channel, byte[] message) {
-                if (!queue.offer(new Received(channel, message))) {
-                    dropped.incrementAndGet();
-                }
-            }
-        });
-        List<byte[]> patterns = new ArrayList<>();
-        for (ChannelKind kind : List.of(ChannelKind.RAW, ChannelKind.PREDICTIONS, ChannelKind.FEATURES, ChannelKind.ALERTS)) {
-            patterns.add(kind.patternForAllUsers().getBytes(StandardCharsets.UTF_8));
-        }
-        connection.sync().psubscribe(patterns.toArray(byte[][]::new));
-        decoder = new Thread(this::decodeLoop, "dashboard-decoder");
-        decoder.setDaemon(true);
-        decoder.start();
+        this.feed = MessageFeed.ofAllUsers(endpoint, "eegstream-dashboard", 50_000,
+                List.of(ChannelKind.RAW, ChannelKind.PREDICTIONS, ChannelKind.FEATURES, ChannelKind.ALERTS), this::show);
     }
 
-    private void decodeLoop() {
-        while (!closing) {
-            Received r;
-            try {
-                r = queue.poll(200, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
+    private void show(Channel channel, WireMessage message) {
+        long now = System.currentTimeMillis();
+        synchronized (users) {
+            UserView view = users.computeIfAbsent(channel.userId(), id -> new UserView(displayRate));
+            if (message instanceof RawSamples s) {
+                view.add(s, now);
+            } else if (message instanceof Prediction p) {
+                view.add(p, now);
+            } else if (message instanceof Features f) {
+                view.add(f, now);
+            } else if (message instanceof Alert a) {
+                view.add(a, now);
             }
-            if (r != null) {
-                decode(r);
-            }
-        }
-    }
-
-    private void decode(Received r) {
-        try {
-            Channel channel = Channel.parse(new String(r.channel(), StandardCharsets.UTF_8));
-            WireMessage message = channel.kind() == ChannelKind.RAW
-                    ? codec.decodeRaw(r.payload()) : codec.decode(channel.kind(), r.payload());
-            long now = System.currentTimeMillis();
-            decoded.incrementAndGet();
-            synchronized (users) {
-                UserView view = users.computeIfAbsent(channel.userId(), id -> new UserView(displayRate));
-                if (message instanceof RawSamples s) {
-                    view.add(s, now);
-                } else if (message instanceof Prediction p) {
-                    view.add(p, now);
-                } else if (message instanceof Features f) {
-                    view.add(f, now);
-                } else if (message instanceof Alert a) {
-                    view.add(a, now);
-                }
-            }
-        } catch (WireException | IllegalArgumentException e) {
-            rejected.incrementAndGet(); // a bad message is not shown; the job reports it
         }
     }
 
@@ -131,7 +73,7 @@ final class LiveFeed implements AutoCloseable {
         frame.put("now", now / 1000.0);
         frame.put("live", live);
         frame.put("users", data);
-        frame.put("dropped", dropped.get());
+        frame.put("dropped", feed.dropped());
         return frame;
     }
 
@@ -145,23 +87,21 @@ final class LiveFeed implements AutoCloseable {
     }
 
     long decoded() {
-        return decoded.get();
+        return feed.delivered();
     }
 
     /** Messages that were not valid wire messages (not shown; the job counts them too). */
     long rejected() {
-        return rejected.get();
+        return feed.rejected();
     }
 
+    /** Messages dropped for display because the page's side could not keep up. */
     long dropped() {
-        return dropped.get();
+        return feed.dropped();
     }
 
     @Override
     public void close() {
-        closing = true;
-        decoder.interrupt();
-        connection.close();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        feed.close();
     }
 }
