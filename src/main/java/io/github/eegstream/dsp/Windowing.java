@@ -55,22 +55,47 @@ public final class Windowing implements Serializable {
         return reset;
     }
 
+    /**
+     * Emits the time windows the buffer completes. Work is bounded by the samples buffered, whatever
+     * their timestamps: each pass either leaves the loop or moves the window's start forward by a
+     * hop; a start that a hop cannot move (timestamps so large that {@code start + hop == start})
+     * or that would only cover empty windows jumps to the first sample left.
+     */
     private void emitTimeWindows(WindowBuffer state, Consumer<RawSamples> windows) {
         SampleBuffer buffer = state.getSamples();
+        if (buffer.isEmpty()) {
+            return;
+        }
+        double length = size.amount();
+        double step = hop.amount();
         if (Double.isNaN(state.getWindowStart())) {
             state.setWindowStart(buffer.timestampAt(0));
         }
-        while (!buffer.isEmpty() && buffer.timestampAt(buffer.size() - 1) >= state.getWindowStart() + size.amount()) {
-            int inWindow = countBefore(buffer, state.getWindowStart() + size.amount());
+        while (!buffer.isEmpty()) {
+            double start = state.getWindowStart();
+            double end = start + length;
+            if (!(buffer.timestampAt(buffer.size() - 1) >= end)) {
+                return; // the window is not complete yet
+            }
+            int inWindow = countBefore(buffer, end);
             if (inWindow > 0) {
                 windows.accept(buffer.take(inWindow));
             }
-            state.setWindowStart(state.getWindowStart() + hop.amount());
-            buffer.drop(countBefore(buffer, state.getWindowStart()));
-            if (!buffer.isEmpty() && buffer.timestampAt(0) >= state.getWindowStart() + size.amount()) {
+            double next = start + step;
+            if (!(next > start)) { // the hop is below this magnitude's precision: start over at the next sample
+                buffer.drop(Math.max(1, inWindow));
+                if (buffer.isEmpty()) {
+                    state.setWindowStart(Double.NaN);
+                    return;
+                }
                 state.setWindowStart(buffer.timestampAt(0));
+                continue;
             }
+            buffer.drop(countBefore(buffer, next));
+            // After a gap the next window starts at the next sample, not in the empty stretch before it.
+            state.setWindowStart(!buffer.isEmpty() && buffer.timestampAt(0) >= next + length ? buffer.timestampAt(0) : next);
         }
+        state.setWindowStart(Double.NaN);
     }
 
     /**

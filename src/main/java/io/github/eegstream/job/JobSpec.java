@@ -22,6 +22,7 @@ public record JobSpec(
         Redis redis,
         Source source,
         Window window,
+        Admission admission,
         FeatureSettings features,
         CalibrationSettings calibration,
         Model model,
@@ -50,9 +51,14 @@ public record JobSpec(
      * Redis Stream {@code user:*:raw} that durable relays append to (found every
      * {@code discoveryInterval}), with read positions in checkpoints. A sample of rejected
      * messages goes to {@code deadLetterChannel} (empty: nowhere).
+     *
+     * <p>Memory: a pub/sub reader holds at most {@code queueCapacity} messages and
+     * {@code queueBytes} bytes; a streams reader reads at most {@code fetchEntries} entries and
+     * {@code fetchBytes} bytes per XREAD, across all its streams. A message over
+     * {@code maxMessageBytes} is rejected as it arrives, before it is copied.
      */
-    public record Source(String mode, List<String> patterns, int shards, int queueCapacity, int maxMessageBytes,
-            String deadLetterChannel, Duration discoveryInterval)
+    public record Source(String mode, List<String> patterns, int shards, int queueCapacity, long queueBytes,
+            int maxMessageBytes, String deadLetterChannel, Duration discoveryInterval, int fetchEntries, long fetchBytes)
             implements Serializable {
         public static final String PUBSUB = "pubsub";
         public static final String STREAMS = "streams";
@@ -80,13 +86,31 @@ public record JobSpec(
      * silent for {@code stallTimeout} has its windows cleared (after predicting a half-full last
      * window, with {@code flushPartial}) and a {@code stream_stalled} alert raised. A jump of more
      * than {@code gapAlert} between consecutive samples' timestamps raises {@code samples_missing}.
+     * A step back, or a step forward ahead of the time that passed, of more than {@code clockJump}
+     * starts a new segment of the user's timeline (after predicting a half-full last window, with
+     * {@code flushPartial}) and raises {@code clock_jump}; a smaller step back is a repeat.
      */
-    public record Window(Length size, Length hop, Duration stallTimeout, boolean flushPartial, Duration gapAlert)
+    public record Window(Length size, Length hop, Duration stallTimeout, boolean flushPartial, Duration gapAlert,
+            Duration clockJump)
             implements Serializable {
+        /** How a user's timestamps are followed: repeats, gaps and clock jumps. */
+        public io.github.eegstream.dsp.Timeline timeline() {
+            return new io.github.eegstream.dsp.Timeline(clockJump.toNanos() / 1e9, gapAlert.toNanos() / 1e9);
+        }
+
         public Windowing windowing() {
             return new Windowing(size, hop);
         }
     }
+
+    /**
+     * How many samples per second each user is admitted, in pub/sub mode: {@code rateFactor} times
+     * the stream's own rate (declared by its chunks, or measured from its timestamps), at most
+     * {@code maxRate}; bursts of up to {@code burst} of the stream's samples pass at once (a relay
+     * sends what it held during an outage). The excess is dropped, counted and alerted
+     * ({@code rate_exceeded}). Durable mode admits everything: its backlog after a restore is no flood.
+     */
+    public record Admission(double rateFactor, double maxRate, Duration burst) implements Serializable {}
 
     /**
      * The model ({@code builtin:indices} or {@code onnx:<path>}) and the {@code prediction_type} it
@@ -123,27 +147,27 @@ public record JobSpec(
     }
 
     public JobSpec withRedisUrl(String url) {
-        return new JobSpec(name, description, new Redis(url), source, window, features, calibration, model, alerts,
+        return new JobSpec(name, description, new Redis(url), source, window, admission, features, calibration, model, alerts,
                 outputs, state, sink, pipeline);
     }
 
     public JobSpec withParallelism(int parallelism) {
-        return new JobSpec(name, description, redis, source, window, features, calibration, model, alerts, outputs,
+        return new JobSpec(name, description, redis, source, window, admission, features, calibration, model, alerts, outputs,
                 state, sink, new Pipeline(parallelism, pipeline.bufferTimeout(), pipeline.checkpointInterval()));
     }
 
     public JobSpec withWindow(Window window) {
-        return new JobSpec(name, description, redis, source, window, features, calibration, model, alerts, outputs,
+        return new JobSpec(name, description, redis, source, window, admission, features, calibration, model, alerts, outputs,
                 state, sink, pipeline);
     }
 
     public JobSpec withModel(Model model) {
-        return new JobSpec(name, description, redis, source, window, features, calibration, model, alerts, outputs,
+        return new JobSpec(name, description, redis, source, window, admission, features, calibration, model, alerts, outputs,
                 state, sink, pipeline);
     }
 
     public JobSpec withAlerts(List<AlertRule> alerts) {
-        return new JobSpec(name, description, redis, source, window, features, calibration, model, alerts, outputs,
+        return new JobSpec(name, description, redis, source, window, admission, features, calibration, model, alerts, outputs,
                 state, sink, pipeline);
     }
 }

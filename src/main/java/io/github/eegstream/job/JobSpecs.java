@@ -163,6 +163,20 @@ public final class JobSpecs {
         if (w.gapAlert() == null || w.gapAlert().isNegative() || w.gapAlert().isZero()) {
             throw new IllegalArgumentException("job spec " + what + ": window.gap-alert must be positive, e.g. 250ms");
         }
+        if (w.clockJump() == null || !(w.clockJump().compareTo(w.gapAlert()) > 0)) {
+            throw new IllegalArgumentException("job spec " + what + ": window.clock-jump must be longer than window.gap-alert, e.g. 5s");
+        }
+        JobSpec.Admission a = spec.admission();
+        if (!(a.rateFactor() >= 1) || !(a.maxRate() > 0) || a.burst() == null || a.burst().isNegative()) {
+            throw new IllegalArgumentException("job spec " + what + ": admission needs rate-factor >= 1, max-rate > 0"
+                    + " and a burst >= 0s");
+        }
+        JobSpec.Source src = spec.source();
+        if (src.queueCapacity() < 1 || src.queueBytes() < src.maxMessageBytes() || src.maxMessageBytes() < 1
+                || src.fetchEntries() < 1 || src.fetchBytes() < src.maxMessageBytes()) {
+            throw new IllegalArgumentException("job spec " + what + ": source needs queue-capacity and fetch-entries >= 1,"
+                    + " and queue-bytes and fetch-bytes at least max-message-bytes");
+        }
         if (!(spec.features().welchOverlap() >= 0 && spec.features().welchOverlap() < 1)) {
             throw new IllegalArgumentException("job spec " + what + ": features.welch-overlap must be in [0, 1)");
         }

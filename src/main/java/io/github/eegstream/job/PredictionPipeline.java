@@ -71,6 +71,9 @@ public final class PredictionPipeline {
                     .setKeyPattern(ChannelKind.RAW.patternForAllUsers())
                     .setDeserializer(deserializer)
                     .setDiscoveryInterval(sourceSpec.discoveryInterval())
+                    .setReadCount(sourceSpec.fetchEntries())
+                    .setFetchBytes(sourceSpec.fetchBytes())
+                    .setMaxMessageBytes(sourceSpec.maxMessageBytes())
                     .setClientName(sourceClientName)
                     .setDeadLetterChannel(sourceSpec.deadLetterChannel())
                     .build();
@@ -83,6 +86,8 @@ public final class PredictionPipeline {
                     .setPatterns(patterns)
                     .setDeserializer(deserializer)
                     .setQueueCapacity(sourceSpec.queueCapacity())
+                    .setQueueBytes(sourceSpec.queueBytes())
+                    .setMaxMessageBytes(sourceSpec.maxMessageBytes())
                     .setClientName(sourceClientName)
                     .setDeadLetterChannel(sourceSpec.deadLetterChannel())
                     .build();
@@ -100,7 +105,7 @@ public final class PredictionPipeline {
                 ? DataStreamUtils.reinterpretAsKeyedStream(samples, UserSamples::userId)
                 : samples.keyBy(UserSamples::userId);
         DataStream<SampleWindow> windows = byUser
-                .process(new SampleWindower(spec.window()))
+                .process(new SampleWindower(spec))
                 .uid("windows")
                 .name("windows");
         // The windower keeps each user on its subtask, so the analysis is keyed without a shuffle.

@@ -3,27 +3,38 @@ package io.github.eegstream.job;
 import io.github.eegstream.wire.RawSamples;
 
 /**
- * What the windower passes on for a user: a window of samples, or news that the stream stalled
- * (possibly with the partial window it left).
+ * What the windower passes on for a user: a window of samples, or news about the user's stream.
  *
- * @param samples the window; null for a stall that left less than half a window
- * @param partial true if cut short because the stream stalled
- * @param stalled true if the user's stream has stalled
- * @param lastTimestamp the timestamp of the user's last sample
- * @param missingFrom if positive, samples are missing from this timestamp to {@code lastTimestamp}
+ * @param kind what this is
+ * @param samples the window, for {@link Kind#WINDOW}; null otherwise
+ * @param partial true if the window was cut short (the stream stalled, or its clock jumped)
+ * @param from where a gap or jump starts (seconds); for {@link Kind#RATE_EXCEEDED}, the limit in samples/s
+ * @param to the user's latest timestamp: where a gap or jump ends, or when the stream stalled
  */
-public record SampleWindow(String userId, RawSamples samples, boolean partial, boolean stalled, double lastTimestamp,
-        double missingFrom) {
+public record SampleWindow(String userId, Kind kind, RawSamples samples, boolean partial, double from, double to) {
 
-    static SampleWindow of(String userId, RawSamples window) {
-        return new SampleWindow(userId, window, false, false, window.timestamps()[window.sampleCount() - 1], 0);
+    /** The closed set of things the windower reports. */
+    public enum Kind {
+        /** A window to analyse. */
+        WINDOW,
+        /** The stream stalled: no samples for the stall timeout. */
+        STALL,
+        /** Samples are missing from {@code from} to {@code to}. */
+        GAP,
+        /** The clock jumped from {@code from} to {@code to}; a new timeline starts. */
+        CLOCK_JUMP,
+        /** Samples beyond the user's admission limit ({@code from}, samples/s) were dropped. */
+        RATE_EXCEEDED,
+        /** The user is within its admission limit again. */
+        RATE_RESTORED
     }
 
-    static SampleWindow stall(String userId, RawSamples partialWindow, double lastTimestamp) {
-        return new SampleWindow(userId, partialWindow, partialWindow != null, true, lastTimestamp, 0);
+    static SampleWindow of(String userId, RawSamples window, boolean partial) {
+        return new SampleWindow(userId, Kind.WINDOW, window, partial, window.timestamps()[0],
+                window.timestamps()[window.sampleCount() - 1]);
     }
 
-    static SampleWindow gap(String userId, double from, double to) {
-        return new SampleWindow(userId, null, false, false, to, from);
+    static SampleWindow event(String userId, Kind kind, double from, double to) {
+        return new SampleWindow(userId, kind, null, false, from, to);
     }
 }

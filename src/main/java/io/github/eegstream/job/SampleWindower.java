@@ -1,9 +1,13 @@
 package io.github.eegstream.job;
 
+import io.github.eegstream.dsp.Timeline;
+import io.github.eegstream.dsp.WindowBuffer;
 import io.github.eegstream.dsp.Windowing;
 import io.github.eegstream.wire.RawSamples;
+import io.github.eegstream.wire.SampleBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -12,18 +16,24 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Buffers each user's samples in keyed state and emits their windows ({@link Windowing}).
+ * Buffers each user's samples in keyed state and emits their windows ({@link Windowing}), after
+ * admitting them ({@link Admission}, pub/sub mode) and following their timestamps
+ * ({@link Timeline}): repeats are dropped, gaps and clock jumps reported, and a jump starts a new
+ * segment of the user's timeline. Work per message is bounded by the samples it carries.
  *
  * <p>A user silent for the stall timeout (processing time: a stalled stream has no event time)
- * has its window state cleared, after its last window is passed on if at least half full, and
- * the stall is passed on so that an alert can be raised. So is a jump in the samples' timestamps
- * (samples lost before they reached the job, for example while its connection to Redis was down).
- * Samples stamped at or before the user's latest are repeats and are dropped (and counted).
+ * has its window buffer emptied, after its last window is passed on if at least half full, and
+ * the stall is passed on so that an alert can be raised. Its timeline outlives that, for
+ * {@code state.user-ttl}: what a relay sends again after a long outage is still a repeat.
  */
 public final class SampleWindower extends KeyedProcessFunction<String, UserSamples, SampleWindow> {
 
     private final JobSpec.Window spec;
+    private final JobSpec.Admission admissionSpec;
+    private final java.time.Duration userTtl;
+    private final boolean durable;
     private transient Windowing windowing;
+    private transient Timeline timeline;
     private transient ValueState<WindowState> state;
     private transient Counter windows;
     private transient Counter partialWindows;
@@ -31,21 +41,29 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
     private transient Counter layoutChanges;
     private transient Counter gaps;
     private transient Counter repeatedSamples;
-    private transient double gapSeconds;
+    private transient Counter clockJumps;
+    private transient Counter droppedSamples;
     private transient AtomicLong activeUsers;
     /** When this instance started: a job restored from a checkpoint was not receiving before. */
     private transient long startedMillis;
 
-    public SampleWindower(JobSpec.Window spec) {
-        this.spec = spec;
-        spec.windowing(); // an invalid size or hop fails the job at submission
+    public SampleWindower(JobSpec spec) {
+        this.spec = spec.window();
+        this.admissionSpec = spec.admission();
+        this.userTtl = spec.state().userTtl();
+        this.durable = spec.source().durable();
+        this.spec.windowing(); // an invalid size or hop fails the job at submission
+        this.spec.timeline();
     }
 
     @Override
     public void open(OpenContext context) {
         windowing = spec.windowing();
-        state = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("window", TypeInformation.of(WindowState.class)));
+        timeline = spec.timeline();
+        ValueStateDescriptor<WindowState> descriptor =
+                new ValueStateDescriptor<>("window", TypeInformation.of(WindowState.class));
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(userTtl).build());
+        state = getRuntimeContext().getState(descriptor);
         var metrics = getRuntimeContext().getMetricGroup();
         windows = metrics.counter("windows");
         partialWindows = metrics.counter("partialWindows");
@@ -53,7 +71,8 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         layoutChanges = metrics.counter("channelLayoutChanges");
         gaps = metrics.counter("sampleGaps");
         repeatedSamples = metrics.counter("repeatedSamples");
-        gapSeconds = spec.gapAlert().toNanos() / 1e9;
+        clockJumps = metrics.counter("clockJumps");
+        droppedSamples = metrics.counter("rateLimitedSamples");
         activeUsers = new AtomicLong();
         startedMillis = System.currentTimeMillis();
         metrics.gauge("activeUsers", activeUsers::get);
@@ -64,28 +83,50 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         WindowState st = state.value();
         if (st == null) {
             st = new WindowState();
-            activeUsers.incrementAndGet();
         }
-        RawSamples samples = in.samples().after(st.getLastTimestamp());
-        if (samples == null) { // a repeat: relays send their last second again after an outage
-            repeatedSamples.inc(in.samples().sampleCount());
+        String user = in.userId();
+        long now = ctx.timerService().currentProcessingTime();
+        if (!durable && !admitted(st, in, now, out)) {
+            state.update(st);
             return;
         }
-        repeatedSamples.inc(in.samples().sampleCount() - samples.sampleCount());
-        double first = samples.timestamps()[0];
-        if (st.getLastTimestamp() > 0 && first - st.getLastTimestamp() > gapSeconds) {
-            gaps.inc();
-            out.collect(SampleWindow.gap(in.userId(), st.getLastTimestamp(), first));
+        if (!st.isActive()) {
+            st.setActive(true);
+            activeUsers.incrementAndGet();
         }
-        boolean reset = windowing.add(st.getWindow(), samples, w -> {
-            out.collect(SampleWindow.of(in.userId(), w));
-            windows.inc();
+        // Elapsed time tells a clock racing ahead from samples that went missing; a durable
+        // stream's backlog is read faster than it was written, so there it tells nothing.
+        double elapsed = durable || st.getLastArrivalMillis() == 0 ? Double.NaN
+                : (now - Math.max(st.getLastArrivalMillis(), startedMillis)) / 1000.0;
+        WindowState current = st;
+        timeline.accept(st.getTimeline(), in.samples(), elapsed, new Timeline.Events() {
+            @Override
+            public void samples(RawSamples run) {
+                if (windowing.add(current.getWindow(), run, w -> emit(user, w, false, out))) {
+                    layoutChanges.inc();
+                }
+            }
+
+            @Override
+            public void repeats(int count) {
+                repeatedSamples.inc(count);
+            }
+
+            @Override
+            public void gap(double from, double to) {
+                gaps.inc();
+                if (!current.getAdmission().isLimited()) { // a limited user's gaps are its own drops
+                    out.collect(SampleWindow.event(user, SampleWindow.Kind.GAP, from, to));
+                }
+            }
+
+            @Override
+            public void jump(double from, double to) {
+                clockJumps.inc();
+                flushPartial(user, current, out);
+                out.collect(SampleWindow.event(user, SampleWindow.Kind.CLOCK_JUMP, from, to));
+            }
         });
-        if (reset) {
-            layoutChanges.inc();
-        }
-        st.setLastTimestamp(samples.timestamps()[samples.sampleCount() - 1]);
-        long now = ctx.timerService().currentProcessingTime();
         st.setLastArrivalMillis(now);
         if (st.getTimerAtMillis() == 0) { // one pending timer per user, not one per message
             st.setTimerAtMillis(now + spec.stallTimeout().toMillis());
@@ -94,10 +135,68 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         state.update(st);
     }
 
+    /** Applies the user's admission limit; false if the message is dropped. */
+    private boolean admitted(WindowState st, UserSamples in, long now, Collector<SampleWindow> out) {
+        Admission admission = st.getAdmission();
+        int n = in.samples().sampleCount();
+        Admission.Verdict verdict = admission.admit(n, streamRate(in.samples(), st.getWindow()), admissionSpec, now);
+        double last = in.samples().timestamps()[n - 1];
+        switch (verdict) {
+            case ADMITTED -> {
+                return true;
+            }
+            case RESTORED -> {
+                out.collect(SampleWindow.event(in.userId(), SampleWindow.Kind.RATE_RESTORED, 0, last));
+                return true;
+            }
+            case EXCEEDED -> out.collect(SampleWindow.event(in.userId(), SampleWindow.Kind.RATE_EXCEEDED,
+                    admission.limit(admissionSpec), last));
+            case DROPPED -> { }
+        }
+        droppedSamples.inc(n);
+        return false;
+    }
+
+    /** The stream's rate: declared by its chunks, else measured over its window buffer; 0 if unknown yet. */
+    private static double streamRate(RawSamples samples, WindowBuffer window) {
+        if (samples.rate() > 0) {
+            return samples.rate();
+        }
+        SampleBuffer buffer = window.getSamples();
+        int n = buffer.size();
+        if (n < 2) {
+            return 0;
+        }
+        double span = buffer.timestampAt(n - 1) - buffer.timestampAt(0);
+        return span > 0 ? (n - 1) / span : 0;
+    }
+
+    private void emit(String user, RawSamples window, boolean partial, Collector<SampleWindow> out) {
+        out.collect(SampleWindow.of(user, window, partial));
+        windows.inc();
+        if (partial) {
+            partialWindows.inc();
+        }
+    }
+
+    /** Passes on what the user's buffer holds, if at least half a window (and the spec says so), and empties it. */
+    private void flushPartial(String user, WindowState st, Collector<SampleWindow> out) {
+        RawSamples rest = spec.flushPartial() ? windowing.remainder(st.getWindow()) : null;
+        if (rest != null) {
+            emit(user, rest, true, out);
+        }
+        st.setWindow(new WindowBuffer());
+    }
+
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SampleWindow> out) throws Exception {
         WindowState st = state.value();
         if (st == null) {
+            return;
+        }
+        st.setTimerAtMillis(0);
+        if (!st.isActive()) {
+            state.update(st);
             return;
         }
         long stall = spec.stallTimeout().toMillis();
@@ -110,13 +209,14 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
             state.update(st);
             return;
         }
-        RawSamples rest = spec.flushPartial() ? windowing.remainder(st.getWindow()) : null;
-        if (rest != null) {
-            partialWindows.inc();
-        }
-        out.collect(SampleWindow.stall(ctx.getCurrentKey(), rest, st.getLastTimestamp()));
+        String user = ctx.getCurrentKey();
+        flushPartial(user, st, out);
+        out.collect(SampleWindow.event(user, SampleWindow.Kind.STALL, st.getTimeline().getLast(),
+                st.getTimeline().getLast()));
         stalls.inc();
-        activeUsers.decrementAndGet();
-        state.clear();
+        activeUsers.updateAndGet(n -> Math.max(0, n - 1)); // users restored from a checkpoint were not counted
+        st.setActive(false);
+        st.getTimeline().setStalled(true);
+        state.update(st);
     }
 }

@@ -7,6 +7,7 @@ import io.github.eegstream.wire.Alert;
 import io.github.eegstream.wire.Channel;
 import io.github.eegstream.wire.ChannelKind;
 import io.github.eegstream.wire.WireCodec;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -30,6 +31,9 @@ public final class WindowAnalyzer extends KeyedProcessFunction<String, SampleWin
     private final JobSpec spec;
     private transient WindowAnalysis analysis;
     private transient ValueState<UserState> state;
+    /** The user's last output sequence: outputs' sequences only ever increase. */
+    private transient ValueState<Long> lastSequence;
+    private transient long sequence;
     private transient WireCodec codec;
     private transient Counter predictions;
     private transient Counter featuresOut;
@@ -51,6 +55,9 @@ public final class WindowAnalyzer extends KeyedProcessFunction<String, SampleWin
                 new ValueStateDescriptor<>("user", TypeInformation.of(UserState.class));
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(spec.state().userTtl()).build());
         state = getRuntimeContext().getState(descriptor);
+        ValueStateDescriptor<Long> sequenceDescriptor = new ValueStateDescriptor<>("sequence", Long.class);
+        sequenceDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(spec.state().userTtl()).build());
+        lastSequence = getRuntimeContext().getState(sequenceDescriptor);
         var metrics = getRuntimeContext().getMetricGroup();
         predictions = metrics.counter("predictions");
         featuresOut = metrics.counter("featuresPublished");
@@ -66,46 +73,56 @@ public final class WindowAnalyzer extends KeyedProcessFunction<String, SampleWin
         if (user == null) {
             user = new UserState();
         }
+        Long last = lastSequence.value();
+        sequence = last == null ? 0 : last;
         String id = window.userId();
-        if (window.samples() != null) {
-            double end = window.samples().timestamps()[window.samples().sampleCount() - 1];
-            WindowAnalysis.Result result = analysis.analyze(window.samples(), window.partial(), user);
-            if (result == null) {
-                unpredictable.inc();
-            } else {
-                if (spec.outputs().features()) {
-                    out.collect(publication(id, ChannelKind.FEATURES, codec.encode(result.features()), end, 0));
-                    featuresOut.inc();
-                }
-                if (result.prediction() != null) {
-                    out.collect(publication(id, ChannelKind.PREDICTIONS, codec.encode(result.prediction()), end, 0));
-                    predictions.inc();
-                    latencyMillis.update(Math.round(System.currentTimeMillis() - result.prediction().timestamp() * 1000));
-                } else {
-                    unpredictable.inc();
-                }
-                if (result.modelError() != null && modelErrors.getCount() % 1000 == 0) {
-                    LOG.warn("No prediction for {} (model error #{}): {}", id, modelErrors.getCount() + 1, result.modelError());
-                }
-                if (result.modelError() != null) {
-                    modelErrors.inc();
-                }
-                publishAlerts(id, result.alerts(), out, end, 1);
+        switch (window.kind()) {
+            case WINDOW -> analyze(id, window, user, out);
+            case GAP -> publishAlerts(id, List.of(analysis.samplesMissing(window.from(), window.to())), out,
+                    window.to(), 0);
+            case CLOCK_JUMP -> publishAlerts(id, analysis.clockJump(user, window.from(), window.to()), out,
+                    window.to(), 0);
+            case RATE_EXCEEDED -> publishAlerts(id, analysis.rateExceeded(user, window.from(), window.to()), out,
+                    window.to(), 0);
+            case RATE_RESTORED -> publishAlerts(id, analysis.rateRestored(user, window.to()), out, window.to(), 0);
+            case STALL -> {
+                double silent = spec.window().stallTimeout().toMillis() / 1000.0;
+                publishAlerts(id, analysis.streamStalled(user, window.to(), silent), out, window.to(), 90);
             }
         }
-        if (window.missingFrom() > 0) {
-            publishAlerts(id, java.util.List.of(analysis.samplesMissing(window.missingFrom(), window.lastTimestamp())), out,
-                    window.lastTimestamp(), 0);
-        }
-        if (window.stalled()) {
-            double silent = spec.window().stallTimeout().toMillis() / 1000.0;
-            publishAlerts(id, analysis.streamStalled(user, window.lastTimestamp(), silent), out, window.lastTimestamp(), 90);
-        }
         state.update(user);
+        lastSequence.update(sequence);
+    }
+
+    private void analyze(String id, SampleWindow window, UserState user, Collector<Publication> out) {
+        double end = window.to();
+        WindowAnalysis.Result result = analysis.analyze(window.samples(), window.partial(), user);
+        if (result == null) {
+            unpredictable.inc();
+            return;
+        }
+        if (spec.outputs().features()) {
+            out.collect(publication(id, ChannelKind.FEATURES, codec.encode(result.features()), end, 0));
+            featuresOut.inc();
+        }
+        if (result.prediction() != null) {
+            out.collect(publication(id, ChannelKind.PREDICTIONS, codec.encode(result.prediction()), end, 0));
+            predictions.inc();
+            latencyMillis.update(Math.round(System.currentTimeMillis() - result.prediction().timestamp() * 1000));
+        } else {
+            unpredictable.inc();
+        }
+        if (result.modelError() != null && modelErrors.getCount() % 1000 == 0) {
+            LOG.warn("No prediction for {} (model error #{}): {}", id, modelErrors.getCount() + 1, result.modelError());
+        }
+        if (result.modelError() != null) {
+            modelErrors.inc();
+        }
+        publishAlerts(id, result.alerts(), out, end, 1);
     }
 
     /** Alerts in order, numbered from {@code firstOrdinal} within the window ending at {@code end}. */
-    private void publishAlerts(String user, java.util.List<Alert> alerts, Collector<Publication> out, double end,
+    private void publishAlerts(String user, List<Alert> alerts, Collector<Publication> out, double end,
             int firstOrdinal) {
         for (int i = 0; i < alerts.size(); i++) {
             out.collect(publication(user, ChannelKind.ALERTS, codec.encode(alerts.get(i)), end, firstOrdinal + i));
@@ -113,9 +130,15 @@ public final class WindowAnalyzer extends KeyedProcessFunction<String, SampleWin
         }
     }
 
-    /** Each output's sequence orders it on its channel, so a replay after a restore can be recognised. */
-    private static Publication publication(String user, ChannelKind kind, byte[] payload, double end, int ordinal) {
-        return new Publication(Channel.of(user, kind).name(), payload, Publication.sequence(end, ordinal));
+    /**
+     * Each output's sequence orders it on its channel, so a replay after a restore can be
+     * recognised. It follows the window's end, but never goes back: after the user's clock jumped
+     * back, outputs go on beyond the last one published rather than being taken for replays.
+     */
+    private Publication publication(String user, ChannelKind kind, byte[] payload, double end, int ordinal) {
+        long s = Math.max(Publication.sequence(end, ordinal), sequence + 1);
+        sequence = s;
+        return new Publication(Channel.of(user, kind).name(), payload, s);
     }
 
     @Override

@@ -1,12 +1,19 @@
 package io.github.eegstream.job;
 
+import io.github.eegstream.dsp.TimelineState;
 import io.github.eegstream.dsp.WindowBuffer;
 
-/** Per-user keyed state of {@link SampleWindower}: a Flink POJO, so no Kryo fallback. */
+/**
+ * Per-user keyed state of {@link SampleWindower}: a Flink POJO, so no Kryo fallback. The window
+ * buffer is emptied when the user stalls; the timeline and admission outlive it (for
+ * {@code state.user-ttl}), so samples sent again after a long outage are still repeats.
+ */
 public final class WindowState {
 
     private WindowBuffer window = new WindowBuffer();
-    private double lastTimestamp;
+    private TimelineState timeline = new TimelineState();
+    private Admission admission = new Admission();
+    private boolean active;
     private long lastArrivalMillis;
     private long timerAtMillis;
 
@@ -18,12 +25,29 @@ public final class WindowState {
         this.window = window;
     }
 
-    public double getLastTimestamp() {
-        return lastTimestamp;
+    public TimelineState getTimeline() {
+        return timeline;
     }
 
-    public void setLastTimestamp(double lastTimestamp) {
-        this.lastTimestamp = lastTimestamp;
+    public void setTimeline(TimelineState timeline) {
+        this.timeline = timeline;
+    }
+
+    public Admission getAdmission() {
+        return admission;
+    }
+
+    public void setAdmission(Admission admission) {
+        this.admission = admission;
+    }
+
+    /** True from the user's first sample until it stalls. */
+    public boolean isActive() {
+        return active;
+    }
+
+    public void setActive(boolean active) {
+        this.active = active;
     }
 
     public long getLastArrivalMillis() {

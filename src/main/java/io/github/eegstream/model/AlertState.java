@@ -12,6 +12,8 @@ public final class AlertState {
     private double[] holdingSince = new double[0];
     private double[] notHoldingSince = new double[0];
     private boolean stalled;
+    private boolean clockJumped;
+    private boolean rateExceeded;
 
     /** Makes room for {@code rules} rules; a different count (the spec changed) starts over. */
     void fit(int rules) {
@@ -54,5 +56,23 @@ public final class AlertState {
 
     public void setStalled(boolean stalled) {
         this.stalled = stalled;
+    }
+
+    /** True while a {@code clock_jump} alert is raised: it clears with the next full window. */
+    public boolean isClockJumped() {
+        return clockJumped;
+    }
+
+    public void setClockJumped(boolean clockJumped) {
+        this.clockJumped = clockJumped;
+    }
+
+    /** True while a {@code rate_exceeded} alert is raised. */
+    public boolean isRateExceeded() {
+        return rateExceeded;
+    }
+
+    public void setRateExceeded(boolean rateExceeded) {
+        this.rateExceeded = rateExceeded;
     }
 }

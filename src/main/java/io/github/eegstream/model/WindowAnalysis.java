@@ -76,6 +76,11 @@ public final class WindowAnalysis implements AutoCloseable {
             alerts.add(new Alert("stream_stalled", "warning", "cleared", "samples are arriving again",
                     settings.source(), first, Map.of()));
         }
+        if (state.getAlerts().isClockJumped() && !partial) {
+            state.getAlerts().setClockJumped(false);
+            alerts.add(new Alert("clock_jump", "warning", "cleared", "a full window of consistent timestamps",
+                    settings.source(), first, Map.of()));
+        }
         WindowFeatures f = extractor.extract(window.channels(), window.values(), window.sampleCount(), rate);
         Map<String, Double> indices = Indices.of(f);
         Map<String, Double> vector = FeatureVector.of(f, indices, perChannelFeatures);
@@ -128,6 +133,46 @@ public final class WindowAnalysis implements AutoCloseable {
         return new Alert("samples_missing", "warning", "raised",
                 String.format(java.util.Locale.ROOT, "%.2f s of samples missing", to - from), settings.source(), to,
                 Map.of("missing_from", from, "missing_to", to, "missing_seconds", to - from));
+    }
+
+    /**
+     * The user's timestamps jumped from {@code from} to {@code to} (a clock reset or step): raise
+     * {@code clock_jump} once; it clears with the first full window of the new timeline.
+     */
+    public List<Alert> clockJump(UserState state, double from, double to) {
+        if (state.getAlerts().isClockJumped()) {
+            return List.of();
+        }
+        state.getAlerts().setClockJumped(true);
+        double jump = to - from;
+        return List.of(new Alert("clock_jump", "warning", "raised",
+                String.format(java.util.Locale.ROOT, "timestamps jumped %s by %.3f s; a new timeline starts",
+                        jump < 0 ? "back" : "forward", Math.abs(jump)),
+                settings.source(), to, Map.of("from", from, "to", to, "jump_seconds", jump)));
+    }
+
+    /**
+     * The user sends more samples per second than it is admitted: raise {@code rate_exceeded}
+     * once, with the limit; the excess is dropped.
+     */
+    public List<Alert> rateExceeded(UserState state, double limit, double timestamp) {
+        if (state.getAlerts().isRateExceeded()) {
+            return List.of();
+        }
+        state.getAlerts().setRateExceeded(true);
+        return List.of(new Alert("rate_exceeded", "warning", "raised",
+                String.format(java.util.Locale.ROOT, "more than %.0f samples/s: the excess is dropped", limit),
+                settings.source(), timestamp, Map.of("limit_samples_per_second", limit)));
+    }
+
+    /** The user is back within its admission limit: clear {@code rate_exceeded}. */
+    public List<Alert> rateRestored(UserState state, double timestamp) {
+        if (!state.getAlerts().isRateExceeded()) {
+            return List.of();
+        }
+        state.getAlerts().setRateExceeded(false);
+        return List.of(new Alert("rate_exceeded", "warning", "cleared", "samples arrive within the limit again",
+                settings.source(), timestamp, Map.of()));
     }
 
     /** The user's stream stopped: raise {@code stream_stalled} once (it clears with the next window). */

@@ -10,7 +10,8 @@ final class RawChunkTiming {
     private RawChunkTiming() {}
 
     static double timestamp(double t0, double rate, int i) {
-        return t0 + i / rate;
+        // t0 in ms, µs or ns is converted first: adding i / rate seconds to nanoseconds would be lost
+        return Timestamps.toSeconds(t0) + i / rate;
     }
 
     static boolean isRegular(double[] timestamps, double rate) {

@@ -9,7 +9,8 @@ import java.util.Arrays;
  * <p>Arrays are shared, not copied (this type is on the hot path): treat them as read-only.
  *
  * @param channels channel names, in column order
- * @param timestamps one per sample, seconds since the Unix epoch
+ * @param timestamps one per sample, in seconds (Unix time, or the LSL clock); epoch
+ *     milliseconds, microseconds and nanoseconds are converted to seconds ({@link Timestamps})
  * @param values row-major, {@code timestamps.length * channels.length} values
  * @param rate nominal sampling rate in Hz, or 0 when unknown (the per-sample form carries none)
  */
@@ -18,6 +19,8 @@ public record RawSamples(String[] channels, double[] timestamps, double[] values
 
     public static final String TYPE = "raw";
     public static final String CHUNK_TYPE = "raw_chunk";
+    /** The highest sampling rate accepted, in Hz: far above any EEG amplifier's. */
+    public static final double MAX_RATE = 1_000_000;
 
     public RawSamples {
         if (channels == null || channels.length == 0) {
@@ -34,6 +37,10 @@ public record RawSamples(String[] channels, double[] timestamps, double[] values
         if (!(rate >= 0) || Double.isInfinite(rate)) {
             throw new WireException(RejectReason.NON_FINITE, "rate must be a finite number >= 0");
         }
+        if (rate > MAX_RATE) {
+            throw new WireException(RejectReason.RATE_OUT_OF_RANGE, "rate " + rate + " Hz is above " + MAX_RATE + " Hz");
+        }
+        Timestamps.toSecondsInPlace(timestamps);
     }
 
     /** A single sample (the seed's form). */

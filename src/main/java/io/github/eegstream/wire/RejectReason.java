@@ -19,7 +19,11 @@ public enum RejectReason {
     /** NaN or infinity where a finite number is required. */
     NON_FINITE,
     /** The channel name is not {@code user:{valid id}:{kind}}. */
-    INVALID_CHANNEL;
+    INVALID_CHANNEL,
+    /** A timestamp that is neither seconds nor epoch milliseconds, microseconds or nanoseconds ({@link Timestamps}). */
+    TIMESTAMP_OUT_OF_RANGE,
+    /** A sampling rate above {@link RawSamples#MAX_RATE}. */
+    RATE_OUT_OF_RANGE;
 
     /** The name used in metrics and logs, e.g. {@code non_finite}. */
     public String metricName() {

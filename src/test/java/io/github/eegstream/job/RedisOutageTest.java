@@ -45,7 +45,7 @@ class RedisOutageTest {
             JobSpec base = JobSpecs.load("default").withRedisUrl(redis.endpoint().url());
             // A stall timeout longer than the outage keeps each user's windows across it.
             JobSpec spec = base.withWindow(new JobSpec.Window(base.window().size(), base.window().hop(),
-                    Duration.ofSeconds(30), true, base.window().gapAlert()));
+                    Duration.ofSeconds(30), true, base.window().gapAlert(), base.window().clockJump()));
             try (RunningJob job = RunningJob.start(spec);
                     ChannelRecorder raw = new ChannelRecorder(client, Channel.of(user, ChannelKind.RAW));
                     ChannelRecorder out = new ChannelRecorder(client, Channel.of(user, ChannelKind.PREDICTIONS),

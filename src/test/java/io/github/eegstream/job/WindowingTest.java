@@ -64,7 +64,7 @@ class WindowingTest {
         JobSpec base = JobSpecs.load("seed-compatible").withRedisUrl(TestRedis.endpoint().url());
         JobSpec spec = base.withWindow(
                 new JobSpec.Window(base.window().size(), base.window().hop(), Duration.ofSeconds(1), true,
-                        base.window().gapAlert()));
+                        base.window().gapAlert(), base.window().clockJump()));
         String user = TestRedis.uniqueUser("stall");
         Channel out = Channel.of(user, ChannelKind.PREDICTIONS);
         Channel alerts = Channel.of(user, ChannelKind.ALERTS);

@@ -33,16 +33,20 @@ public final class RedisPubSubSource<T>
     private final List<String> patterns;
     private final MessageDeserializer<T> deserializer;
     private final int queueCapacity;
+    private final long queueBytes;
+    private final int maxMessageBytes;
     private final String clientName;
     private final String deadLetterChannel;
 
     private RedisPubSubSource(RedisEndpoint endpoint, List<String> patterns, MessageDeserializer<T> deserializer,
-            int queueCapacity, String clientName, String deadLetterChannel) {
+            int queueCapacity, long queueBytes, int maxMessageBytes, String clientName, String deadLetterChannel) {
         this.deadLetterChannel = deadLetterChannel;
         this.endpoint = endpoint;
         this.patterns = List.copyOf(patterns);
         this.deserializer = deserializer;
         this.queueCapacity = queueCapacity;
+        this.queueBytes = queueBytes;
+        this.maxMessageBytes = maxMessageBytes;
         this.clientName = clientName;
     }
 
@@ -57,7 +61,8 @@ public final class RedisPubSubSource<T>
 
     @Override
     public SourceReader<T, RedisPubSubSplit> createReader(SourceReaderContext context) {
-        return new RedisPubSubSourceReader<>(context, endpoint, deserializer, queueCapacity, clientName, deadLetterChannel);
+        return new RedisPubSubSourceReader<>(context, endpoint, deserializer, queueCapacity, queueBytes, maxMessageBytes, clientName,
+                deadLetterChannel);
     }
 
     @Override
@@ -97,6 +102,8 @@ public final class RedisPubSubSource<T>
         private List<String> patterns = List.of();
         private MessageDeserializer<T> deserializer;
         private int queueCapacity = 100_000;
+        private long queueBytes = 64L << 20;
+        private int maxMessageBytes = 4 << 20;
         private String clientName;
         private String deadLetterChannel;
 
@@ -138,6 +145,18 @@ public final class RedisPubSubSource<T>
         }
 
         /** Messages a reader holds before it drops (and counts) new ones. */
+        /** The most bytes a reader queues (default 64 MiB); beyond them messages are dropped and counted. */
+        public Builder<T> setQueueBytes(long queueBytes) {
+            this.queueBytes = queueBytes;
+            return this;
+        }
+
+        /** The largest message accepted (default 4 MiB); larger ones are rejected before they are copied. */
+        public Builder<T> setMaxMessageBytes(int maxMessageBytes) {
+            this.maxMessageBytes = maxMessageBytes;
+            return this;
+        }
+
         public Builder<T> setQueueCapacity(int queueCapacity) {
             this.queueCapacity = queueCapacity;
             return this;
@@ -150,7 +169,8 @@ public final class RedisPubSubSource<T>
             if (queueCapacity < 1) {
                 throw new IllegalStateException("queue capacity must be at least 1");
             }
-            return new RedisPubSubSource<>(endpoint, patterns, deserializer, queueCapacity, clientName, deadLetterChannel);
+            return new RedisPubSubSource<>(endpoint, patterns, deserializer, queueCapacity, queueBytes, maxMessageBytes, clientName,
+                deadLetterChannel);
         }
     }
 }

@@ -4,7 +4,6 @@ import io.github.eegstream.redis.RedisEndpoint;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
@@ -15,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import io.github.eegstream.wire.RejectReason;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -25,10 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Subscribes to its splits' patterns and hands messages to the task thread through a bounded
- * queue. Lettuce's I/O thread only enqueues: it never blocks and never decodes. When the queue is
- * full (the job cannot keep up) a message is dropped and counted in {@code droppedMessages},
- * rather than letting Redis's output buffer grow until it disconnects the subscriber.
+ * Subscribes to its splits' patterns and hands messages to the task thread through a queue
+ * bounded in messages and in bytes. Lettuce's I/O thread only enqueues: it never blocks and never
+ * decodes. A message over the size limit is not even copied out of Lettuce's buffer (only its
+ * prefix, for the dead letter). When the queue is full (the job cannot keep up) a message is
+ * dropped and counted in {@code droppedMessages}, rather than letting Redis's output buffer grow
+ * until it disconnects the subscriber.
  */
 public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPubSubSplit> {
 
@@ -36,12 +39,20 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     private static final int MAX_RECORDS_PER_POLL = 2048;
     private static final CompletableFuture<Void> AVAILABLE = CompletableFuture.completedFuture(null);
 
-    private record Received(byte[] channel, byte[] payload) {}
+    /** A queued message; {@code length} is its size on the wire (over the limit: only a prefix is kept). */
+    private record Received(byte[] channel, byte[] payload, int length) {
+        long cost() {
+            return 64L + channel.length + payload.length; // the arrays and the record's own overhead
+        }
+    }
 
     private final RedisEndpoint endpoint;
     private final MessageDeserializer<T> deserializer;
     private final SourceReaderMetricGroup metrics;
     private final ArrayBlockingQueue<Received> queue;
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final long maxQueuedBytes;
+    private final int maxMessageBytes;
     private final Map<String, RedisPubSubSplit> splits = new java.util.concurrent.ConcurrentHashMap<>();
     private final Rejects rejects;
     private final Counter dropped;
@@ -53,28 +64,42 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     private volatile CompletableFuture<Void> available = new CompletableFuture<>();
     private volatile boolean closing;
     private RedisClient client;
-    private StatefulRedisPubSubConnection<byte[], byte[]> connection;
+    private StatefulRedisPubSubConnection<byte[], LimitedValueCodec.Payload> connection;
 
     private final String clientName;
 
     RedisPubSubSourceReader(SourceReaderContext context, RedisEndpoint endpoint, MessageDeserializer<T> deserializer,
-            int queueCapacity, String clientName, String deadLetterChannel) {
+            int queueCapacity, long maxQueuedBytes, int maxMessageBytes, String clientName, String deadLetterChannel) {
         this.clientName = clientName;
         this.endpoint = endpoint;
         this.deserializer = deserializer;
         this.metrics = context.metricGroup();
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.maxQueuedBytes = maxQueuedBytes;
+        this.maxMessageBytes = maxMessageBytes;
         this.rejects = new Rejects(metrics, endpoint, clientName, deadLetterChannel);
         this.dropped = metrics.counter("droppedMessages");
         this.bytesIn = metrics.getIOMetricGroup().getNumBytesInCounter();
         this.recordsIn = metrics.getIOMetricGroup().getNumRecordsInCounter();
         this.disconnects = metrics.counter("disconnects");
         metrics.gauge("queuedMessages", queue::size);
+        metrics.gauge("queuedBytes", queuedBytes::get);
         metrics.gauge("lastGapMillis", () -> lastGapMillis);
     }
 
     @Override
     public void start() {
+        connect();
+    }
+
+    /**
+     * Connects once. Flink hands a restored reader its splits before it calls {@link #start()},
+     * so {@link #addSplits} connects too if it comes first.
+     */
+    private synchronized void connect() {
+        if (connection != null) {
+            return;
+        }
         client = endpoint.createClient(clientName);
         // Lettuce reconnects and re-subscribes by itself; what was published meanwhile is gone, so
         // the gap is counted and logged (pub/sub cannot replay it: durable mode can).
@@ -98,25 +123,35 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
                 }
             }
         });
-        connection = client.connectPubSub(ByteArrayCodec.INSTANCE);
-        connection.addListener(new RedisPubSubAdapter<>() {
+        StatefulRedisPubSubConnection<byte[], LimitedValueCodec.Payload> c =
+                client.connectPubSub(new LimitedValueCodec(maxMessageBytes));
+        c.addListener(new RedisPubSubAdapter<>() {
             @Override
-            public void message(byte[] pattern, byte[] channel, byte[] message) {
+            public void message(byte[] pattern, byte[] channel, LimitedValueCodec.Payload message) {
                 enqueue(channel, message);
             }
 
             @Override
-            public void message(byte[] channel, byte[] message) {
+            public void message(byte[] channel, LimitedValueCodec.Payload message) {
                 enqueue(channel, message);
             }
         });
+        connection = c;
     }
 
     /** On Lettuce's I/O thread: enqueue or drop, and wake the task thread. */
-    private void enqueue(byte[] channel, byte[] message) {
-        if (queue.offer(new Received(channel, message))) {
+    private void enqueue(byte[] channel, LimitedValueCodec.Payload message) {
+        Received r = new Received(channel, message.bytes(), message.length());
+        long cost = r.cost();
+        if (queuedBytes.addAndGet(cost) > maxQueuedBytes) {
+            queuedBytes.addAndGet(-cost);
+            dropped.inc();
+            return;
+        }
+        if (queue.offer(r)) {
             available.complete(null);
         } else {
+            queuedBytes.addAndGet(-cost);
             dropped.inc();
         }
     }
@@ -128,9 +163,15 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
             if (r == null) {
                 return InputStatus.NOTHING_AVAILABLE;
             }
+            queuedBytes.addAndGet(-r.cost());
             recordsIn.inc();
-            bytesIn.inc(r.payload().length);
+            bytesIn.inc(r.length());
             String channel = new String(r.channel(), StandardCharsets.UTF_8);
+            if (r.length() > maxMessageBytes) {
+                rejects.reject(channel, r.payload(), RejectReason.TOO_LARGE.metricName(), new IllegalArgumentException(
+                        "message of " + r.length() + " bytes is larger than the limit of " + maxMessageBytes));
+                continue;
+            }
             T record;
             try {
                 record = deserializer.deserialize(channel, r.payload());
@@ -161,6 +202,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
 
     @Override
     public void addSplits(List<RedisPubSubSplit> newSplits) {
+        connect();
         for (RedisPubSubSplit split : newSplits) {
             if (splits.putIfAbsent(split.splitId(), split) == null) {
                 try {

@@ -34,7 +34,7 @@ public final class RedisStreamSource<T>
     private final String keyPattern;
     private final MessageDeserializer<T> deserializer;
     private final Duration discoveryInterval;
-    private final int readCount;
+    private final FetchLimits limits;
     private final String clientName;
     private final String deadLetterChannel;
 
@@ -43,7 +43,7 @@ public final class RedisStreamSource<T>
         this.keyPattern = b.keyPattern;
         this.deserializer = b.deserializer;
         this.discoveryInterval = b.discoveryInterval;
-        this.readCount = b.readCount;
+        this.limits = new FetchLimits(b.readCount, b.fetchBytes, b.maxMessageBytes);
         this.clientName = b.clientName;
         this.deadLetterChannel = b.deadLetterChannel;
     }
@@ -59,7 +59,7 @@ public final class RedisStreamSource<T>
 
     @Override
     public SourceReader<T, RedisStreamSplit> createReader(SourceReaderContext context) {
-        return RedisStreamSourceReader.create(context, endpoint, clientName, readCount, deadLetterChannel, deserializer);
+        return RedisStreamSourceReader.create(context, endpoint, clientName, limits, deadLetterChannel, deserializer);
     }
 
     @Override
@@ -96,6 +96,8 @@ public final class RedisStreamSource<T>
         private MessageDeserializer<T> deserializer;
         private Duration discoveryInterval = Duration.ofSeconds(1);
         private int readCount = 1000;
+        private long fetchBytes = 16L << 20;
+        private int maxMessageBytes = 4 << 20;
         private String clientName;
         private String deadLetterChannel;
 
@@ -123,9 +125,21 @@ public final class RedisStreamSource<T>
             return this;
         }
 
-        /** Entries read per stream per XREAD. */
+        /** Entries read per XREAD, across all of a reader's streams (default 1000). */
         public Builder<T> setReadCount(int readCount) {
             this.readCount = readCount;
+            return this;
+        }
+
+        /** Bytes of entries held per XREAD, across all of a reader's streams (default 16 MiB). */
+        public Builder<T> setFetchBytes(long fetchBytes) {
+            this.fetchBytes = fetchBytes;
+            return this;
+        }
+
+        /** The largest entry accepted (default 4 MiB); larger ones are rejected before they are copied. */
+        public Builder<T> setMaxMessageBytes(int maxMessageBytes) {
+            this.maxMessageBytes = maxMessageBytes;
             return this;
         }
 
@@ -147,6 +161,9 @@ public final class RedisStreamSource<T>
             }
             if (readCount < 1 || discoveryInterval.isNegative() || discoveryInterval.isZero()) {
                 throw new IllegalStateException("read count and discovery interval must be positive");
+            }
+            if (maxMessageBytes < 1 || fetchBytes < maxMessageBytes) {
+                throw new IllegalStateException("fetch bytes must be at least the largest entry's, and both positive");
             }
             return new RedisStreamSource<>(this);
         }

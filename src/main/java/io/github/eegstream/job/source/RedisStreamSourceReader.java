@@ -17,17 +17,17 @@ final class RedisStreamSourceReader<T>
 
     private final Rejects rejects;
 
-    private RedisStreamSourceReader(SourceReaderContext context, RedisEndpoint endpoint, String clientName, int count,
-            Rejects rejects, MessageDeserializer<T> deserializer) {
-        super(() -> new RedisStreamSplitReader(endpoint, clientName, count, context.metricGroup().counter("readErrors")),
+    private RedisStreamSourceReader(SourceReaderContext context, RedisEndpoint endpoint, String clientName,
+            FetchLimits limits, Rejects rejects, MessageDeserializer<T> deserializer) {
+        super(() -> new RedisStreamSplitReader(endpoint, clientName, limits, context.metricGroup().counter("readErrors")),
                 new Emitter<>(deserializer, rejects), new Configuration(), context);
         this.rejects = rejects;
     }
 
     static <T> RedisStreamSourceReader<T> create(SourceReaderContext context, RedisEndpoint endpoint, String clientName,
-            int count, String deadLetterChannel, MessageDeserializer<T> deserializer) {
+            FetchLimits limits, String deadLetterChannel, MessageDeserializer<T> deserializer) {
         Rejects rejects = new Rejects(context.metricGroup(), endpoint, clientName, deadLetterChannel);
-        return new RedisStreamSourceReader<>(context, endpoint, clientName, count, rejects, deserializer);
+        return new RedisStreamSourceReader<>(context, endpoint, clientName, limits, rejects, deserializer);
     }
 
     @Override
@@ -60,6 +60,10 @@ final class RedisStreamSourceReader<T>
         @Override
         public void emitRecord(StreamEntry entry, SourceOutput<T> output, RedisStreamSplitState state) {
             try {
+                if (entry.tooLarge()) {
+                    throw new io.github.eegstream.wire.WireException(io.github.eegstream.wire.RejectReason.TOO_LARGE,
+                            "stream entry of " + entry.length() + " bytes is larger than the limit");
+                }
                 output.collect(deserializer.deserialize(entry.key(), entry.payload()));
             } catch (Exception e) {
                 rejects.reject(entry.key(), entry.payload(), deserializer.rejectReason(e), e);

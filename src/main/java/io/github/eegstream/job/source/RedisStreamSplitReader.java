@@ -6,10 +6,12 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * Reads its streams with XREAD on the fetcher thread, blocking at most {@link #BLOCK} so that new
  * splits and shutdown are seen promptly. While Redis is unreachable it retries (and counts the
  * failures) rather than failing the job: the positions it holds make the retry exact.
+ *
+ * <p>One XREAD brings back at most {@link FetchLimits#entries()} entries and
+ * {@link FetchLimits#bytes()} bytes in all: the entries are shared out over the streams (taking
+ * turns when there are more streams than entries), and entries beyond the bytes are not copied
+ * but read again next time, from the same position.
  */
 final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStreamSplit> {
 
@@ -34,16 +41,20 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
     private static final byte[] FIELD = io.github.eegstream.wire.Channel.STREAM_FIELD.getBytes(StandardCharsets.UTF_8);
 
     private final RedisClient client;
-    private final StatefulRedisConnection<byte[], byte[]> connection;
-    private final int count;
+    private final StatefulRedisConnection<byte[], LimitedValueCodec.Payload> connection;
+    private final LimitedValueCodec codec;
+    private final FetchLimits limits;
+    /** Where the next XREAD starts in the list of streams, when they take turns. */
+    private int turn;
     private final Counter readErrors;
     /** Stream key to the id of the last entry fetched (ahead of what is emitted and checkpointed). */
     private final Map<String, String> positions = new LinkedHashMap<>();
 
-    RedisStreamSplitReader(RedisEndpoint endpoint, String clientName, int count, Counter readErrors) {
+    RedisStreamSplitReader(RedisEndpoint endpoint, String clientName, FetchLimits limits, Counter readErrors) {
         this.client = endpoint.createClient(clientName);
-        this.connection = client.connect(ByteArrayCodec.INSTANCE);
-        this.count = count;
+        this.codec = new LimitedValueCodec(limits.maxEntryBytes());
+        this.connection = client.connect(codec);
+        this.limits = limits;
         this.readErrors = readErrors;
     }
 
@@ -54,13 +65,22 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
             sleep(BLOCK);
             return records.build();
         }
+        List<Map.Entry<String, String>> streams = new ArrayList<>(positions.entrySet());
+        int reading = Math.min(streams.size(), limits.entries());
+        int perStream = Math.max(1, limits.entries() / reading);
+        turn = turn % streams.size();
         @SuppressWarnings("unchecked")
-        XReadArgs.StreamOffset<byte[]>[] offsets = positions.entrySet().stream()
-                .map(e -> XReadArgs.StreamOffset.from(e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue()))
-                .toArray(XReadArgs.StreamOffset[]::new);
-        List<StreamMessage<byte[], byte[]>> messages;
+        XReadArgs.StreamOffset<byte[]>[] offsets = new XReadArgs.StreamOffset[reading];
+        for (int i = 0; i < reading; i++) {
+            Map.Entry<String, String> e = streams.get((turn + i) % streams.size());
+            offsets[i] = XReadArgs.StreamOffset.from(e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue());
+        }
+        // Take turns at being first too: the first entry of a reply always fits the byte budget.
+        turn += reading < streams.size() ? reading : 1;
+        List<StreamMessage<byte[], LimitedValueCodec.Payload>> messages;
         try {
-            messages = connection.sync().xread(XReadArgs.Builder.block(BLOCK).count(count), offsets);
+            codec.resetBudget(limits.bytes());
+            messages = connection.sync().xread(XReadArgs.Builder.block(BLOCK).count(perStream), offsets);
         } catch (RedisException e) {
             readErrors.inc();
             if (readErrors.getCount() <= 10 || readErrors.getCount() % 100 == 0) {
@@ -69,23 +89,36 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
             sleep(Duration.ofMillis(500));
             return records.build();
         }
-        for (StreamMessage<byte[], byte[]> m : messages) {
+        Set<String> overBudget = new HashSet<>();
+        for (StreamMessage<byte[], LimitedValueCodec.Payload> m : messages) {
             String key = new String(m.getStream(), StandardCharsets.UTF_8);
+            LimitedValueCodec.Payload payload = payloadOf(m.getBody());
+            if (overBudget.contains(key) || payload.overBudget()) {
+                overBudget.add(key); // this one and the rest of its stream are read next time
+                continue;
+            }
             positions.put(key, m.getId());
-            records.add(key, new StreamEntry(key, m.getId(), payloadOf(m.getBody())));
+            records.add(key, new StreamEntry(key, m.getId(), payload.bytes(), payload.length(),
+                    payload.tooLarge(limits.maxEntryBytes())));
         }
         return records.build();
     }
 
     /** The entry's {@code data} field; an entry without one yields an empty payload, which is rejected. */
-    private static byte[] payloadOf(Map<byte[], byte[]> body) {
-        for (Map.Entry<byte[], byte[]> field : body.entrySet()) {
+    private static LimitedValueCodec.Payload payloadOf(Map<byte[], LimitedValueCodec.Payload> body) {
+        LimitedValueCodec.Payload found = EMPTY;
+        for (Map.Entry<byte[], LimitedValueCodec.Payload> field : body.entrySet()) {
+            if (field.getValue().overBudget()) {
+                return field.getValue(); // any field beyond the budget: read the entry again next time
+            }
             if (Arrays.equals(field.getKey(), FIELD)) {
-                return field.getValue();
+                found = field.getValue();
             }
         }
-        return new byte[0];
+        return found;
     }
+
+    private static final LimitedValueCodec.Payload EMPTY = new LimitedValueCodec.Payload(new byte[0], 0, false);
 
     @Override
     public void handleSplitsChanges(SplitsChange<RedisStreamSplit> change) {
