@@ -217,6 +217,7 @@ public final class FlinkRestClient {
             if ("COMPLETED".equals(status.path("status").path("id").asText())) {
                 JsonNode operation = status.path("operation");
                 if (operation.hasNonNull("location")) {
+                    awaitEnded(jobId, deadline); // the savepoint completes a moment before the job has finished
                     return operation.path("location").asText();
                 }
                 throw new IllegalStateException("the savepoint of job " + jobId + " failed: "
@@ -225,6 +226,15 @@ public final class FlinkRestClient {
             Thread.sleep(100);
         }
         throw new IllegalStateException("the savepoint of job " + jobId + " did not complete within " + timeout.toSeconds() + " s");
+    }
+
+    private void awaitEnded(String jobId, long deadline) throws InterruptedException {
+        while (!TERMINAL.contains(jobState(jobId))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("job " + jobId + " took its savepoint but is still " + jobState(jobId));
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** The registered TaskManagers' ids (their {@code taskmanager.resource-id}). */

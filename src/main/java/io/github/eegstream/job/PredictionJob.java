@@ -17,11 +17,19 @@ public final class PredictionJob implements Callable<Integer> {
     @Mixin
     JobOptions options;
 
-    public static void main(String[] args) {
-        int exit = new CommandLine(new PredictionJob()).execute(args);
-        if (exit != 0) {
-            System.exit(exit);
+    /**
+     * Runs where the job is submitted from: in {@code flink run}'s client, or inside the JobManager
+     * when submitted through the REST API or the web UI. So it never calls System.exit (that would
+     * end the JobManager): a bad argument or spec is thrown, and Flink reports it to the submitter.
+     */
+    public static void main(String[] args) throws Exception {
+        PredictionJob job = new PredictionJob();
+        CommandLine cli = new CommandLine(job);
+        CommandLine.ParseResult parsed = cli.parseArgs(args);
+        if (CommandLine.printHelpIfRequested(parsed)) {
+            return;
         }
+        job.call();
     }
 
     @Override
