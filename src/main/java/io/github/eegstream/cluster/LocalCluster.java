@@ -94,6 +94,10 @@ public final class LocalCluster {
         c.put("taskmanager.memory.process.size", s.taskManagerMemory());
         // The job keeps its state on the heap (hashmap backend): give the task heap what managed memory would take.
         c.put("taskmanager.memory.managed.fraction", 0.1);
+        // Each TaskManager gets a share of the job: when one dies, the others already hold the job's
+        // code and classes (a cold TaskManager spends seconds loading them), and they notice the loss at
+        // once through their broken connections instead of waiting for heartbeats.
+        c.put("taskmanager.load-balance.mode", "SLOTS");
         c.put("rest.port", restPort);
         c.put("rest.address", HOST);
         c.put("rest.bind-address", HOST);
@@ -105,6 +109,8 @@ public final class LocalCluster {
         c.put("web.upload.dir", dir.resolve("uploads").toString());
         // The web UI's and REST API's metrics every 2 s rather than 10 s: a local cluster is watched closely.
         c.put("metrics.fetcher.update-interval", "2 s");
+        // How long the REST API serves a job's state from its cache (3 s by default).
+        c.put("web.refresh-interval", "1 s");
         c.put("web.submit.enable", true);
         c.put("web.cancel.enable", true);
         Files.createDirectories(dir.resolve("tmp"));

@@ -58,8 +58,15 @@ class ClusterFailoverIT {
 
             // Every user's arrivals after the kill show a silence (the restart) and then predictions again.
             Map<String, Long> pauses = new LinkedHashMap<>();
+            List<String> states = new ArrayList<>(); // the job's states after the kill, as the REST API shows them
+            String state = "";
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (pauses.size() < users.size() && System.nanoTime() < deadline) {
+                String now = cluster.rest().jobState(job);
+                if (!now.equals(state)) {
+                    states.add(now + " at " + (System.currentTimeMillis() - killedAt) + " ms");
+                    state = now;
+                }
                 for (Channel c : channels) {
                     long pause = pauseAfter(recorder.arrivals(c), killedAt);
                     if (pause > 0) {
@@ -70,6 +77,7 @@ class ClusterFailoverIT {
             }
             long resumedAt = System.currentTimeMillis();
             System.err.println("Pause per user after the kill (ms): " + pauses);
+            System.err.println("Job states after the kill: " + states);
             long worst = pauses.values().stream().mapToLong(Long::longValue).max().orElse(Long.MAX_VALUE);
             System.err.printf("Failover: the longest pause %d ms; all %d users predicted again %d ms after the kill%n",
                     worst, pauses.size(), resumedAt - killedAt);
@@ -78,12 +86,13 @@ class ClusterFailoverIT {
             assertEquals(Set.of(), missing, "users whose predictions did not resume within 60 s");
             assertTrue(worst <= MAX_PAUSE.toMillis(), "longest pause " + worst + " ms, more than " + MAX_PAUSE);
             assertEquals("RUNNING", cluster.rest().jobState(job));
-            Set<String> now = new TreeSet<>(cluster.subtaskTaskManagers(job, StandaloneCluster.SOURCE).values());
-            assertFalse(now.contains(victim.resourceId()), "the source runs on the surviving TaskManager, " + now);
+            Set<String> hosts = new TreeSet<>(cluster.subtaskTaskManagers(job, StandaloneCluster.SOURCE).values());
+            assertFalse(hosts.contains(victim.resourceId()), "the source runs on the surviving TaskManager, " + hosts);
 
             // A replacement TaskManager joins the running cluster.
-            cluster.startTaskManager(2);
+            cluster.startTaskManager();
             assertEquals(2, cluster.rest().taskManagerIds().size());
+            assertEquals(2, cluster.taskManagers().stream().filter(FlinkProcess::isAlive).count());
         } finally {
             relays.forEach(Relay::close);
         }
