@@ -8,7 +8,8 @@ import picocli.CommandLine.Mixin;
 
 /**
  * The entry point of the job jar for a Flink cluster:
- * {@code flink run -p 4 target/eegstream-*-job.jar --spec default --redis redis://redis:6379}.
+ * {@code flink run -p 4 target/eegstream-job.jar --spec default --redis redis://redis:6379}, or
+ * {@code eeg submit --cluster URL}, which runs it through the cluster's REST API.
  */
 @Command(name = "eegstream-job", mixinStandardHelpOptions = true,
         description = "Submits the EEG prediction job to the Flink cluster this is run against.")
