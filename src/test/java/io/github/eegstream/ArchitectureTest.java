@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Dependencies point one way: the wire format depends on nothing of ours; the relay, the
- * dashboard and the recorder (which run without Flink) never on Flink or the job.
+ * dashboard, the recorder and the cluster tooling (which run without Flink) never on Flink or the job.
  */
 class ArchitectureTest {
 
@@ -33,7 +33,7 @@ class ArchitectureTest {
         noClasses()
             .that().resideInAnyPackage("..eegstream.wire..", "..eegstream.relay..", "..eegstream.redis..",
                     "..eegstream.sim..", "..eegstream.dsp..", "..eegstream.model..", "..eegstream.lsl..",
-                    "..eegstream.dashboard..", "..eegstream.record..")
+                    "..eegstream.dashboard..", "..eegstream.record..", "..eegstream.cluster..")
             .should().dependOnClassesThat().resideInAPackage("org.apache.flink..")
                 .check(CLASSES);
     }
@@ -43,7 +43,7 @@ class ArchitectureTest {
         noClasses()
             .that().resideInAnyPackage("..eegstream.wire..", "..eegstream.relay..", "..eegstream.dsp..",
                     "..eegstream.model..", "..eegstream.sim..", "..eegstream.redis..", "..eegstream.dashboard..",
-                    "..eegstream.record..")
+                    "..eegstream.record..", "..eegstream.cluster..")
             .should().dependOnClassesThat().resideInAPackage("..eegstream.job..")
                 .check(CLASSES);
     }

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             RelayCommand.class, JobCommand.class, DemoCommand.class, SubscribeCommand.class, PublishCommand.class,
             FeaturesCommand.class, LslCommand.class, LslSimCommand.class, BenchCommand.class, AclCommand.class, DashboardCommand.class, RecordCommand.class,
+            ClusterCommand.class, SubmitCommand.class, StopJobCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Eeg {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code eeg job}: the prediction job on an embedded Flink with its web UI. */
 @Command(name = "job", mixinStandardHelpOptions = true,
         description = {"Runs the prediction job in this process (a local Flink MiniCluster with the web UI) until Ctrl-C.",
-            "To run it on a Flink cluster instead: flink run target/eegstream-*-job.jar --spec SPEC (see README)."})
+            "To run it on a Flink cluster instead: eeg submit --cluster URL --spec SPEC, or flink run target/eegstream-job.jar --spec SPEC (see README)."})
 final class JobCommand implements Callable<Integer> {
 
     @Mixin
