@@ -55,7 +55,7 @@ public final class StandaloneCluster implements AutoCloseable {
         if (!version.equals(EnvironmentInformation.getVersion())) {
             c.close();
             throw new IllegalStateException("the cluster runs Flink " + version + ", the job is built against "
-                    + EnvironmentInformation.getVersion() + ": cluster/pom.xml and pom.xml disagree");
+                    + EnvironmentInformation.getVersion() + ": src/cluster/pom.xml and pom.xml disagree");
         }
         System.err.printf("Flink cluster %s up in %.1f s at %s (logs: %s)%n", name, (System.nanoTime() - t0) / 1e9,
                 cluster.restUrl(), dir.resolve("log"));
