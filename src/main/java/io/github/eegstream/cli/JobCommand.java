@@ -24,7 +24,7 @@ final class JobCommand implements Callable<Integer> {
     int webPort;
 
     @Option(names = "--restore", paramLabel = "PATH",
-            description = "Start from a checkpoint or savepoint (a path, or 'latest' for the newest retained checkpoint).")
+            description = "Start from a checkpoint or savepoint (a path, or 'latest' for the newest retained checkpoint or savepoint).")
     String restore;
 
     @Override
@@ -37,10 +37,19 @@ final class JobCommand implements Callable<Integer> {
                 + ", publishing to user:{id}:predictions");
         Screen.println("Flink web UI: " + running.webUrl() + "   (Ctrl-C stops the job)");
         Thread hook = new Thread(() -> {
+            // Stopped with a savepoint, so that --restore continues every user's state.
             try {
-                running.job().cancel().get(10, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // exiting anyway
+                String savepoint = running.job().stopWithSavepoint(false, running.savepointDir(),
+                        org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get(30, TimeUnit.SECONDS);
+                Screen.println("Stopped with a savepoint: " + savepoint + "   (continue with --restore " + savepoint
+                        + " or --restore latest)");
+            } catch (Exception e) {
+                Screen.println("No savepoint (" + e.getMessage() + "); cancelling");
+                try {
+                    running.job().cancel().get(10, TimeUnit.SECONDS);
+                } catch (Exception ignored) {
+                    // exiting anyway
+                }
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);

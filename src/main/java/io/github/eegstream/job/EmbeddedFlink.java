@@ -54,13 +54,23 @@ public final class EmbeddedFlink {
         conf.set(RestOptions.PORT, port);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         JobClient job = JobLauncher.submit(env, spec, Duration.ofSeconds(60));
-        return new Running(job, "http://" + host + ":" + port);
+        String checkpoints = conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
+        String savepoints = conf.getOptional(CheckpointingOptions.SAVEPOINT_DIRECTORY)
+                .orElse(checkpoints == null ? null : checkpoints.replaceAll("/+$", "") + "/savepoints");
+        return new Running(job, "http://" + host + ":" + port, savepoints);
     }
 
-    /** A job started by {@link #start}. */
-    public record Running(JobClient job, String webUrl) {}
+    /**
+     * A job started by {@link #start}.
+     *
+     * @param savepointDir where its savepoints go: beside its checkpoints, so {@code latest} finds them
+     */
+    public record Running(JobClient job, String webUrl, String savepointDir) {}
 
-    /** The newest completed checkpoint under {@code execution.checkpointing.dir}, of any job. */
+    /**
+     * The newest completed checkpoint or savepoint under {@code execution.checkpointing.dir} (where
+     * {@code eeg job} also puts the savepoint it takes when stopped), of any job.
+     */
     static String latestCheckpoint(Configuration conf) throws java.io.IOException {
         String dir = conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
         if (dir == null) {

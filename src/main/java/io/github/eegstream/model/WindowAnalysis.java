@@ -98,7 +98,8 @@ public final class WindowAnalysis implements AutoCloseable {
                 });
                 metrics.put("confidence", f.meanQuality());
                 prediction = new Prediction(settings.predictionType(), data, f.meanQuality(), settings.source(), last,
-                        first, last, window.sampleCount(), model.name(), model.version(), partial ? Boolean.TRUE : null);
+                        first, last, window.sampleCount(), model.name(), model.version(), partial ? Boolean.TRUE : null,
+                        (int) Math.min(Integer.MAX_VALUE, state.getCalibration().windowsSeen()));
             } catch (RuntimeException e) { // one window's failure never stops the stream
                 modelError = model.name() + ": " + e.getMessage();
             }

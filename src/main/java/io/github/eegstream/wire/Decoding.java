@@ -167,7 +167,8 @@ final class Decoding {
                 optInt(map, "sample_count"),
                 optText(map, "model"),
                 optText(map, "model_version"),
-                optBoolean(map, "partial"));
+                optBoolean(map, "partial"),
+                optInt(map, "calibration_windows"));
     }
 
     static Command command(ObjectNode map) {

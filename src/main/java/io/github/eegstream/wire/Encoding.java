@@ -145,7 +145,7 @@ final class Encoding {
 
     private static void prediction(ValueWriter w, Prediction p) throws IOException {
         w.map(2 + count(p.predictionType(), p.confidence(), p.source(), p.timestamp(), p.windowStart(), p.windowEnd(),
-                p.sampleCount(), p.model(), p.modelVersion(), p.partial()));
+                p.sampleCount(), p.model(), p.modelVersion(), p.partial(), p.calibrationWindows()));
         type(w, p);
         if (p.predictionType() != null) {
             string(w, "prediction_type", p.predictionType());
@@ -166,6 +166,10 @@ final class Encoding {
         if (p.partial() != null) {
             w.key("partial");
             w.bool(p.partial());
+        }
+        if (p.calibrationWindows() != null) {
+            w.key("calibration_windows");
+            w.integer(p.calibrationWindows());
         }
         w.end();
     }

@@ -21,6 +21,9 @@ import java.util.Map;
  * @param model model name, e.g. {@code builtin:indices}
  * @param modelVersion model version
  * @param partial true when the window was cut short because the stream stalled
+ * @param calibrationWindows how many windows the user's baseline holds so far (the job's
+ *     calibration: a consumer can tell a calibrated user from a new one, and a restore that
+ *     continued it from one that started over)
  */
 public record Prediction(
         String predictionType,
@@ -33,7 +36,8 @@ public record Prediction(
         Integer sampleCount,
         String model,
         String modelVersion,
-        Boolean partial)
+        Boolean partial,
+        Integer calibrationWindows)
         implements WireMessage {
 
     public static final String TYPE = "prediction";
@@ -43,6 +47,14 @@ public record Prediction(
             throw new WireException(RejectReason.MISSING_FIELD, "a prediction needs 'data'");
         }
         data = Collections.unmodifiableMap(new LinkedHashMap<>(data)); // keeps the publisher's key order
+    }
+
+    /** A prediction without calibration progress: a consumer's own model, say. */
+    public Prediction(String predictionType, Map<String, Object> data, Double confidence, String source,
+            Double timestamp, Double windowStart, Double windowEnd, Integer sampleCount, String model,
+            String modelVersion, Boolean partial) {
+        this(predictionType, data, confidence, source, timestamp, windowStart, windowEnd, sampleCount, model,
+                modelVersion, partial, null);
     }
 
     @Override

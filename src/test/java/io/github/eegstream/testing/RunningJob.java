@@ -45,6 +45,12 @@ public final class RunningJob implements AutoCloseable {
         return client.getJobStatus().get();
     }
 
+    /** Stops the job with a savepoint in {@code dir} and returns the savepoint's path. */
+    public String stopWithSavepoint(java.nio.file.Path dir) throws Exception {
+        return client.stopWithSavepoint(false, dir.toUri().toString(),
+                org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() {
         try {

@@ -90,7 +90,7 @@ class WireCodecTest {
         data.put("workload", 0.62);
         data.put("label", "high");
         Prediction p = new Prediction("workload", data, 0.9, "colleague-model", 1000.5, 998.5, 1000.5, 512,
-                "builtin:indices", "1", true);
+                "builtin:indices", "1", true, 1234);
         assertEquals(p, codec.decode(ChannelKind.PREDICTIONS, codec.encode(p)));
         assertEquals(p, codec.decode(ChannelKind.PREDICTIONS, codec.encodeJson(p).getBytes(StandardCharsets.UTF_8)));
         Command c = new Command("set", Map.of("workload", 0.8), "test", 12.0);

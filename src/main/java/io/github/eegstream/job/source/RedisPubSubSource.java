@@ -78,7 +78,9 @@ public final class RedisPubSubSource<T>
     @Override
     public SplitEnumerator<RedisPubSubSplit, RedisPubSubEnumeratorState> restoreEnumerator(
             SplitEnumeratorContext<RedisPubSubSplit> context, RedisPubSubEnumeratorState state) {
-        return new RedisPubSubEnumerator(context, state.unassigned());
+        // Pub/sub splits hold no position, and readers checkpoint none: a restore, at this
+        // parallelism or another, assigns this job's patterns afresh rather than the old ones.
+        return createEnumerator(context);
     }
 
     @Override
