@@ -77,7 +77,10 @@ public record JobSpec(
             if (!patterns.isEmpty()) {
                 return patterns;
             }
-            return io.github.eegstream.wire.ChannelKind.RAW.shardedPatterns(shards > 0 ? shards : Math.max(1, parallelism));
+            // One reader per shard; past the number of shards, more readers would only idle.
+            int n = shards > 0 ? shards : Math.max(1, parallelism);
+            return io.github.eegstream.wire.ChannelKind.RAW.shardedPatterns(
+                    Math.min(n, io.github.eegstream.wire.ChannelKind.MAX_SHARDS));
         }
     }
 

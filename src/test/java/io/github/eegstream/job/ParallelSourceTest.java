@@ -30,18 +30,60 @@ class ParallelSourceTest {
 
     @Test
     void shardsCoverEveryUserIdOnceAndNeverOverlap() {
-        List<String> shards = ChannelKind.RAW.shardedPatterns(3);
-        assertEquals(3, shards.size());
-        try (StatefulRedisConnection<String, String> c = TestRedis.client().connect()) {
-            // Redis's own glob matcher decides (KEYS matches as PSUBSCRIBE does).
-            for (String id : List.of("alex", "Alex", "0day", "_x", ".y", "-z", "zz9", "Z")) {
-                int matches = 0;
-                for (String pattern : shards) {
-                    matches += globMatches(c, pattern, "user:" + id + ":raw") ? 1 : 0;
+        for (int n : new int[] {3, 8, ChannelKind.MAX_SHARDS}) {
+            List<String> shards = ChannelKind.RAW.shardedPatterns(n);
+            assertEquals(n, shards.size());
+            try (StatefulRedisConnection<String, String> c = TestRedis.client().connect()) {
+                // Redis's own glob matcher decides (KEYS matches as PSUBSCRIBE does).
+                String alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.-";
+                for (char last : alphabet.toCharArray()) {
+                    String id = "x-" + last;
+                    int matched = -1;
+                    for (int i = 0; i < shards.size(); i++) {
+                        if (globMatches(c, shards.get(i), "user:" + id + ":raw")) {
+                            assertEquals(-1, matched, id + " matches two shards of " + shards);
+                            matched = i;
+                        }
+                    }
+                    assertEquals(ChannelKind.shardOf(id, n), matched, id + " matches its one shard of " + shards);
                 }
-                assertEquals(1, matches, id + " matches exactly one shard of " + shards);
             }
         }
+    }
+
+    /** How the shards share ids that labs use: sequential, with a common prefix, BIDS, UUIDs. */
+    @Test
+    void shardsShareCommonIdShapesEvenly() {
+        List<String> prefixed = new ArrayList<>();
+        List<String> bids = new ArrayList<>();
+        List<String> numbered = new ArrayList<>();
+        List<String> uuids = new ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            prefixed.add(String.format("sub-%03d", i));
+            bids.add(String.format("sub-%02d", i));
+            numbered.add(String.format("P%03d", i));
+        }
+        java.util.Random random = new java.util.Random(1);
+        for (int i = 0; i < 4000; i++) {
+            String u = new java.util.UUID(random.nextLong(), random.nextLong()).toString();
+            uuids.add(i % 2 == 0 ? u : u.toUpperCase(java.util.Locale.ROOT));
+        }
+        for (int p : new int[] {2, 3, 4, 5}) {
+            assertBalanced(prefixed, p);
+            assertBalanced(bids, p);
+            assertBalanced(numbered, p);
+        }
+        for (int p : new int[] {2, 4, 8, 16}) {
+            assertBalanced(uuids, p);
+        }
+    }
+
+    private static void assertBalanced(List<String> ids, int shards) {
+        int[] count = new int[shards];
+        ids.forEach(id -> count[ChannelKind.shardOf(id, shards)]++);
+        double mean = ids.size() / (double) shards;
+        int max = java.util.Arrays.stream(count).max().orElseThrow();
+        assertTrue(max <= 1.25 * mean, ids.get(0) + "... over " + shards + " shards: " + java.util.Arrays.toString(count));
     }
 
     /** Whether Redis's own glob matching accepts {@code channel} for {@code pattern}. */
