@@ -11,7 +11,8 @@ import java.util.Arrays;
  *
  * <ul>
  *   <li>A sample stamped at or before the latest, by no more than {@code jumpSeconds}, is a
- *       repeat (a relay sends its last second again after an outage) and is dropped.
+ *       repeat (a relay sends its last second again after an outage) and is dropped; so is one
+ *       less than a microsecond after it (no stream samples faster than {@link RawSamples#MAX_RATE}).
  *   <li>One stamped more than {@code jumpSeconds} before the latest is a jump back: the device's
  *       clock was reset or stepped. A new segment of the timeline starts at it.
  *   <li>One stamped more than {@code jumpSeconds} after the latest is a jump forward if it is ahead
@@ -22,6 +23,9 @@ import java.util.Arrays;
  * </ul>
  */
 public final class Timeline implements Serializable {
+
+    /** Closer than this to the latest sample is a repeat: one sample at {@link RawSamples#MAX_RATE}. */
+    static final double MIN_STEP = 1 / RawSamples.MAX_RATE;
 
     private final double jumpSeconds;
     private final double gapSeconds;
@@ -66,7 +70,9 @@ public final class Timeline implements Serializable {
                 continue;
             }
             double step = t - last;
-            if (step <= 0 && -step <= jumpSeconds) { // a repeat, also after a stall: a relay back from an outage
+            // A repeat, also after a stall (a relay back from an outage); closer than one sample at the
+            // highest rate there is counts as one too, so that no stream packs unbounded samples into a window.
+            if (step < MIN_STEP && -step <= jumpSeconds) {
                 emit(in, runStart, i, events);
                 runStart = i + 1;
                 events.repeats(1);

@@ -113,11 +113,42 @@ public final class Windowing implements Serializable {
         return halfFull ? buffer.take(buffer.size()) : null;
     }
 
-    private static int countBefore(SampleBuffer buffer, double time) {
-        int n = 0;
-        while (n < buffer.size() && buffer.timestampAt(n) < time) {
-            n++;
+    /**
+     * The most samples a stream's buffer holds: twice a window (in time, at {@code maxRate}), and
+     * no more than {@link #MAX_BUFFERED_VALUES} values. A stream that would buffer more (its
+     * timestamps do not complete windows) loses its oldest samples: see {@link #trim}.
+     */
+    public int maxBufferedSamples(double maxRate, int channels) {
+        double samples = size.unit() == Length.Unit.SAMPLES ? 2.0 * size.sampleCount() : 2 * size.amount() * maxRate;
+        return (int) Math.max(1, Math.min(samples, MAX_BUFFERED_VALUES / Math.max(1, channels)));
+    }
+
+    /** Drops the oldest samples beyond {@link #maxBufferedSamples}; returns how many. */
+    public int trim(WindowBuffer state, double maxRate) {
+        SampleBuffer buffer = state.getSamples();
+        int excess = buffer.size() - maxBufferedSamples(maxRate, buffer.getChannels().length);
+        if (excess <= 0) {
+            return 0;
         }
-        return n;
+        buffer.drop(excess);
+        return excess;
+    }
+
+    /** 32 MiB of doubles: a stream's window buffer never holds more. */
+    public static final int MAX_BUFFERED_VALUES = 4 << 20;
+
+    /** Samples stamped before {@code time}; timestamps in a buffer increase, so a binary search. */
+    private static int countBefore(SampleBuffer buffer, double time) {
+        int lo = 0;
+        int hi = buffer.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (buffer.timestampAt(mid) < time) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 }

@@ -33,11 +33,12 @@ public final class Admission {
      */
     Verdict admit(int samples, double rate, JobSpec.Admission spec, long nowMillis) {
         if (rate > 0) {
-            streamRate = rate;
+            streamRate = Math.min(rate, spec.maxRate()); // a declared or measured rate never buys more than the cap
         }
         double limit = limit(spec);
-        double capacity = Math.max(samples, (streamRate > 0 ? streamRate : spec.maxRate())
-                * (spec.burst().toMillis() / 1000.0));
+        // A burst of the stream's own samples (a relay's outage buffer); until its rate is known,
+        // one second at the cap. One message always fits an empty bucket: none is refused for ever.
+        double capacity = Math.max(samples, streamRate > 0 ? streamRate * (spec.burst().toMillis() / 1000.0) : limit);
         if (Double.isNaN(tokens)) {
             tokens = capacity;
         } else {

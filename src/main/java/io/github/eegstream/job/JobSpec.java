@@ -98,7 +98,7 @@ public record JobSpec(
             implements Serializable {
         /** How a user's timestamps are followed: repeats, gaps and clock jumps. */
         public io.github.eegstream.dsp.Timeline timeline() {
-            return new io.github.eegstream.dsp.Timeline(clockJump.toNanos() / 1e9, gapAlert.toNanos() / 1e9);
+            return new io.github.eegstream.dsp.Timeline(seconds(clockJump), seconds(gapAlert));
         }
 
         public Windowing windowing() {
@@ -137,6 +137,11 @@ public record JobSpec(
      */
     public record Pipeline(int parallelism, Duration bufferTimeout, Duration checkpointInterval)
             implements Serializable {}
+
+    /** A duration in seconds, without the overflow of {@link Duration#toNanos()} for long ones. */
+    static double seconds(Duration d) {
+        return d.getSeconds() + d.getNano() / 1e9;
+    }
 
     /** The {@code source} name put on predictions: {@code eegstream:<spec name>}. */
     public String predictionSource() {

@@ -167,9 +167,10 @@ public final class JobSpecs {
             throw new IllegalArgumentException("job spec " + what + ": window.clock-jump must be longer than window.gap-alert, e.g. 5s");
         }
         JobSpec.Admission a = spec.admission();
-        if (!(a.rateFactor() >= 1) || !(a.maxRate() > 0) || a.burst() == null || a.burst().isNegative()) {
-            throw new IllegalArgumentException("job spec " + what + ": admission needs rate-factor >= 1, max-rate > 0"
-                    + " and a burst >= 0s");
+        if (!(a.rateFactor() >= 1) || Double.isInfinite(a.rateFactor()) || !(a.maxRate() > 0)
+                || a.maxRate() > io.github.eegstream.wire.RawSamples.MAX_RATE || a.burst() == null || a.burst().isNegative()) {
+            throw new IllegalArgumentException("job spec " + what + ": admission needs a finite rate-factor >= 1, a max-rate"
+                    + " above 0 and at most " + io.github.eegstream.wire.RawSamples.MAX_RATE + ", and a burst >= 0s");
         }
         JobSpec.Source src = spec.source();
         if (src.queueCapacity() < 1 || src.queueBytes() < src.maxMessageBytes() || src.maxMessageBytes() < 1

@@ -21,6 +21,11 @@ public final class RawSamplesDeserializer implements MessageDeserializer<UserSam
 
     @Override
     public UserSamples deserialize(String channelName, byte[] message) {
+        return deserialize(channelName, message, 0);
+    }
+
+    @Override
+    public UserSamples deserialize(String channelName, byte[] message, long receivedMillis) {
         if (codec == null) {
             codec = new WireCodec(maxMessageBytes);
             users = new java.util.HashMap<>();
@@ -38,7 +43,7 @@ public final class RawSamplesDeserializer implements MessageDeserializer<UserSam
             user = channel.userId();
             users.put(channelName, user);
         }
-        return new UserSamples(user, codec.decodeRaw(message));
+        return new UserSamples(user, codec.decodeRaw(message), receivedMillis);
     }
 
     @Override

@@ -43,6 +43,7 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
     private transient Counter repeatedSamples;
     private transient Counter clockJumps;
     private transient Counter droppedSamples;
+    private transient Counter overflowSamples;
     private transient AtomicLong activeUsers;
     /** When this instance started: a job restored from a checkpoint was not receiving before. */
     private transient long startedMillis;
@@ -73,6 +74,7 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         repeatedSamples = metrics.counter("repeatedSamples");
         clockJumps = metrics.counter("clockJumps");
         droppedSamples = metrics.counter("rateLimitedSamples");
+        overflowSamples = metrics.counter("overflowSamples");
         activeUsers = new AtomicLong();
         startedMillis = System.currentTimeMillis();
         metrics.gauge("activeUsers", activeUsers::get);
@@ -86,6 +88,9 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         }
         String user = in.userId();
         long now = ctx.timerService().currentProcessingTime();
+        // When the message reached the job (the reader stamps it), not when this task got to it:
+        // a backlog drained fast must not look like a clock racing ahead.
+        long arrived = in.arrivedMillis() > 0 ? in.arrivedMillis() : now;
         if (!durable && !admitted(st, in, now, out)) {
             state.update(st);
             return;
@@ -96,8 +101,8 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         }
         // Elapsed time tells a clock racing ahead from samples that went missing; a durable
         // stream's backlog is read faster than it was written, so there it tells nothing.
-        double elapsed = durable || st.getLastArrivalMillis() == 0 ? Double.NaN
-                : (now - Math.max(st.getLastArrivalMillis(), startedMillis)) / 1000.0;
+        double elapsed = durable || st.getLastReceivedMillis() == 0 ? Double.NaN
+                : (arrived - st.getLastReceivedMillis()) / 1000.0;
         WindowState current = st;
         timeline.accept(st.getTimeline(), in.samples(), elapsed, new Timeline.Events() {
             @Override
@@ -105,6 +110,7 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
                 if (windowing.add(current.getWindow(), run, w -> emit(user, w, false, out))) {
                     layoutChanges.inc();
                 }
+                overflowSamples.inc(windowing.trim(current.getWindow(), admissionSpec.maxRate()));
             }
 
             @Override
@@ -128,6 +134,7 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
             }
         });
         st.setLastArrivalMillis(now);
+        st.setLastReceivedMillis(arrived);
         if (st.getTimerAtMillis() == 0) { // one pending timer per user, not one per message
             st.setTimerAtMillis(now + spec.stallTimeout().toMillis());
             ctx.timerService().registerProcessingTimeTimer(st.getTimerAtMillis());
@@ -140,7 +147,7 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         Admission admission = st.getAdmission();
         int n = in.samples().sampleCount();
         Admission.Verdict verdict = admission.admit(n, streamRate(in.samples(), st.getWindow()), admissionSpec, now);
-        double last = in.samples().timestamps()[n - 1];
+        double last = Double.isNaN(st.getTimeline().getLast()) ? 0 : st.getTimeline().getLast();
         switch (verdict) {
             case ADMITTED -> {
                 return true;

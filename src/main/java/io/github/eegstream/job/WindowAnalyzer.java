@@ -108,7 +108,10 @@ public final class WindowAnalyzer extends KeyedProcessFunction<String, SampleWin
         if (result.prediction() != null) {
             out.collect(publication(id, ChannelKind.PREDICTIONS, codec.encode(result.prediction()), end, 0));
             predictions.inc();
-            latencyMillis.update(Math.round(System.currentTimeMillis() - result.prediction().timestamp() * 1000));
+            long latency = Math.round(System.currentTimeMillis() - result.prediction().timestamp() * 1000);
+            if (latency >= 0 && latency < 3_600_000) { // an LSL clock (seconds since boot) is no wall clock
+                latencyMillis.update(latency);
+            }
         } else {
             unpredictable.inc();
         }

@@ -15,6 +15,7 @@ public final class WindowState {
     private Admission admission = new Admission();
     private boolean active;
     private long lastArrivalMillis;
+    private long lastReceivedMillis;
     private long timerAtMillis;
 
     public WindowBuffer getWindow() {
@@ -56,6 +57,15 @@ public final class WindowState {
 
     public void setLastArrivalMillis(long lastArrivalMillis) {
         this.lastArrivalMillis = lastArrivalMillis;
+    }
+
+    /** When the reader received the user's latest message (wall clock), for telling gaps from clock jumps. */
+    public long getLastReceivedMillis() {
+        return lastReceivedMillis;
+    }
+
+    public void setLastReceivedMillis(long lastReceivedMillis) {
+        this.lastReceivedMillis = lastReceivedMillis;
     }
 
     public long getTimerAtMillis() {

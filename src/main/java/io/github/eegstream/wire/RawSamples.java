@@ -21,6 +21,8 @@ public record RawSamples(String[] channels, double[] timestamps, double[] values
     public static final String CHUNK_TYPE = "raw_chunk";
     /** The highest sampling rate accepted, in Hz: far above any EEG amplifier's. */
     public static final double MAX_RATE = 1_000_000;
+    /** The most channels a stream may have: twice a 256-channel high-density cap. */
+    public static final int MAX_CHANNELS = 512;
 
     public RawSamples {
         if (channels == null || channels.length == 0) {
@@ -40,7 +42,10 @@ public record RawSamples(String[] channels, double[] timestamps, double[] values
         if (rate > MAX_RATE) {
             throw new WireException(RejectReason.RATE_OUT_OF_RANGE, "rate " + rate + " Hz is above " + MAX_RATE + " Hz");
         }
-        Timestamps.toSecondsInPlace(timestamps);
+        if (channels.length > MAX_CHANNELS) {
+            throw new WireException(RejectReason.TOO_LARGE, channels.length + " channels: at most " + MAX_CHANNELS);
+        }
+        timestamps = Timestamps.inSeconds(timestamps);
     }
 
     /** A single sample (the seed's form). */

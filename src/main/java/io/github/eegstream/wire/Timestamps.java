@@ -36,13 +36,21 @@ public final class Timestamps {
                 + " is neither seconds (0 to 1e10) nor epoch milliseconds, microseconds or nanoseconds");
     }
 
-    /** Converts every timestamp in place (see {@link #toSeconds}); the usual case, seconds, costs one comparison each. */
-    static void toSecondsInPlace(double[] timestamps) {
+    /**
+     * The timestamps in seconds (see {@link #toSeconds}): the same array if all are seconds already
+     * (one comparison each), else a converted copy, so that no caller's array is changed.
+     */
+    static double[] inSeconds(double[] timestamps) {
+        double[] out = timestamps;
         for (int i = 0; i < timestamps.length; i++) {
             double t = timestamps[i];
             if (!(t >= 0 && t < MAX_SECONDS)) {
-                timestamps[i] = toSeconds(t);
+                if (out == timestamps) {
+                    out = timestamps.clone();
+                }
+                out[i] = toSeconds(t);
             }
         }
+        return out;
     }
 }

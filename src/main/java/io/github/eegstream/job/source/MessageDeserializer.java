@@ -14,6 +14,15 @@ public interface MessageDeserializer<T> extends Serializable, ResultTypeQueryabl
 
     T deserialize(String channelOrKey, byte[] message) throws Exception;
 
+    /**
+     * As {@link #deserialize(String, byte[])}, for a message the reader received at
+     * {@code receivedMillis} (wall clock): a deserializer that cares when messages arrived
+     * overrides this.
+     */
+    default T deserialize(String channelOrKey, byte[] message, long receivedMillis) throws Exception {
+        return deserialize(channelOrKey, message);
+    }
+
     /** The name a rejected message is counted under, in the reader's {@code rejected} metric group. */
     default String rejectReason(Exception e) {
         return "invalid";

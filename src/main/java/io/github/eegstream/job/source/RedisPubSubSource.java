@@ -105,7 +105,7 @@ public final class RedisPubSubSource<T>
         private MessageDeserializer<T> deserializer;
         private int queueCapacity = 100_000;
         private long queueBytes = 64L << 20;
-        private int maxMessageBytes = 4 << 20;
+        private int maxMessageBytes = 1 << 20;
         private String clientName;
         private String deadLetterChannel;
 
@@ -153,7 +153,7 @@ public final class RedisPubSubSource<T>
             return this;
         }
 
-        /** The largest message accepted (default 4 MiB); larger ones are rejected before they are copied. */
+        /** The largest message accepted (default 1 MiB); larger ones are rejected before they are copied. */
         public Builder<T> setMaxMessageBytes(int maxMessageBytes) {
             this.maxMessageBytes = maxMessageBytes;
             return this;

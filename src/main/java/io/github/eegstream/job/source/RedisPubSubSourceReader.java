@@ -43,11 +43,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     private static final CompletableFuture<Void> AVAILABLE = CompletableFuture.completedFuture(null);
 
     /** A queued message; {@code length} is its size on the wire (over the limit: only a prefix is kept). */
-    private record Received(ByteBuffer channel, byte[] payload, int length) {
-        long cost() {
-            return 96L + channel.remaining() + payload.length; // the arrays and the objects' own overhead
-        }
-    }
+    private record Received(ByteBuffer channel, byte[] payload, int length, long receivedMillis, long cost) {}
 
     private final RedisEndpoint endpoint;
     private final MessageDeserializer<T> deserializer;
@@ -58,6 +54,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     /** Bytes queued per channel: no channel may take more than its share of the queue. */
     private final ConcurrentHashMap<ByteBuffer, Long> queuedByChannel = new ConcurrentHashMap<>();
     private final long maxQueuedBytesPerChannel;
+    private final long minCost;
     private final int maxMessageBytes;
     private final Map<String, RedisPubSubSplit> splits = new java.util.concurrent.ConcurrentHashMap<>();
     private final Rejects rejects;
@@ -83,6 +80,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         this.metrics = context.metricGroup();
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.maxQueuedBytes = maxQueuedBytes;
+        this.minCost = Math.max(1, maxQueuedBytes / queueCapacity);
         // A flood on one channel (huge messages, or far too many) fills its own share, not the queue:
         // other users' messages still find room.
         this.maxQueuedBytesPerChannel = Math.max(maxMessageBytes + 1024L, maxQueuedBytes / CHANNEL_SHARES);
@@ -135,7 +133,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
             }
         });
         StatefulRedisPubSubConnection<byte[], LimitedValueCodec.Payload> c =
-                client.connectPubSub(new LimitedValueCodec(maxMessageBytes));
+                client.connectPubSub(LimitedValueCodec.unbudgeted(maxMessageBytes));
         c.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(byte[] pattern, byte[] channel, LimitedValueCodec.Payload message) {
@@ -152,8 +150,11 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
 
     /** On Lettuce's I/O thread: enqueue or drop, and wake the task thread. */
     private void enqueue(byte[] channel, LimitedValueCodec.Payload message) {
-        Received r = new Received(ByteBuffer.wrap(channel), message.bytes(), message.length());
-        long cost = r.cost();
+        // Every message costs at least an even share of the queue, so that many tiny messages on one
+        // channel fill its share as surely as a few large ones.
+        long cost = Math.max(96L + channel.length + message.bytes().length, minCost);
+        Received r = new Received(ByteBuffer.wrap(channel), message.bytes(), message.length(),
+                System.currentTimeMillis(), cost);
         if (queuedByChannel.merge(r.channel(), cost, Long::sum) > maxQueuedBytesPerChannel) {
             release(r.channel(), cost);
             droppedOverShare.inc();
@@ -198,7 +199,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
             }
             T record;
             try {
-                record = deserializer.deserialize(channel, r.payload());
+                record = deserializer.deserialize(channel, r.payload(), r.receivedMillis());
             } catch (Exception e) {
                 rejects.reject(channel, r.payload(), deserializer.rejectReason(e), e);
                 continue;

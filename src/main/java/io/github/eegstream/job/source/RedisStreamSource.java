@@ -97,7 +97,7 @@ public final class RedisStreamSource<T>
         private Duration discoveryInterval = Duration.ofSeconds(1);
         private int readCount = 1000;
         private long fetchBytes = 16L << 20;
-        private int maxMessageBytes = 4 << 20;
+        private int maxMessageBytes = 1 << 20;
         private String clientName;
         private String deadLetterChannel;
 
@@ -137,7 +137,7 @@ public final class RedisStreamSource<T>
             return this;
         }
 
-        /** The largest entry accepted (default 4 MiB); larger ones are rejected before they are copied. */
+        /** The largest entry accepted (default 1 MiB); larger ones are rejected before they are copied. */
         public Builder<T> setMaxMessageBytes(int maxMessageBytes) {
             this.maxMessageBytes = maxMessageBytes;
             return this;

@@ -46,13 +46,15 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
     private final FetchLimits limits;
     /** Where the next XREAD starts in the list of streams, when they take turns. */
     private int turn;
+    /** A running average of entries' sizes, so that COUNT asks Redis for no more than the byte budget. */
+    private double averageEntryBytes = 1024;
     private final Counter readErrors;
     /** Stream key to the id of the last entry fetched (ahead of what is emitted and checkpointed). */
     private final Map<String, String> positions = new LinkedHashMap<>();
 
     RedisStreamSplitReader(RedisEndpoint endpoint, String clientName, FetchLimits limits, Counter readErrors) {
         this.client = endpoint.createClient(clientName);
-        this.codec = new LimitedValueCodec(limits.maxEntryBytes());
+        this.codec = LimitedValueCodec.budgeted(limits.maxEntryBytes(), FIELD);
         this.connection = client.connect(codec);
         this.limits = limits;
         this.readErrors = readErrors;
@@ -67,7 +69,9 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
         }
         List<Map.Entry<String, String>> streams = new ArrayList<>(positions.entrySet());
         int reading = Math.min(streams.size(), limits.entries());
-        int perStream = Math.max(1, limits.entries() / reading);
+        // Entries per stream: the entries shared out, and no more than the bytes let Redis send.
+        long byBytes = Math.max(1, (long) (limits.bytes() / (reading * Math.max(64.0, averageEntryBytes))));
+        int perStream = (int) Math.max(1, Math.min(limits.entries() / reading, byBytes));
         turn = turn % streams.size();
         @SuppressWarnings("unchecked")
         XReadArgs.StreamOffset<byte[]>[] offsets = new XReadArgs.StreamOffset[reading];
@@ -80,7 +84,11 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
         List<StreamMessage<byte[], LimitedValueCodec.Payload>> messages;
         try {
             codec.resetBudget(limits.bytes());
-            messages = connection.sync().xread(XReadArgs.Builder.block(BLOCK).count(perStream), offsets);
+            // Block only when this read covers every stream: with streams taking turns, a turn of
+            // idle ones must not hold up the busy ones.
+            XReadArgs args = reading == streams.size() ? XReadArgs.Builder.block(BLOCK).count(perStream)
+                    : XReadArgs.Builder.count(perStream);
+            messages = connection.sync().xread(args, offsets);
         } catch (RedisException e) {
             readErrors.inc();
             if (readErrors.getCount() <= 10 || readErrors.getCount() % 100 == 0) {
@@ -98,6 +106,7 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
                 continue;
             }
             positions.put(key, m.getId());
+            averageEntryBytes += (payload.length() - averageEntryBytes) / 64;
             records.add(key, new StreamEntry(key, m.getId(), payload.bytes(), payload.length(),
                     payload.tooLarge(limits.maxEntryBytes())));
         }
