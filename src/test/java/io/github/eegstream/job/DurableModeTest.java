@@ -110,15 +110,15 @@ class DurableModeTest {
             try (ChannelRecorder recorder = new ChannelRecorder(predictions); Relay relay = durableRelay(user, 12);
                     RunningJob job = RunningJob.start(spec, checkpointing())) {
                 assertTrue(recorder.<Prediction>await(predictions, l -> l.size() >= 8, Duration.ofSeconds(60)));
-                // The sink may no longer run its script: its writes fail, and so does the job.
-                new io.github.eegstream.redis.AclRules(redisUser, List.of("-eval")).apply(admin);
+                // The sink may no longer call its function: its writes fail, and so does the job.
+                new io.github.eegstream.redis.AclRules(redisUser, List.of("-fcall")).apply(admin);
                 long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
                 while (job.status() == org.apache.flink.api.common.JobStatus.RUNNING && System.nanoTime() < deadline) {
                     Thread.sleep(50);
                 }
                 assertTrue(job.status() != org.apache.flink.api.common.JobStatus.RUNNING, "the job failed");
                 Thread.sleep(3000);
-                new io.github.eegstream.redis.AclRules(redisUser, List.of("+eval")).apply(admin);
+                new io.github.eegstream.redis.AclRules(redisUser, List.of("+fcall")).apply(admin);
                 relay.stop();
                 assertTrue(relay.awaitFinished(Duration.ofSeconds(10)));
                 int expected = windowsIn(relay.samplesPublished());
