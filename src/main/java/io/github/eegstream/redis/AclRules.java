@@ -20,8 +20,11 @@ import java.util.List;
  *       predictions, commands and alerts;
  *   <li>consumer for X: subscribe to X's raw and features; publish X's predictions;
  *   <li>job: subscribe to every raw channel (or read every raw stream); publish every user's
- *       predictions, features and alerts, and the dead-letter channel.
+ *       predictions, features and alerts, and the dead-letter channel; call the durable sink's
+ *       function ({@link RedisFunctions}). No EVAL (any script) and no CLIENT LIST.
  * </ul>
+ *
+ * The password enters the rules as its SHA-256 ({@code #<hash>}), so they can be printed.
  *
  * @param redisUser the Redis user the rules are for
  * @param rules the rules, each one argument of {@code ACL SETUSER}
