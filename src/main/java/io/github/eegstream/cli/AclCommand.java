@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
             "The password (new and random, or --password-stdin) is printed only with --show-password.",
             "relay for ID: publishes ID's raw and features, reads ID's predictions, commands and alerts.",
             "consumer for ID: reads ID's raw and features, publishes ID's predictions.",
-            "job: reads every raw channel (or stream), publishes every user's predictions, features and alerts."})
+            "job: reads every raw channel (or stream, with a durable --spec), publishes every user's predictions,",
+            "features and alerts."})
 final class AclCommand implements Callable<Integer> {
 
     /** Which component the rules are for. */
@@ -162,7 +163,8 @@ final class AclCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--parallelism must be at least 1, was " + parallelism);
             }
             JobSpec job = JobSpecs.load(spec);
-            return AclRules.job(job.source().patternsFor(parallelism), job.source().deadLetterChannel(), secret);
+            return AclRules.job(job.source().patternsFor(parallelism), job.source().durable(), job.source().deadLetterChannel(),
+                    secret);
         }
         if (user == null) {
             throw new IllegalArgumentException("--role " + role + " needs --user ID: the EEG user it may access");

@@ -71,9 +71,11 @@ public record AclRules(String redisUser, List<String> rules) {
      *
      * @param rawPatterns the exact patterns its source subscribes to: Redis lets a client
      *     PSUBSCRIBE only to patterns its rules name literally
+     * @param durable reads Redis Streams (durable mode) instead of pub/sub: XREAD and SCAN, and
+     *     the exactly-once sink's FCALL, instead of PSUBSCRIBE
      * @param deadLetterChannel where rejects go, or null
      */
-    public static AclRules job(List<String> rawPatterns, String deadLetterChannel, String password) {
+    public static AclRules job(List<String> rawPatterns, boolean durable, String deadLetterChannel, String password) {
         List<String> rules = start(password);
         rules.add("+publish");
         for (ChannelKind kind : List.of(ChannelKind.PREDICTIONS, ChannelKind.FEATURES, ChannelKind.ALERTS)) {
@@ -82,20 +84,23 @@ public record AclRules(String redisUser, List<String> rules) {
         if (deadLetterChannel != null && !deadLetterChannel.isBlank()) {
             rules.add("&" + deadLetterChannel);
         }
-        // Durable mode's sink publishes once per window through a function an administrator loaded
+        if (!durable) {
+            // The launcher counts its source's marker subscriptions instead of reading CLIENT LIST.
+            rules.add("+pubsub|numsub");
+            List<String> patterns = new ArrayList<>(rawPatterns);
+            patterns.add(SubscriptionMarker.PREFIX + "*");
+            rules.add(reader("+psubscribe +punsubscribe +subscribe +unsubscribe", List.of(), patterns));
+            return new AclRules("eegstream-job", rules);
+        }
+        // The durable sink publishes once per window through a function an administrator loaded
         // (RedisFunctions): FCALL runs only loaded code, and its GET, SET and PUBLISH are checked
         // against these rules. No EVAL: that would run any Lua the job's credentials sent.
         rules.add("+fcall");
         rules.add("+get");
         rules.add("+set");
         rules.add("~" + SEQUENCE_KEYS);
-        // The launcher counts its source's marker subscriptions instead of reading CLIENT LIST.
-        rules.add("+pubsub|numsub");
-        List<String> patterns = new ArrayList<>(rawPatterns);
-        patterns.add(SubscriptionMarker.PREFIX + "*");
-        rules.add(reader("+psubscribe +punsubscribe +subscribe +unsubscribe", List.of(), patterns));
         // SCAN finds the raw streams. Redis cannot narrow SCAN to key patterns: ~user:*:raw limits
-        // XREAD, while SCAN still lists every key's name (never a value).
+        // XREAD, while SCAN still lists every key's name (never a value). Pub/sub jobs go without.
         rules.add(reader("+xread +scan", List.of(ChannelKind.RAW.patternForAllUsers()), List.of()));
         return new AclRules("eegstream-job", rules);
     }

@@ -187,8 +187,17 @@ class AclCommandTest {
 
     @Test
     void theJobsUserRunsNoScriptOfItsOwnAndListsNoClients() throws Exception {
-        String url = apply("--role", "job", "--parallelism", "2");
         String user = "eegstream-job";
+        apply("--role", "job", "--parallelism", "2");
+        try (StatefulRedisConnection<String, String> admin = TestRedis.client().connect()) {
+            // Pub/sub: no SCAN, no stream reads, no function.
+            assertTrue(dryRun(admin, user, "SCAN", "0").contains("no permissions"));
+            assertTrue(dryRun(admin, user, "XREAD", "STREAMS", "user:x:raw", "0").contains("no permissions"));
+            assertTrue(dryRun(admin, user, "FCALL", "eegstream_version", "0").contains("no permissions"));
+            assertTrue(dryRun(admin, user, "EVAL", "return 1", "0").contains("no permissions to run the 'eval'"));
+            assertTrue(dryRun(admin, user, "CLIENT", "LIST").contains("no permissions to run the 'client|list'"));
+        }
+        apply("--role", "job", "--spec", "durable");
         try (StatefulRedisConnection<String, String> admin = TestRedis.client().connect()) {
             assertTrue(dryRun(admin, user, "EVAL", "return redis.call('FLUSHALL')", "0").contains("no permissions to run the 'eval'"));
             assertTrue(dryRun(admin, user, "EVALSHA", "0123456789012345678901234567890123456789", "0").contains("no permissions"));
@@ -197,7 +206,8 @@ class AclCommandTest {
             assertTrue(dryRun(admin, user, "CLIENT", "LIST").contains("no permissions to run the 'client|list'"));
             assertEquals("OK", dryRun(admin, user, "FCALL", "eegstream_publish_once", "1", "eegstream:published:user:x:predictions",
                     "user:x:predictions", "{}", "00000000000000000001", "60"));
-            assertEquals("OK", dryRun(admin, user, "PUBSUB", "NUMSUB", "eegstream:subscribed:x"));
+            assertEquals("OK", dryRun(admin, user, "XREAD", "STREAMS", "user:x:raw", "0"));
+            assertTrue(dryRun(admin, user, "XREAD", "STREAMS", "eegstream:published:x", "0").contains("no permissions"));
             // Loaded by --apply, so the job needs no right to load it.
             assertTrue(admin.sync().functionList("eegstream").toString().contains("eegstream_publish_once"));
         }
@@ -229,7 +239,7 @@ class AclCommandTest {
             RedisClient adminClient = own.endpoint().createClient();
             clients.add(adminClient);
             try (StatefulRedisConnection<String, String> admin = adminClient.connect()) {
-                AclRules.job(List.of(), null, "job-secret-1234").apply(admin);
+                AclRules.job(List.of(), true, null, "job-secret-1234").apply(admin);
             }
             io.lettuce.core.RedisURI uri = io.lettuce.core.RedisURI.create(own.endpoint().url());
             String url = "redis://eegstream-job:job-secret-1234@" + uri.getHost() + ":" + uri.getPort();
