@@ -46,7 +46,13 @@ public final class DashboardAccess {
         this.tokenText = token != null ? token : randomToken();
         this.token = tokenText.getBytes(StandardCharsets.UTF_8);
         Set<String> hosts = new LinkedHashSet<>(List.of("127.0.0.1", "localhost", "[::1]"));
-        allowedHosts.forEach(h -> hosts.add(h.toLowerCase(Locale.ROOT)));
+        for (String h : allowedHosts) {
+            String name = hostName(h); // a port given with the name does not matter
+            if (name == null) {
+                throw new IllegalArgumentException("--allowed-host needs a host name");
+            }
+            hosts.add(name);
+        }
         this.allowedHosts = Set.copyOf(hosts);
     }
 
