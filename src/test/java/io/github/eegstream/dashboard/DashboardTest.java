@@ -235,7 +235,7 @@ class DashboardTest {
 
     @Test
     void refusesRequestsWithoutTheTokenOrFromElsewhere() throws Exception {
-        DashboardAccess access = new DashboardAccess("a-token-for-this-test-0123", List.of());
+        DashboardAccess access = new DashboardAccess("a-token-for-this-test-0123", List.of("dash.lab.example:8443"));
         try (Dashboard dashboard = new Dashboard(TestRedis.endpoint(), "127.0.0.1", 0, access)) {
             int port = dashboard.port();
             String host = "127.0.0.1:" + port;
@@ -270,6 +270,9 @@ class DashboardTest {
             assertEquals(403, Http.get(port, "/events", "Host", host, "Cookie", cookieHeader, "Origin", "http://evil.example").status(),
                     "a foreign origin");
             assertEquals(403, Http.get(port, "/api/live", "Host", host, "Cookie", cookieHeader, "Origin", "null").status());
+            assertEquals(200, Http.get(port, "/api/live", "Host", "dash.lab.example", "Cookie", cookieHeader).status(),
+                    "a host name it was told to allow");
+            assertEquals(403, Http.get(port, "/api/live", "Host", "dash.lab.example.evil.example", "Cookie", cookieHeader).status());
             assertTrue(dashboard.url().equals("http://127.0.0.1:" + port + "/?token=" + access.token()), dashboard.url());
         }
     }
