@@ -10,6 +10,7 @@ import io.github.eegstream.redis.AclRules;
 import io.github.eegstream.redis.RedisEndpoint;
 import io.github.eegstream.relay.Relay;
 import io.github.eegstream.relay.SimulatedSource;
+import io.github.eegstream.testing.CliRun;
 import io.github.eegstream.testing.RunningJob;
 import io.github.eegstream.testing.TestFlink;
 import io.github.eegstream.testing.TestRedis;
@@ -162,7 +163,7 @@ class AclCommandTest {
         List<String> args = new ArrayList<>(List.of("acl"));
         args.addAll(List.of(roleArgs));
         args.addAll(List.of("--apply", "--password-stdin", "--redis", TestRedis.endpoint().url()));
-        TlsEndToEndTest.CliRun run = CliRun.withStdin(password + "\n", args.toArray(String[]::new));
+        CliRun run = CliRun.withStdin(password + "\n", args.toArray(String[]::new));
         assertEquals(0, run.exit(), run.all());
         assertTrue(!run.out().contains(password) && !run.err().contains(password), "the password is not printed: " + run.all());
         String user = run.out().lines().filter(l -> l.startsWith("ACL SETUSER ")).findFirst().orElseThrow().split(" ")[2];
@@ -170,19 +171,6 @@ class AclCommandTest {
         assertTrue(run.out().contains("REDIS_URL=redis://" + user + ":***@"), run.all());
         io.lettuce.core.RedisURI uri = io.lettuce.core.RedisURI.create(TestRedis.endpoint().url());
         return "redis://" + user + ":" + password + "@" + uri.getHost() + ":" + uri.getPort();
-    }
-
-    /** {@link TlsEndToEndTest.CliRun} with standard input. */
-    static final class CliRun {
-        static TlsEndToEndTest.CliRun withStdin(String stdin, String... args) {
-            java.io.InputStream in = System.in;
-            System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            try {
-                return TlsEndToEndTest.CliRun.of(args);
-            } finally {
-                System.setIn(in);
-            }
-        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.eegstream.job.JobSpecs;
 import io.github.eegstream.redis.RedisEndpoint;
 import io.github.eegstream.testing.CapturedLogs;
+import io.github.eegstream.testing.CliRun;
 import io.github.eegstream.testing.RunningJob;
 import io.github.eegstream.testing.TestFlink;
 import io.github.eegstream.testing.TestRedis;
@@ -61,36 +62,36 @@ class SecretsTest {
         try (CapturedLogs logs = new CapturedLogs()) {
             // eeg acl: the password from standard input, into a file only its owner reads.
             Path urlFile = dir.resolve("relay.url");
-            TlsEndToEndTest.CliRun acl = run(relayPassword + "\n", "acl", "--role", "relay", "--user", user, "--apply",
+            CliRun acl = run(relayPassword + "\n", "acl", "--role", "relay", "--user", user, "--apply",
                     "--password-stdin", "--url-file", urlFile.toString(), "--redis", TestRedis.endpoint().url());
             assertEquals(0, acl.exit(), acl.all());
             redisUsers.add("relay-" + user);
             assertEquals(relayUrl + "\n", Files.readString(urlFile));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(urlFile)));
-            TlsEndToEndTest.CliRun job = run(jobPassword + "\n", "acl", "--role", "job", "--apply", "--password-stdin",
+            CliRun job = run(jobPassword + "\n", "acl", "--role", "job", "--apply", "--password-stdin",
                     "--redis", TestRedis.endpoint().url());
             assertEquals(0, job.exit(), job.all());
             redisUsers.add("eegstream-job");
             // Asked for, it is shown.
-            TlsEndToEndTest.CliRun shown = run("", "acl", "--role", "consumer", "--user", user, "--show-password");
+            CliRun shown = run("", "acl", "--role", "consumer", "--user", user, "--show-password");
             assertTrue(shown.out().matches("(?s).*REDIS_URL=redis://consumer-" + user + ":[A-Za-z0-9_-]{20,}@.*"), shown.all());
             // On the command line it is refused, and not echoed.
-            TlsEndToEndTest.CliRun onCommandLine = run("", "acl", "--role", "relay", "--user", user, "--password", relayPassword);
+            CliRun onCommandLine = run("", "acl", "--role", "relay", "--user", user, "--password", relayPassword);
             assertEquals(2, onCommandLine.exit(), onCommandLine.all());
             assertTrue(onCommandLine.err().contains("--password-stdin"), onCommandLine.all());
 
             // The job and a relay with their passwords, end to end.
             try (RunningJob running = RunningJob.start(JobSpecs.load("default").withRedisUrl(
                     "redis://eegstream-job:" + jobPassword + at).withParallelism(1))) {
-                TlsEndToEndTest.CliRun relay = run("", "relay", "--user", user, "--duration", "4", "--redis", relayUrl);
+                CliRun relay = run("", "relay", "--user", user, "--duration", "4", "--redis", relayUrl);
                 assertEquals(0, relay.exit(), relay.all());
                 assertTrue(relay.out().contains(user + "  prediction"), "the relay got predictions: " + relay.all());
             }
             // Errors: a wrong password, a URL that does not parse.
-            TlsEndToEndTest.CliRun wrong = run("", "publish", user, "commands", "{\"command\": \"pause\"}",
+            CliRun wrong = run("", "publish", user, "commands", "{\"command\": \"pause\"}",
                     "--redis", "redis://relay-" + user + ":" + wrongPassword + at);
             assertEquals(2, wrong.exit(), wrong.all());
-            TlsEndToEndTest.CliRun unparsable = run("", "subscribe", user, "raw", "--redis",
+            CliRun unparsable = run("", "subscribe", user, "raw", "--redis",
                     "redis://relay-" + user + ":" + relayPassword + "@127.0.0.1:6379/notadb");
             assertEquals(2, unparsable.exit(), unparsable.all());
             assertTrue(unparsable.err().contains("redis://relay-" + user + ":***@127.0.0.1:6379/notadb"), unparsable.all());
@@ -118,8 +119,8 @@ class SecretsTest {
         }
     }
 
-    private TlsEndToEndTest.CliRun run(String stdin, String... args) {
-        TlsEndToEndTest.CliRun run = AclCommandTest.CliRun.withStdin(stdin, args);
+    private CliRun run(String stdin, String... args) {
+        CliRun run = CliRun.withStdin(stdin, args);
         printed.add(run.out());
         printed.add(run.err());
         return run;

@@ -14,6 +14,7 @@ import io.github.eegstream.redis.RedisEndpoint;
 import io.github.eegstream.redis.RedisTls;
 import io.github.eegstream.relay.Relay;
 import io.github.eegstream.relay.SimulatedSource;
+import io.github.eegstream.testing.CliRun;
 import io.github.eegstream.testing.RunningJob;
 import io.github.eegstream.testing.TestFlink;
 import io.github.eegstream.testing.TestRedis;
@@ -21,15 +22,10 @@ import io.github.eegstream.testing.TlsRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,8 +115,9 @@ class TlsEndToEndTest {
             assertTrue(await(() -> send(http, live).contains(user)), "the dashboard shows the user");
             // The recorder writes samples.
             assertTrue(await(() -> size(bdf) > 10_000), "the recorder writes the user's EEG: " + size(bdf) + " " + recorderScreen);
+        } finally {
+            relayClient.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }
-        relayClient.shutdown(Duration.ZERO, Duration.ofSeconds(1));
     }
 
     @Test
@@ -234,33 +231,5 @@ class TlsEndToEndTest {
             Thread.sleep(100);
         }
         return condition.getAsBoolean();
-    }
-
-    /** One {@code eeg} command run in this process, its standard output and error captured. */
-    record CliRun(int exit, String out, String err) {
-        static CliRun of(String... args) {
-            ByteArrayOutputStream captured = new ByteArrayOutputStream();
-            ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-            PrintStream stdout = System.out;
-            PrintStream stderr = System.err;
-            StringWriter err = new StringWriter();
-            int exit;
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
-            try {
-                var cli = Eeg.commandLine();
-                cli.setErr(new PrintWriter(err, true));
-                exit = cli.execute(args);
-            } finally {
-                System.setOut(stdout);
-                System.setErr(stderr);
-            }
-            return new CliRun(exit, captured.toString(StandardCharsets.UTF_8),
-                    err + capturedErr.toString(StandardCharsets.UTF_8));
-        }
-
-        String all() {
-            return "exit " + exit + "\nout: " + out + "\nerr: " + err;
-        }
     }
 }
