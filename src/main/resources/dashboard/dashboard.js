@@ -59,17 +59,39 @@ function fmt(v) { return typeof v === "number" ? v.toFixed(2) : String(v); }
 
 function qualityColor(q) { return q >= 0.8 ? "#2a7" : q >= 0.4 ? "#d8a23b" : "#b42"; }
 
+// Everything shown comes from any relay or model publishing on Redis: it is put on the page only
+// as text (textContent, title, dataset) and numbers, never parsed as HTML.
+function el(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text != null) e.textContent = String(text);
+  return e;
+}
+
+function percent(x) { const n = Math.round(Number(x) * 100); return Number.isFinite(n) ? n : 0; }
+
+/** A labelled bar: the label, a bar `width` px wide in `color`, and the text after it. */
+function bar(label, width, color, after) {
+  const row = el("div", "bar");
+  const name = el("span", null, label);
+  name.style.width = "4em";
+  const fill = el("div");
+  fill.style.width = Math.max(0, Math.min(1000, Number.isFinite(width) ? width : 0)) + "px";
+  if (color) fill.style.background = color;
+  row.append(name, fill, document.createTextNode(after));
+  return row;
+}
+
 function renderGrid() {
   const grid = document.getElementById("grid");
   for (const id of live) {
     const u = userState(id);
     if (!u.card) {
-      u.card = document.createElement("div");
-      u.card.className = "card";
+      u.card = el("div", "card");
       u.card.dataset.user = id;
-      u.card.innerHTML = `<h2><span class="id"></span><span class="key"></span></h2><div class="value">–</div>
-        <div class="key source"></div><div class="trace"></div><div class="dots"></div><div class="alert"></div>`;
-      u.card.querySelector(".id").textContent = id;
+      const title = el("h2");
+      title.append(el("span", "id", id), el("span", "key"));
+      u.card.append(title, el("div", "value", "–"), el("div", "key source"), el("div", "trace"), el("div", "dots"), el("div", "alert"));
       u.card.addEventListener("click", () => { selected = id; history.replaceState(null, "", "?user=" + encodeURIComponent(id)); dirty = true; });
       grid.appendChild(u.card);
     }
@@ -79,22 +101,27 @@ function renderGrid() {
       const [key, value] = headline(p);
       u.card.querySelector(".value").textContent = fmt(value);
       u.card.querySelector("h2 .key").textContent = key;
-      u.card.querySelector(".source").textContent = `${p.type || "prediction"} · ${p.source}` + (p.confidence != null ? ` · confidence ${Math.round(p.confidence * 100)}%` : "");
+      u.card.querySelector(".source").textContent = `${p.type || "prediction"} · ${p.source}` + (p.confidence != null ? ` · confidence ${percent(p.confidence)}%` : "");
     }
     if (u.t.length > 1) {
-      const el = u.card.querySelector(".trace");
+      const trace = u.card.querySelector(".trace");
       const data = [u.t, u.v[0]];
       if (!u.mini) {
         u.mini = new uPlot({ width: 230, height: 60, legend: { show: false }, cursor: { show: false },
           scales: { x: { time: true } }, axes: [{ show: false }, { show: false }],
-          series: [{}, { stroke: COLORS[0], width: 1 }] }, data, el);
+          series: [{}, { stroke: COLORS[0], width: 1 }] }, data, trace);
       } else {
         u.mini.setData(data);
       }
     }
     if (u.features) {
-      u.card.querySelector(".dots").innerHTML = u.features.quality.map((q, i) =>
-        `<span title="${u.features.channels[i]} ${Math.round(q * 100)}% ${u.features.problems[i]}" style="background:${qualityColor(q)}"></span>`).join("");
+      const f = u.features;
+      u.card.querySelector(".dots").replaceChildren(...f.quality.map((q, i) => {
+        const dot = el("span");
+        dot.title = `${f.channels[i]} ${percent(q)}% ${f.problems[i]}`;
+        dot.style.background = qualityColor(q);
+        return dot;
+      }));
     }
     const a = u.alerts[0];
     u.card.querySelector(".alert").textContent = a && a.state === "raised" ? `⚠ ${a.type}: ${a.message}` : "";
@@ -119,13 +146,13 @@ function renderDetail() {
       return s[Math.floor(s.length * 0.95)] - s[Math.floor(s.length * 0.05)]; }));
     const offset = spread * 1.3;
     const data = [u.t, ...u.v.map((col, c) => col.map(x => x - c * offset))];
-    const key = selected + "|" + u.channels.join();
+    const key = JSON.stringify([selected, u.channels]);
     if (!tracePlot || traceKey !== key) {
       if (tracePlot) tracePlot.destroy();
       traceKey = key;
       tracePlot = new uPlot({ width, height: 60 + 40 * u.channels.length, scales: { x: { time: true } },
         axes: [{}, { show: false }],
-        series: [{}, ...u.channels.map((ch, c) => ({ label: ch, stroke: COLORS[c % COLORS.length], width: 1 }))] },
+        series: [{}, ...u.channels.map((ch, c) => ({ label: String(ch), stroke: COLORS[c % COLORS.length], width: 1 }))] },
         data, document.getElementById("traces"));
     } else {
       tracePlot.setData(data);
@@ -143,7 +170,7 @@ function renderDetail() {
       const s = series.indexOf(p.source + " " + k);
       if (s >= 0) columns[s][index.get(p.t)] = v;
     }
-    const key = selected + "|" + series.join();
+    const key = JSON.stringify([selected, series]);
     if (!predictionPlot || predictionKey !== key) {
       if (predictionPlot) predictionPlot.destroy();
       predictionKey = key;
@@ -154,28 +181,26 @@ function renderDetail() {
       predictionPlot.setData([times, ...columns]);
     }
   }
-  document.getElementById("latest").innerHTML = [...u.latest.values()].map(p => {
+  document.getElementById("latest").replaceChildren(...[...u.latest.values()].map(p => {
     const [key, value] = headline(p);
     const rest = Object.entries(p.data).filter(([k]) => k !== key).map(([k, v]) => `${k} ${fmt(v)}`).join(" · ");
-    return `<div><div class="src">${escapeHtml(p.source)} · ${escapeHtml(p.type || "")}</div>
-      <div class="big">${escapeHtml(key)} ${fmt(value)}</div><div>${escapeHtml(rest)}</div>
-      <div class="src">${p.confidence != null ? "confidence " + Math.round(p.confidence * 100) + "%" : ""}</div></div>`;
-  }).join("");
+    const box = el("div");
+    box.append(el("div", "src", `${p.source} · ${p.type || ""}`), el("div", "big", `${key} ${fmt(value)}`), el("div", null, rest),
+      el("div", "src", p.confidence != null ? "confidence " + percent(p.confidence) + "%" : ""));
+    return box;
+  }));
   if (u.features) {
     const f = u.features;
-    document.getElementById("bands").innerHTML = Object.entries(f.relative).map(([band, values]) => {
+    document.getElementById("bands").replaceChildren(...Object.entries(f.relative).map(([band, values]) => {
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
-      return `<div class="bar"><span style="width:4em">${escapeHtml(band)}</span><div style="width:${Math.round(mean * 200)}px"></div>${Math.round(mean * 100)}%</div>`;
-    }).join("");
-    document.getElementById("quality").innerHTML = f.channels.map((ch, i) =>
-      `<div class="bar"><span style="width:4em">${escapeHtml(ch)}</span><div style="width:${Math.round(f.quality[i] * 100)}px;background:${qualityColor(f.quality[i])}"></div>${Math.round(f.quality[i] * 100)}% ${escapeHtml(f.problems[i])}</div>`).join("");
+      return bar(band, Math.round(mean * 200), null, `${percent(mean)}%`);
+    }));
+    document.getElementById("quality").replaceChildren(...f.channels.map((ch, i) =>
+      bar(ch, percent(f.quality[i]), qualityColor(f.quality[i]), `${percent(f.quality[i])}% ${f.problems[i]}`)));
   }
-  document.getElementById("alerts").innerHTML = u.alerts.map(a =>
-    `<li class="${a.state}">${new Date(a.t * 1000).toLocaleTimeString()} ${escapeHtml(a.type)} ${escapeHtml(a.state)}: ${escapeHtml(a.message || "")}</li>`).join("");
-}
-
-function escapeHtml(s) {
-  return String(s).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  document.getElementById("alerts").replaceChildren(...u.alerts.map(a =>
+    el("li", a.state === "raised" || a.state === "cleared" ? a.state : null,
+      `${new Date(a.t * 1000).toLocaleTimeString()} ${a.type} ${a.state}: ${a.message || ""}`)));
 }
 
 function render() {

@@ -12,7 +12,9 @@ import java.util.Locale;
  * The benchmark's load in a process of its own, as real relays are: it must not share the job's
  * cores' schedule, heap or pauses, or its own lateness would be counted as the job's latency.
  *
- * <p>{@code LoadProcess URL FIRST_ID USERS RATE CHANNELS CHUNK CONNECTIONS WARMUP SECONDS} publishes
+ * <p>{@code LoadProcess FIRST_ID USERS RATE CHANNELS CHUNK CONNECTIONS WARMUP SECONDS} publishes
+ * to the Redis at {@code $REDIS_URL} (from the environment, so that no password shows among the
+ * process's arguments in {@code ps}; TLS settings from {@code $REDIS_CA_CERT} and the like), and
  * for WARMUP seconds, prints {@code measuring}, publishes for SECONDS more, then prints one line:
  * {@code {"seconds": s, "cpu_s": c, "samples": [n0, n1, ...]}} for the measured part only.
  */
@@ -21,30 +23,33 @@ public final class LoadProcess {
     private LoadProcess() {}
 
     public static void main(String[] args) throws Exception {
-        RedisEndpoint endpoint = new RedisEndpoint(args[0]);
-        int first = Integer.parseInt(args[1]);
-        int users = Integer.parseInt(args[2]);
+        if (System.getenv(RedisEndpoint.ENV) == null) {
+            throw new IllegalArgumentException("LoadProcess reads its Redis URL from $" + RedisEndpoint.ENV);
+        }
+        RedisEndpoint endpoint = RedisEndpoint.resolve(null);
+        int first = Integer.parseInt(args[0]);
+        int users = Integer.parseInt(args[1]);
         List<String> ids = new ArrayList<>();
         for (int u = 0; u < users; u++) {
             ids.add(Integer.toString(first + u));
         }
         RedisClient client = endpoint.createClient();
-        double warmup = Double.parseDouble(args[7]);
+        double warmup = Double.parseDouble(args[6]);
         if (warmup > 0) {
-            try (LoadGenerator load = new LoadGenerator(client, ids, Double.parseDouble(args[3]), Integer.parseInt(args[4]),
-                    Integer.parseInt(args[5]), Integer.parseInt(args[6]))) {
+            try (LoadGenerator load = new LoadGenerator(client, ids, Double.parseDouble(args[2]), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]), Integer.parseInt(args[5]))) {
                 load.run(Duration.ofMillis(Math.round(warmup * 1000)));
             }
             Thread.sleep(1_000); // let the consumer under test drain the warm-up
         }
-        try (LoadGenerator load = new LoadGenerator(client, ids, Double.parseDouble(args[3]), Integer.parseInt(args[4]),
-                Integer.parseInt(args[5]), Integer.parseInt(args[6]))) {
+        try (LoadGenerator load = new LoadGenerator(client, ids, Double.parseDouble(args[2]), Integer.parseInt(args[3]),
+                Integer.parseInt(args[4]), Integer.parseInt(args[5]))) {
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             System.out.println("measuring");
             System.out.flush();
             long processCpu = os.getProcessCpuTime();
             long start = System.nanoTime();
-            load.run(Duration.ofMillis(Math.round(Double.parseDouble(args[8]) * 1000)));
+            load.run(Duration.ofMillis(Math.round(Double.parseDouble(args[7]) * 1000)));
             StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "{\"seconds\":%.3f,\"cpu_s\":%.3f,\"samples\":[",
                     (System.nanoTime() - start) / 1e9, (os.getProcessCpuTime() - processCpu) / 1e9));
             for (int u = 0; u < users; u++) {

@@ -4,6 +4,14 @@ import io.github.eegstream.job.JobSpec;
 import io.github.eegstream.job.JobSpecs;
 import io.github.eegstream.redis.AclRules;
 import io.github.eegstream.redis.RedisEndpoint;
+import io.github.eegstream.redis.RedisFunctions;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.security.SecureRandom;
@@ -17,10 +25,13 @@ import picocli.CommandLine.Option;
 /** {@code eeg acl}: the Redis ACL rules for a relay, a consumer or the job, printed or applied. */
 @Command(name = "acl", mixinStandardHelpOptions = true,
         description = {"Prints the Redis ACL rules that give a component exactly its channels.",
-            "Needs Redis 7 or later. With --apply, sets them at --redis (connect there as an administrator).",
+            "Needs Redis 7 or later. With --apply, sets them at --redis (connect there as an administrator),",
+            "and for the job loads the Redis function library its durable sink calls.",
+            "The password (new and random, or --password-stdin) is printed only with --show-password.",
             "relay for ID: publishes ID's raw and features, reads ID's predictions, commands and alerts.",
             "consumer for ID: reads ID's raw and features, publishes ID's predictions.",
-            "job: reads every raw channel (or stream), publishes every user's predictions, features and alerts."})
+            "job: reads every raw channel (or stream, with a durable --spec), publishes every user's predictions,",
+            "features and alerts."})
 final class AclCommand implements Callable<Integer> {
 
     /** Which component the rules are for. */
@@ -32,8 +43,21 @@ final class AclCommand implements Callable<Integer> {
     @Option(names = "--user", paramLabel = "ID", description = "The EEG user id (relay and consumer).")
     String user;
 
-    @Option(names = "--password", paramLabel = "PW", description = "The Redis user's password (default: a new random one, printed).")
-    String password;
+    @Option(names = "--password-stdin",
+            description = "Read the Redis user's password from the first line of standard input (default: a new random one).")
+    boolean passwordStdin;
+
+    @Option(names = "--show-password",
+            description = "Print the REDIS_URL with the password (by default the password is never printed).")
+    boolean showPassword;
+
+    @Option(names = "--url-file", paramLabel = "FILE",
+            description = "Write the REDIS_URL, password included, to FILE (readable by you only), for the component to read.")
+    Path urlFile;
+
+    /** A password on the command line shows in ps and in shell history: refused, with the way to do it. */
+    @Option(names = "--password", hidden = true, paramLabel = "PW")
+    String passwordArgument;
 
     @Option(names = "--spec", defaultValue = "default", paramLabel = "SPEC",
             description = "job: the spec it runs (its source patterns). Default: ${DEFAULT-VALUE}.")
@@ -50,26 +74,84 @@ final class AclCommand implements Callable<Integer> {
     RedisOption redis;
 
     @Override
-    public Integer call() {
-        String secret = password != null ? password : randomPassword();
+    public Integer call() throws IOException {
+        if (passwordArgument != null) {
+            throw new IllegalArgumentException("a password on the command line shows in ps and shell history:"
+                    + " give it on standard input with --password-stdin, or leave it out for a new random one");
+        }
+        boolean generated = !passwordStdin;
+        String secret = generated ? randomPassword() : passwordFromStdin();
         AclRules rules = rules(secret);
         RedisEndpoint endpoint = redis.endpoint();
-        Screen.println("# Redis user '" + rules.redisUser() + "' for the " + role + (user == null ? "" : " of " + user) + ":");
+        Screen.println("# Redis user '" + rules.redisUser() + "' for the " + role + (user == null ? "" : " of " + user)
+                + " (the rule #<sha256> holds the password's hash, not the password):");
         Screen.println(rules.command());
-        Screen.println("# it connects with: REDIS_URL=" + urlFor(endpoint, rules.redisUser(), secret));
+        String url = urlFor(endpoint, rules.redisUser(), secret);
+        if (showPassword) {
+            Screen.println("# it connects with: REDIS_URL=" + url);
+        } else {
+            Screen.println("# it connects with: REDIS_URL=" + RedisEndpoint.redact(url) + "   ("
+                    + (generated ? "a new random password" : "the password you gave") + "; --show-password prints it,"
+                    + " --url-file FILE writes it for the component)");
+        }
+        if (urlFile != null) {
+            writePrivately(urlFile, url + "\n");
+            Screen.println("# wrote REDIS_URL to " + urlFile + " (mode 0600)");
+        }
         if (!apply) {
             Screen.println("# apply with: redis-cli <the line above>, or this command with --apply");
+            if (role == Role.job) {
+                Screen.println("# the job also needs the Redis function library '" + RedisFunctions.LIBRARY
+                        + "' loaded once (this command with --apply loads it)");
+            }
             return 0;
         }
         RedisClient client = endpoint.createClient();
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            requireRedis7(connection, endpoint);
             rules.apply(connection);
             Screen.println("# applied at " + endpoint);
+            if (role == Role.job) {
+                RedisFunctions.load(connection.sync());
+                Screen.println("# loaded the Redis function library '" + RedisFunctions.LIBRARY + "' (the durable sink's FCALL "
+                        + RedisFunctions.PUBLISH_ONCE + ")");
+            }
             warnIfDefaultUserIsOpen(connection);
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }
         return 0;
+    }
+
+    private static String passwordFromStdin() throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line = in.readLine();
+        if (line == null || line.isBlank()) {
+            throw new IllegalArgumentException("--password-stdin: standard input gave no password");
+        }
+        return line.strip();
+    }
+
+    /** Selectors and functions came with Redis 7: say so plainly instead of a syntax error from Redis. */
+    private static void requireRedis7(StatefulRedisConnection<String, String> connection, RedisEndpoint endpoint) {
+        String version = connection.sync().info("server").lines().filter(l -> l.startsWith("redis_version:")).findFirst()
+                .map(l -> l.substring("redis_version:".length()).trim()).orElse("unknown");
+        int major;
+        try {
+            major = Integer.parseInt(version.split("\\.")[0]);
+        } catch (NumberFormatException e) {
+            major = 0;
+        }
+        if (major < 7) {
+            throw new IllegalStateException("these rules need Redis 7 or later (ACL selectors, functions); " + endpoint
+                    + " runs Redis " + version);
+        }
+    }
+
+    private static void writePrivately(Path file, String text) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 
     private AclRules rules(String secret) {
@@ -81,7 +163,8 @@ final class AclCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--parallelism must be at least 1, was " + parallelism);
             }
             JobSpec job = JobSpecs.load(spec);
-            return AclRules.job(job.source().patternsFor(parallelism), job.source().deadLetterChannel(), secret);
+            return AclRules.job(job.source().patternsFor(parallelism), job.source().durable(), job.source().deadLetterChannel(),
+                    secret);
         }
         if (user == null) {
             throw new IllegalArgumentException("--role " + role + " needs --user ID: the EEG user it may access");
@@ -105,7 +188,8 @@ final class AclCommand implements Callable<Integer> {
 
     private static String urlFor(RedisEndpoint endpoint, String redisUser, String secret) {
         io.lettuce.core.RedisURI uri = io.lettuce.core.RedisURI.create(endpoint.url());
-        return (uri.isSsl() ? "rediss://" : "redis://") + redisUser + ":" + secret + "@" + uri.getHost() + ":" + uri.getPort();
+        String password = java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8).replace("+", "%20");
+        return (uri.isSsl() ? "rediss://" : "redis://") + redisUser + ":" + password + "@" + uri.getHost() + ":" + uri.getPort();
     }
 
     private static String randomPassword() {

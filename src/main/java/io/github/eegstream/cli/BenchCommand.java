@@ -174,13 +174,9 @@ final class BenchCommand implements Callable<Integer> {
      * {@code onMeasuring} is called at the start of.
      */
     private Load load(RedisEndpoint endpoint, int offset, Runnable onMeasuring) throws Exception {
-        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(javaBin.toString(), "-XX:+UseSerialGC", "-Xmx512m", "-cp",
-                System.getProperty("java.class.path"), io.github.eegstream.bench.LoadProcess.class.getName(),
-                endpoint.url(), Integer.toString(offset), Integer.toString(users), Double.toString(rate),
+        Process p = loadProcess(endpoint, Integer.toString(offset), Integer.toString(users), Double.toString(rate),
                 Integer.toString(channels), Integer.toString(chunk), Integer.toString(connections), Double.toString(warmup),
-                Double.toString(duration))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                Double.toString(duration)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         java.io.BufferedReader lines = new java.io.BufferedReader(
                 new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
         String result = null;
@@ -200,6 +196,31 @@ final class BenchCommand implements Callable<Integer> {
             samples[u] = json.get("samples").get(u).asLong();
         }
         return new Load(samples, json.get("cpu_s").asDouble(), json.get("seconds").asDouble());
+    }
+
+    /**
+     * The load process's command: its credentials (the URL, and where the TLS files are) go in its
+     * environment, which only its owner can read, never among its arguments, which {@code ps} shows
+     * to every user of the machine.
+     */
+    static ProcessBuilder loadProcess(RedisEndpoint endpoint, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                io.github.eegstream.bench.LoadProcess.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put(RedisEndpoint.ENV, endpoint.url());
+        putIfSet(builder, io.github.eegstream.redis.RedisTls.CA_PROPERTY, io.github.eegstream.redis.RedisTls.CA_ENV);
+        putIfSet(builder, io.github.eegstream.redis.RedisTls.CLIENT_CERT_PROPERTY, io.github.eegstream.redis.RedisTls.CLIENT_CERT_ENV);
+        putIfSet(builder, io.github.eegstream.redis.RedisTls.CLIENT_KEY_PROPERTY, io.github.eegstream.redis.RedisTls.CLIENT_KEY_ENV);
+        return builder;
+    }
+
+    private static void putIfSet(ProcessBuilder builder, String property, String env) {
+        String value = System.getProperty(property);
+        if (value != null && !value.isBlank()) {
+            builder.environment().put(env, value);
+        }
     }
 
     private void runBaseline(RedisClient client, RedisEndpoint endpoint, List<String> ids, int offset, JobSpec spec,

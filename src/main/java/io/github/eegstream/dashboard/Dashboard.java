@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.eegstream.redis.RedisEndpoint;
 import io.javalin.Javalin;
 import io.javalin.http.sse.SseClient;
-import io.javalin.http.staticfiles.Location;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The dashboard's web server: the page ({@code /}), and a stream of frames ({@code /events},
- * Server-Sent Events) ten times a second. A browser that cannot keep up misses frames: a frame
+ * Server-Sent Events) ten times a second, to requests with its access token and an expected Host
+ * and Origin ({@link DashboardAccess}), under a Content-Security-Policy that runs no inline script. A browser that cannot keep up misses frames: a frame
  * is never queued behind another, and the Redis subscription never waits for a browser.
  */
 public final class Dashboard implements AutoCloseable {
@@ -25,6 +28,12 @@ public final class Dashboard implements AutoCloseable {
     /** Frames per second sent to each page. */
     static final int FRAMES_PER_SECOND = 10;
 
+    /** Our own files only; styles set from script (uPlot, bars) are CSSOM, which style-src does not govern. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+            + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    private final DashboardAccess access;
+    private final String host;
     private final LiveFeed feed;
     private final Javalin server;
     private final ObjectMapper json = new ObjectMapper();
@@ -67,14 +76,34 @@ public final class Dashboard implements AutoCloseable {
 
     /**
      * Subscribes to every user's channels at {@code endpoint} and serves the page on
-     * {@code host:port} (port 0: any free one).
+     * {@code host:port} (port 0: any free one) to requests that {@code access} lets in.
      */
-    public Dashboard(RedisEndpoint endpoint, String host, int port) {
+    public Dashboard(RedisEndpoint endpoint, String host, int port, DashboardAccess access) {
+        this.access = access;
+        this.host = host;
         this.feed = new LiveFeed(endpoint, 64);
-        this.server = Javalin.create(config -> {
-            config.showJavalinBanner = false;
-            config.staticFiles.add("/dashboard", Location.CLASSPATH);
+        this.server = Javalin.create(config -> config.showJavalinBanner = false);
+        // Every response, refusals included: no script but our own files, no framing, no referrer
+        // (the first URL carries the token), nothing cached.
+        server.before(ctx -> {
+            ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+            ctx.header("X-Content-Type-Options", "nosniff");
+            ctx.header("X-Frame-Options", "DENY");
+            ctx.header("Referrer-Policy", "no-referrer");
+            ctx.header("Cache-Control", "no-store");
+            access.check(ctx);
         });
+        server.get("/", ctx -> {
+            if (ctx.queryParam("token") != null) {
+                // The cookie is set: drop the token from the address bar and history.
+                ctx.redirect("/" + queryWithoutToken(ctx), HttpStatus.SEE_OTHER);
+                return;
+            }
+            serve(ctx, "index.html");
+        });
+        for (String file : STATIC_FILES.keySet()) {
+            server.get("/" + file, ctx -> serve(ctx, file));
+        }
         server.sse("/events", client -> {
             client.keepAlive();
             Viewer viewer = new Viewer(client);
@@ -86,6 +115,47 @@ public final class Dashboard implements AutoCloseable {
                 "droppedMessages", feed.dropped(), "rejectedMessages", feed.rejected(), "skippedFrames", framesSkipped.get(), "viewers", viewers.size())));
         server.start(host, port);
         ticker.scheduleAtFixedRate(this::broadcast, 0, 1000 / FRAMES_PER_SECOND, TimeUnit.MILLISECONDS);
+    }
+
+    /** As above, with a new random token. */
+    public Dashboard(RedisEndpoint endpoint, String host, int port) {
+        this(endpoint, host, port, DashboardAccess.random());
+    }
+
+    /** The page's files, served from the classpath: nothing else is. */
+    private static final Map<String, String> STATIC_FILES = Map.of(
+            "index.html", "text/html; charset=utf-8",
+            "dashboard.js", "text/javascript; charset=utf-8",
+            "dashboard.css", "text/css; charset=utf-8",
+            "vendor/uPlot.iife.min.js", "text/javascript; charset=utf-8",
+            "vendor/uPlot.min.css", "text/css; charset=utf-8");
+
+    private static void serve(Context ctx, String file) throws java.io.IOException {
+        try (java.io.InputStream in = Dashboard.class.getResourceAsStream("/dashboard/" + file)) {
+            if (in == null) {
+                throw new NotFoundResponse();
+            }
+            ctx.contentType(STATIC_FILES.get(file)).result(in.readAllBytes());
+        }
+    }
+
+    private static String queryWithoutToken(Context ctx) {
+        StringBuilder q = new StringBuilder();
+        ctx.queryParamMap().forEach((name, values) -> {
+            if (!name.equals("token")) {
+                for (String v : values) {
+                    q.append(q.isEmpty() ? "?" : "&").append(java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8))
+                            .append('=').append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        });
+        return q.toString();
+    }
+
+    /** The address to open, token included (as Jupyter prints it). */
+    public String url() {
+        String shown = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        return "http://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + port() + "/?token=" + access.token();
     }
 
     private void broadcast() {

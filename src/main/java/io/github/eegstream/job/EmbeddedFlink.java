@@ -35,13 +35,17 @@ public final class EmbeddedFlink {
 
     /**
      * As {@link #start(JobSpec, int)}, restored from a checkpoint or savepoint: a path, or
-     * {@code latest} for the newest retained checkpoint in the configured checkpoint directory.
+     * {@code latest} for the newest retained checkpoint of the same spec in the private checkpoint
+     * directory ({@link CheckpointDirectory}).
      */
     public static Running start(JobSpec spec, int webPort, String restoreFrom) throws Exception {
         Configuration conf = loadConfiguration();
         conf.addAll(PredictionPipeline.configuration(spec));
+        // Checkpoints hold users' EEG: a private directory of this spec's own (see CheckpointDirectory).
+        Path checkpoints = CheckpointDirectory.forSpec(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY), spec.name());
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         if (restoreFrom != null) {
-            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, "latest".equals(restoreFrom) ? latestCheckpoint(conf) : restoreFrom);
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, "latest".equals(restoreFrom) ? latestCheckpoint(checkpoints, spec) : restoreFrom);
         }
         String host = conf.get(RestOptions.BIND_ADDRESS, "127.0.0.1");
         int port = webPort == 0 ? freePort() : webPort;
@@ -54,9 +58,8 @@ public final class EmbeddedFlink {
         conf.set(RestOptions.PORT, port);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         JobClient job = JobLauncher.submit(env, spec, Duration.ofSeconds(60));
-        String checkpoints = conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
         String savepoints = conf.getOptional(CheckpointingOptions.SAVEPOINT_DIRECTORY)
-                .orElse(checkpoints == null ? null : checkpoints.replaceAll("/+$", "") + "/savepoints");
+                .orElse(checkpoints.resolve("savepoints").toUri().toString());
         return new Running(job, "http://" + host + ":" + port, savepoints);
     }
 
@@ -68,25 +71,14 @@ public final class EmbeddedFlink {
     public record Running(JobClient job, String webUrl, String savepointDir) {}
 
     /**
-     * The newest completed checkpoint or savepoint under {@code execution.checkpointing.dir} (where
-     * {@code eeg job} also puts the savepoint it takes when stopped), of any job.
+     * The newest completed checkpoint or savepoint of this spec that this user owns
+     * (CheckpointDirectory.latest): {@code eeg job} puts the savepoint it takes when stopped beside
+     * the checkpoints.
      */
-    static String latestCheckpoint(Configuration conf) throws java.io.IOException {
-        String dir = conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
-        if (dir == null) {
-            throw new IllegalStateException("no checkpoint directory configured (execution.checkpointing.dir)");
-        }
-        java.nio.file.Path root = java.nio.file.Path.of(java.net.URI.create(dir.startsWith("file:") ? dir : "file://" + dir));
-        if (!java.nio.file.Files.isDirectory(root)) {
-            throw new IllegalStateException("no checkpoints yet in " + root);
-        }
-        try (var files = java.nio.file.Files.walk(root, 3)) {
-            return files.filter(f -> f.getFileName().toString().equals("_metadata"))
-                    .max(java.util.Comparator.comparingLong(f -> f.toFile().lastModified()))
-                    .map(f -> f.getParent().toUri().toString())
-                    .orElseThrow(() -> new IllegalStateException("no completed checkpoint in " + root
-                            + ": run the job with a spec that checkpoints (jobs/durable.yaml) first"));
-        }
+    static String latestCheckpoint(Path specDir, JobSpec spec) throws java.io.IOException {
+        return CheckpointDirectory.latest(specDir).map(p -> p.toUri().toString())
+                .orElseThrow(() -> new IllegalStateException("no completed checkpoint of spec '" + spec.name() + "' of yours in "
+                        + specDir + ": run the job with a spec that checkpoints (jobs/durable.yaml) first"));
     }
 
     static Configuration loadConfiguration() {

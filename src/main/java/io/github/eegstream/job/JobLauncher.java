@@ -1,6 +1,7 @@
 package io.github.eegstream.job;
 
 import io.github.eegstream.redis.RedisEndpoint;
+import io.github.eegstream.redis.SubscriptionMarker;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
@@ -12,8 +13,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * Submits the prediction job and waits until its source has subscribed to Redis, so that samples
  * published from then on are read. (Pub/sub keeps nothing: a sample published earlier is gone.)
- * The source's connections carry a name of this launch's own, so other subscribers, such as a
- * previous job still closing its connections, cannot be mistaken for it.
+ * The source's connections carry a name of this launch's own and, once subscribed to a pattern,
+ * also subscribe to a marker channel of that name and pattern ({@link SubscriptionMarker}), so
+ * other subscribers, such as a previous job still closing its connections, cannot be mistaken for
+ * it, and the job's Redis user needs no CLIENT LIST.
  */
 public final class JobLauncher {
 
@@ -30,13 +33,18 @@ public final class JobLauncher {
         String name = "eegstream-source-" + UUID.randomUUID().toString().substring(0, 8);
         // Pub/sub keeps nothing for a late subscriber: wait for every pattern. Streams keep
         // everything: the job is ready once it runs.
-        int patterns = spec.source().durable() ? 0 : spec.source().patternsFor(env.getParallelism()).size();
+        java.util.List<String> markers = spec.source().durable() ? java.util.List.of()
+                : spec.source().patternsFor(env.getParallelism()).stream().map(p -> SubscriptionMarker.channel(name, p)).toList();
+        int patterns = markers.size();
+        if (spec.source().durable()) {
+            requireFunctions(endpoint); // the durable sink's FCALL: say what is missing here, not in a task's log
+        }
         PredictionPipeline.build(env, spec, name);
         JobClient job = env.executeAsync(PredictionPipeline.jobName(spec));
         RedisClient redis = endpoint.createClient();
         try (StatefulRedisConnection<String, String> connection = redis.connect()) {
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (subscribed(connection, name) < patterns || job.getJobStatus().get() != JobStatus.RUNNING) {
+            while (subscribed(connection, markers) < patterns || job.getJobStatus().get() != JobStatus.RUNNING) {
                 JobStatus status = job.getJobStatus().get();
                 if (status.isGloballyTerminalState() || System.nanoTime() > deadline) {
                     if (!status.isGloballyTerminalState()) {
@@ -54,10 +62,21 @@ public final class JobLauncher {
         }
     }
 
-    /** Connections named {@code name} that hold a pattern subscription (CLIENT LIST's psub field). */
-    private static long subscribed(StatefulRedisConnection<String, String> connection, String name) {
-        return connection.sync().clientList().lines()
-                .filter(l -> l.contains(" name=" + name + " ") && !l.contains(" psub=0 "))
-                .count();
+    private static void requireFunctions(RedisEndpoint endpoint) {
+        RedisClient redis = endpoint.createClient();
+        try (StatefulRedisConnection<String, String> connection = redis.connect()) {
+            io.github.eegstream.redis.RedisFunctions.ensureLoaded(connection.sync(), endpoint);
+        } finally {
+            redis.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
+    }
+
+    /** The patterns whose marker channel has a subscriber (PUBSUB NUMSUB). */
+    private static long subscribed(StatefulRedisConnection<String, String> connection, java.util.List<String> markers) {
+        if (markers.isEmpty()) {
+            return 0;
+        }
+        return connection.sync().pubsubNumsub(markers.toArray(String[]::new)).values().stream()
+                .filter(n -> n != null && n > 0).count();
     }
 }

@@ -1,5 +1,7 @@
 package io.github.eegstream.job;
 
+import io.github.eegstream.redis.RedisTlsOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every way of running the job shares: which spec, which Redis, how parallel. */
@@ -17,8 +19,12 @@ public final class JobOptions {
             description = "Redis URL (default: the spec's, else $REDIS_URL, else redis://127.0.0.1:6379).")
     String redisUrl;
 
+    @Mixin
+    RedisTlsOptions tls = new RedisTlsOptions();
+
     /** The spec with the command line's overrides applied. */
     public JobSpec resolve() {
+        tls.apply();
         JobSpec s = JobSpecs.load(spec);
         if (redisUrl != null) {
             s = s.withRedisUrl(redisUrl);

@@ -42,6 +42,11 @@ public record JobSpec(
         public RedisEndpoint endpoint() {
             return RedisEndpoint.resolve(url);
         }
+
+        @Override
+        public String toString() {
+            return "Redis[url=" + RedisEndpoint.redact(url) + "]"; // never the password
+        }
     }
 
     /**

@@ -20,13 +20,19 @@ import java.util.List;
  *       predictions, commands and alerts;
  *   <li>consumer for X: subscribe to X's raw and features; publish X's predictions;
  *   <li>job: subscribe to every raw channel (or read every raw stream); publish every user's
- *       predictions, features and alerts, and the dead-letter channel.
+ *       predictions, features and alerts, and the dead-letter channel; call the durable sink's
+ *       function ({@link RedisFunctions}). No EVAL (any script) and no CLIENT LIST.
  * </ul>
+ *
+ * The password enters the rules as its SHA-256 ({@code #<hash>}), so they can be printed.
  *
  * @param redisUser the Redis user the rules are for
  * @param rules the rules, each one argument of {@code ACL SETUSER}
  */
 public record AclRules(String redisUser, List<String> rules) {
+
+    /** The durable sink's sequence keys (kept in step with the sink's prefix). */
+    public static final String SEQUENCE_KEYS = "eegstream:published:*";
 
     /** What every component's connection does besides its work: authenticate, name itself, ping. */
     private static final List<String> CONNECTION = List.of(
@@ -65,9 +71,11 @@ public record AclRules(String redisUser, List<String> rules) {
      *
      * @param rawPatterns the exact patterns its source subscribes to: Redis lets a client
      *     PSUBSCRIBE only to patterns its rules name literally
+     * @param durable reads Redis Streams (durable mode) instead of pub/sub: XREAD and SCAN, and
+     *     the exactly-once sink's FCALL, instead of PSUBSCRIBE
      * @param deadLetterChannel where rejects go, or null
      */
-    public static AclRules job(List<String> rawPatterns, String deadLetterChannel, String password) {
+    public static AclRules job(List<String> rawPatterns, boolean durable, String deadLetterChannel, String password) {
         List<String> rules = start(password);
         rules.add("+publish");
         for (ChannelKind kind : List.of(ChannelKind.PREDICTIONS, ChannelKind.FEATURES, ChannelKind.ALERTS)) {
@@ -76,14 +84,23 @@ public record AclRules(String redisUser, List<String> rules) {
         if (deadLetterChannel != null && !deadLetterChannel.isBlank()) {
             rules.add("&" + deadLetterChannel);
         }
-        rules.add("+client|list"); // the launcher watches its source connections subscribe
-        // Durable mode's sink publishes once per window through a script keeping the last sequence.
-        rules.add("+eval");
+        if (!durable) {
+            // The launcher counts its source's marker subscriptions instead of reading CLIENT LIST.
+            rules.add("+pubsub|numsub");
+            List<String> patterns = new ArrayList<>(rawPatterns);
+            patterns.add(SubscriptionMarker.PREFIX + "*");
+            rules.add(reader("+psubscribe +punsubscribe +subscribe +unsubscribe", List.of(), patterns));
+            return new AclRules("eegstream-job", rules);
+        }
+        // The durable sink publishes once per window through a function an administrator loaded
+        // (RedisFunctions): FCALL runs only loaded code, and its GET, SET and PUBLISH are checked
+        // against these rules. No EVAL: that would run any Lua the job's credentials sent.
+        rules.add("+fcall");
         rules.add("+get");
         rules.add("+set");
-        rules.add("~eegstream:published:*");
-        List<String> patterns = new ArrayList<>(rawPatterns);
-        rules.add(reader("+psubscribe +punsubscribe +subscribe +unsubscribe", List.of(), patterns));
+        rules.add("~" + SEQUENCE_KEYS);
+        // SCAN finds the raw streams. Redis cannot narrow SCAN to key patterns: ~user:*:raw limits
+        // XREAD, while SCAN still lists every key's name (never a value). Pub/sub jobs go without.
         rules.add(reader("+xread +scan", List.of(ChannelKind.RAW.patternForAllUsers()), List.of()));
         return new AclRules("eegstream-job", rules);
     }
@@ -105,7 +122,7 @@ public record AclRules(String redisUser, List<String> rules) {
         return line.toString();
     }
 
-    /** The same with the password hidden, for screens and logs. */
+    /** The same with any clear-text password ({@code >pw}) hidden; the rules made here carry only its hash. */
     public String redactedCommand() {
         return command().replaceAll(" >\\S+", " >***");
     }
@@ -114,12 +131,22 @@ public record AclRules(String redisUser, List<String> rules) {
         if (password == null || password.isEmpty()) {
             throw new IllegalArgumentException("a Redis user needs a password");
         }
-        if (password.chars().anyMatch(c -> Character.isWhitespace(c) || c == '"')) {
-            throw new IllegalArgumentException("the password cannot contain spaces or quotes");
-        }
-        List<String> rules = new ArrayList<>(List.of("reset", "on", ">" + password, "resetchannels", "resetkeys", "-@all"));
+        // Redis keeps only the password's SHA-256 (#hash): the rules can be printed, logged and kept in
+        // an ACL file without showing the password.
+        List<String> rules = new ArrayList<>(List.of("reset", "on", "#" + sha256(password), "resetchannels", "resetkeys", "-@all"));
         rules.addAll(CONNECTION);
         return rules;
+    }
+
+    /** The hex SHA-256 of the password, as Redis's {@code #<hash>} rule takes it. */
+    static String sha256(String password) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** A selector: the commands, on these keys and channels only. */

@@ -20,9 +20,13 @@ public final class LocalRedis implements AutoCloseable {
         this.embedded = embedded;
     }
 
-    /** Uses {@code preferred} if it answers PING, else starts an embedded Redis. */
+    /**
+     * Uses {@code preferred} if it answers PING, else starts an embedded Redis. A {@code rediss://}
+     * endpoint is always used: it was asked for by name, and a certificate that does not verify
+     * must fail with its own error, not fall back to a plain local Redis.
+     */
     public static LocalRedis reachableOrEmbedded(RedisEndpoint preferred) throws IOException {
-        if (preferred.isReachable(Duration.ofMillis(500))) {
+        if (preferred.isTls() || preferred.isReachable(Duration.ofMillis(500))) {
             return new LocalRedis(preferred, null);
         }
         return startEmbedded();

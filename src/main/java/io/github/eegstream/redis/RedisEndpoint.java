@@ -2,10 +2,15 @@ package io.github.eegstream.redis;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -13,23 +18,41 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * Where Redis is: a {@code redis://} or {@code rediss://} URL, which may carry user and password.
- * Serializable, so Flink operators carry it to the cluster.
+ * Where Redis is: a {@code redis://} or {@code rediss://} URL, which may carry user and password,
+ * and for {@code rediss://} what the TLS connection trusts ({@link RedisTls}). Every Lettuce client
+ * of the project is made here. Serializable, so Flink operators carry it to the cluster; its
+ * {@code toString} never shows the password.
  */
-public record RedisEndpoint(String url) implements Serializable {
+public record RedisEndpoint(String url, RedisTls tls) implements Serializable {
 
     public static final String DEFAULT_URL = "redis://127.0.0.1:6379";
     public static final String ENV = "REDIS_URL";
 
     public RedisEndpoint {
+        RedisURI uri;
         try {
-            RedisURI.create(url);
+            uri = RedisURI.create(url);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                    "invalid Redis URL '" + url + "': expected redis://[user:password@]host:port[/db]", e);
+            // The message must not echo the password; Lettuce's own may, so it is not kept as the cause.
+            throw new IllegalArgumentException("invalid Redis URL '" + redact(url)
+                    + "': expected redis://[user:password@]host:port[/db] or rediss://... for TLS");
         }
+        if (uri.isSsl() && uri.getVerifyMode() != SslVerifyMode.FULL) {
+            throw new IllegalArgumentException("Redis URL '" + redact(url) + "' turns certificate verification off:"
+                    + " that is not supported; give the CA that signed Redis's certificate with --redis-ca-cert or $"
+                    + RedisTls.CA_ENV);
+        }
+        if (tls == null) {
+            tls = RedisTls.DEFAULTS;
+        }
+    }
+
+    /** The URL, with TLS settings from the command line's options or the environment if it is {@code rediss://}. */
+    public RedisEndpoint(String url) {
+        this(url, isTlsUrl(url) ? RedisTls.configured() : RedisTls.DEFAULTS);
     }
 
     /** The explicit URL if given, else {@code $REDIS_URL}, else {@value #DEFAULT_URL}. */
@@ -39,6 +62,20 @@ public record RedisEndpoint(String url) implements Serializable {
         }
         String env = System.getenv(ENV);
         return new RedisEndpoint(env != null && !env.isBlank() ? env : DEFAULT_URL);
+    }
+
+    /** This endpoint with other TLS settings. */
+    public RedisEndpoint withTls(RedisTls other) {
+        return new RedisEndpoint(url, other);
+    }
+
+    /** True for {@code rediss://}. */
+    public boolean isTls() {
+        return isTlsUrl(url);
+    }
+
+    private static boolean isTlsUrl(String url) {
+        return url != null && url.regionMatches(true, 0, "rediss:", 0, 7);
     }
 
     /** A client with the options every component uses: reconnect on loss, bounded command timeouts. */
@@ -52,32 +89,62 @@ public record RedisEndpoint(String url) implements Serializable {
         if (clientName != null) {
             uri.setClientName(clientName);
         }
-        RedisClient client = new ReconnectingClient(uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).build())
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10)))
-                .build());
+        RedisClient client = new ReconnectingClient(uri, this);
+        client.setOptions(options(Duration.ofSeconds(5), true).timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10))).build());
         return client;
+    }
+
+    private ClientOptions.Builder options(Duration connectTimeout, boolean reconnect) {
+        ClientOptions.Builder options = ClientOptions.builder()
+                .autoReconnect(reconnect)
+                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build());
+        if (isTls()) {
+            options.sslOptions(sslOptions());
+        }
+        return options;
+    }
+
+    private SslOptions sslOptions() {
+        SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider().handshakeTimeout(Duration.ofSeconds(5));
+        if (tls.caPem() != null) {
+            ssl.trustManager(RedisTls.resource(tls.caPem()));
+        }
+        if (tls.mutual()) {
+            ssl.keyManager(RedisTls.resource(tls.clientCertPem()), RedisTls.resource(tls.clientKeyPem()), null);
+        }
+        return ssl.build();
     }
 
     /**
      * A client that retries a lost connection every 10 ms to 1 s (Lettuce's default backs off to
      * 30 s, which would keep a relay waiting long after Redis is back), with resources of its own
-     * that its shutdown releases.
+     * that its shutdown releases. A connection refused for its TLS certificate fails with a message
+     * that says so, and which CA was used.
      */
     private static final class ReconnectingClient extends RedisClient {
         private final ClientResources resources;
+        private final RedisEndpoint endpoint;
 
-        ReconnectingClient(RedisURI uri) {
+        ReconnectingClient(RedisURI uri, RedisEndpoint endpoint) {
             this(DefaultClientResources.builder()
                     .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                    .build(), uri);
+                    .build(), uri, endpoint);
         }
 
-        private ReconnectingClient(ClientResources resources, RedisURI uri) {
+        private ReconnectingClient(ClientResources resources, RedisURI uri, RedisEndpoint endpoint) {
             super(resources, uri);
             this.resources = resources;
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        public <K, V> StatefulRedisConnection<K, V> connect(RedisCodec<K, V> codec) {
+            return endpoint.explained(() -> super.connect(codec));
+        }
+
+        @Override
+        public <K, V> StatefulRedisPubSubConnection<K, V> connectPubSub(RedisCodec<K, V> codec) {
+            return endpoint.explained(() -> super.connectPubSub(codec));
         }
 
         @Override
@@ -90,15 +157,47 @@ public record RedisEndpoint(String url) implements Serializable {
         }
     }
 
+    /** Runs {@code connect}; a failure of TLS becomes one clear error (there is no point retrying it). */
+    private <T> T explained(Supplier<T> connect) {
+        try {
+            return connect.get();
+        } catch (RedisConnectionException e) {
+            String tlsProblem = tlsProblem(e);
+            if (tlsProblem == null) {
+                throw e;
+            }
+            throw new RedisConnectionException("TLS to " + redacted() + " failed: " + tlsProblem + " (trusting "
+                    + tls.trustDescription() + "). Check that --redis-ca-cert or $" + RedisTls.CA_ENV
+                    + " names the CA that signed Redis's certificate, and that the certificate names the host", e);
+        }
+    }
+
+    private static String tlsProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
+                Throwable root = t;
+                while (root.getCause() != null) {
+                    root = root.getCause();
+                }
+                String why = root.getMessage() != null ? root.getMessage() : root.toString();
+                if (why.contains("PKIX path") || why.contains("unable to find valid certification path")) {
+                    return "Redis's certificate is not signed by a trusted CA (" + why + ")";
+                }
+                if (why.contains("No subject alternative") || why.contains("No name matching")) {
+                    return "Redis's certificate does not name this host (" + why + ")";
+                }
+                return why;
+            }
+        }
+        return null;
+    }
+
     /** True if a Redis answers PING at this URL within the timeout. */
     public boolean isReachable(Duration timeout) {
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(timeout);
         RedisClient client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(false)
-                .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-                .build());
+        client.setOptions(options(timeout, false).build());
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             return "PONG".equals(c.sync().ping());
         } catch (RuntimeException e) {
@@ -110,7 +209,19 @@ public record RedisEndpoint(String url) implements Serializable {
 
     /** The URL without its password, for messages and logs. */
     public String redacted() {
-        return url.replaceFirst("://([^:@/]*):[^@/]*@", "://$1:***@");
+        return redact(url);
+    }
+
+    /**
+     * {@code text} with the password of every Redis URL in it hidden: {@code redis://user:***@host}
+     * (and {@code redis://***@host} where the password stands alone).
+     */
+    public static String redact(String text) {
+        if (text == null) {
+            return null;
+        }
+        return text.replaceAll("(?i)(rediss?://)([^:@/\\s]*):[^@/\\s]*@", "$1$2:***@")
+                .replaceAll("(?i)(rediss?://)(?![^@/\\s]*:)[^@/\\s]+@", "$1***@");
     }
 
     @Override

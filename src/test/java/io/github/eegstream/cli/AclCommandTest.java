@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.eegstream.job.JobSpecs;
 import io.github.eegstream.redis.AclRules;
 import io.github.eegstream.redis.RedisEndpoint;
 import io.github.eegstream.relay.Relay;
 import io.github.eegstream.relay.SimulatedSource;
+import io.github.eegstream.testing.CliRun;
 import io.github.eegstream.testing.RunningJob;
 import io.github.eegstream.testing.TestFlink;
 import io.github.eegstream.testing.TestRedis;
@@ -46,9 +46,12 @@ class AclCommandTest {
     private final List<String> redisUsers = new ArrayList<>();
     private final List<RedisClient> clients = new ArrayList<>();
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path checkpoints;
+
     @BeforeEach
     void needsRedis7() {
-        assumeTrue(TestRedis.majorVersion() >= 7, "ACL selectors need Redis 7 or later");
+        TestRedis.requireMajorVersion(7); // selectors and functions: fails, never skips, on an older Redis
     }
 
     @AfterEach
@@ -151,29 +154,99 @@ class AclCommandTest {
         assertTrue(err.toString().contains("--role relay needs --user ID"), err.toString());
     }
 
-    /** Runs {@code eeg acl ... --apply} and returns the URL it says to connect with. */
+    /**
+     * Runs {@code eeg acl ... --apply} with a new password on standard input and returns the URL
+     * to connect with; the password is printed nowhere.
+     */
     private String apply(String... roleArgs) {
+        String password = "pw-" + java.util.UUID.randomUUID();
         List<String> args = new ArrayList<>(List.of("acl"));
         args.addAll(List.of(roleArgs));
-        args.addAll(List.of("--apply", "--redis", TestRedis.endpoint().url()));
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream stdout = System.out;
-        StringWriter err = new StringWriter();
-        int exit;
-        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            var cli = Eeg.commandLine();
-            cli.setErr(new PrintWriter(err, true));
-            exit = cli.execute(args.toArray(String[]::new));
-        } finally {
-            System.setOut(stdout);
-        }
-        String text = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(0, exit, text + err);
-        String user = text.lines().filter(l -> l.startsWith("ACL SETUSER ")).findFirst().orElseThrow().split(" ")[2];
+        args.addAll(List.of("--apply", "--password-stdin", "--redis", TestRedis.endpoint().url()));
+        CliRun run = CliRun.withStdin(password + "\n", args.toArray(String[]::new));
+        assertEquals(0, run.exit(), run.all());
+        assertTrue(!run.out().contains(password) && !run.err().contains(password), "the password is not printed: " + run.all());
+        String user = run.out().lines().filter(l -> l.startsWith("ACL SETUSER ")).findFirst().orElseThrow().split(" ")[2];
         redisUsers.add(user);
-        return text.lines().filter(l -> l.startsWith("# it connects with: REDIS_URL=")).findFirst().orElseThrow()
-                .substring("# it connects with: REDIS_URL=".length());
+        assertTrue(run.out().contains("REDIS_URL=redis://" + user + ":***@"), run.all());
+        io.lettuce.core.RedisURI uri = io.lettuce.core.RedisURI.create(TestRedis.endpoint().url());
+        return "redis://" + user + ":" + password + "@" + uri.getHost() + ":" + uri.getPort();
+    }
+
+    @Test
+    void theJobsUserRunsNoScriptOfItsOwnAndListsNoClients() throws Exception {
+        String user = "eegstream-job";
+        apply("--role", "job", "--parallelism", "2");
+        try (StatefulRedisConnection<String, String> admin = TestRedis.client().connect()) {
+            // Pub/sub: no SCAN, no stream reads, no function.
+            assertTrue(dryRun(admin, user, "SCAN", "0").contains("no permissions"));
+            assertTrue(dryRun(admin, user, "XREAD", "STREAMS", "user:x:raw", "0").contains("no permissions"));
+            assertTrue(dryRun(admin, user, "FCALL", "eegstream_version", "0").contains("no permissions"));
+            assertTrue(dryRun(admin, user, "EVAL", "return 1", "0").contains("no permissions to run the 'eval'"));
+            assertTrue(dryRun(admin, user, "CLIENT", "LIST").contains("no permissions to run the 'client|list'"));
+        }
+        apply("--role", "job", "--spec", "durable");
+        try (StatefulRedisConnection<String, String> admin = TestRedis.client().connect()) {
+            assertTrue(dryRun(admin, user, "EVAL", "return redis.call('FLUSHALL')", "0").contains("no permissions to run the 'eval'"));
+            assertTrue(dryRun(admin, user, "EVALSHA", "0123456789012345678901234567890123456789", "0").contains("no permissions"));
+            assertTrue(dryRun(admin, user, "SCRIPT", "LOAD", "return 1").contains("no permissions"));
+            assertTrue(dryRun(admin, user, "FUNCTION", "LOAD", "#!lua name=x").contains("no permissions"));
+            assertTrue(dryRun(admin, user, "CLIENT", "LIST").contains("no permissions to run the 'client|list'"));
+            assertEquals("OK", dryRun(admin, user, "FCALL", "eegstream_publish_once", "1", "eegstream:published:user:x:predictions",
+                    "user:x:predictions", "{}", "00000000000000000001", "60"));
+            assertEquals("OK", dryRun(admin, user, "XREAD", "STREAMS", "user:x:raw", "0"));
+            assertTrue(dryRun(admin, user, "XREAD", "STREAMS", "eegstream:published:x", "0").contains("no permissions"));
+            // Loaded by --apply, so the job needs no right to load it.
+            assertTrue(admin.sync().functionList("eegstream").toString().contains("eegstream_publish_once"));
+        }
+    }
+
+    @Test
+    void durableJobWithItsOwnRulesPredictsThroughTheFunction() throws Exception {
+        String relayUrl = apply("--role", "relay", "--user", jamie);
+        String jobUrl = apply("--role", "job", "--spec", "durable");
+        List<String> screen = new CopyOnWriteArrayList<>();
+        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        try (RunningJob job = RunningJob.start(JobSpecs.load("durable").withRedisUrl(jobUrl), conf);
+                Relay relay = new Relay(new Relay.Options(jamie, 16, null).withDurableRetention(Duration.ofMinutes(2)),
+                        new SimulatedSource(8, 256, 4), clientFor(relayUrl), screen::add).start()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (screen.stream().noneMatch(l -> l.contains(jamie + "  prediction")) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(screen.stream().anyMatch(l -> l.contains(jamie + "  prediction")), "durable predictions: " + screen);
+            assertNull(relay.failure());
+        }
+    }
+
+    @Test
+    void aJobWhoseFunctionIsMissingSaysHowToLoadIt() throws Exception {
+        // A Redis of its own: the shared one has the library loaded by the other tests.
+        try (io.github.eegstream.redis.LocalRedis own = io.github.eegstream.redis.LocalRedis.startEmbedded()) {
+            RedisClient adminClient = own.endpoint().createClient();
+            clients.add(adminClient);
+            try (StatefulRedisConnection<String, String> admin = adminClient.connect()) {
+                AclRules.job(List.of(), true, null, "job-secret-1234").apply(admin);
+            }
+            io.lettuce.core.RedisURI uri = io.lettuce.core.RedisURI.create(own.endpoint().url());
+            String url = "redis://eegstream-job:job-secret-1234@" + uri.getHost() + ":" + uri.getPort();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> RunningJob.start(JobSpecs.load("durable").withRedisUrl(url)));
+            assertTrue(e.getMessage().contains("'eegstream' is not loaded") && e.getMessage().contains("bin/eeg acl --role job --apply")
+                    && !e.getMessage().contains("job-secret-1234"), e.getMessage());
+        }
+    }
+
+    /** ACL DRYRUN: "OK", or why the user may not run the command. */
+    private static String dryRun(StatefulRedisConnection<String, String> admin, String user, String... command) {
+        io.lettuce.core.protocol.CommandArgs<String, String> args =
+                new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8).add("DRYRUN").add(user);
+        for (String c : command) {
+            args.add(c);
+        }
+        return admin.sync().dispatch(io.lettuce.core.protocol.CommandType.ACL,
+                new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8), args);
     }
 
     private RedisClient clientFor(String url) {

@@ -81,15 +81,12 @@ class StormTest {
             attackers.add(attacker("clocks", attackerFailures, c -> clocks(c, nanos, stepper)));
             attackers.add(attacker("flood", attackerFailures, c -> flood(c, flooder)));
             attackers.add(attacker("huge", attackerFailures, this::hugePayloads));
-            String only = System.getProperty("storm.only", "");
-            if (!only.isEmpty()) {
-                attackers.removeIf(t -> !only.contains(t.getName().substring("storm-".length())));
-            }
             attackers.forEach(Thread::start);
             Thread.sleep(STORM.toMillis());
             storming.set(false);
             for (Thread t : attackers) {
                 t.join(10_000);
+                assertTrue(!t.isAlive(), t.getName() + " did not stop");
             }
             long stormEnd = System.currentTimeMillis();
             long peak = job.peakResidentBytes();

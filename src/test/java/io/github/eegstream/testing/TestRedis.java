@@ -55,6 +55,15 @@ public final class TestRedis {
         }
     }
 
+    /** Fails the test (never skips it) if the test Redis is older than {@code major}. */
+    public static void requireMajorVersion(int major) {
+        int version = majorVersion();
+        if (version < major) {
+            throw new AssertionError("this test needs Redis " + major + " or later, and " + endpoint() + " runs Redis " + version
+                    + ": install a current redis-server (.ci/run starts it)");
+        }
+    }
+
     /** A user id no other test (or earlier run) uses. */
     public static String uniqueUser(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);

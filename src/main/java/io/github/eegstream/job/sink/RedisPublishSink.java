@@ -80,7 +80,7 @@ public final class RedisPublishSink implements Sink<Publication> {
         /**
          * Exactly-once publishing for a job that replays from checkpoints: each channel's last
          * published {@link Publication#sequence()} is kept in Redis (for {@code memory} after its
-         * last use) and a publication at or below it is skipped, atomically, in a script. A failed
+         * last use) and a publication at or below it is skipped, atomically, in a Redis function ({@link io.github.eegstream.redis.RedisFunctions}). A failed
          * write then fails the job, which restarts from its checkpoint. Without this (the
          * default), publishing is at most once: a failed PUBLISH is counted and the job goes on.
          */

@@ -1,6 +1,7 @@
 package io.github.eegstream.job.sink;
 
 import io.github.eegstream.redis.RedisEndpoint;
+import io.github.eegstream.redis.RedisFunctions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
@@ -35,13 +36,8 @@ final class RedisPublishWriter implements SinkWriter<Publication> {
     private final int batchSize;
     private final long flushIntervalMillis;
     private final int maxInFlight;
-    /** Publishes only beyond the channel's last published sequence (zero-padded, so strings compare as numbers). */
-    private static final byte[] PUBLISH_ONCE = ("local last = redis.call('GET', KEYS[1])\n"
-            + "if last and last >= ARGV[3] then return -1 end\n"
-            + "redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[4])\n"
-            + "return redis.call('PUBLISH', ARGV[1], ARGV[2])").getBytes(StandardCharsets.UTF_8);
-    /** Where the last published sequence of channel C is kept: this prefix, then C. */
-    public static final String SEQUENCE_KEY_PREFIX = "eegstream:published:";
+    /** Where the last published sequence of channel C is kept: this prefix, then C (the job's ACL rules grant it). */
+    public static final String SEQUENCE_KEY_PREFIX = io.github.eegstream.redis.AclRules.SEQUENCE_KEYS.replace("*", "");
 
     private final ArrayDeque<RedisFuture<Long>> inFlight = new ArrayDeque<>();
     private final java.util.Map<String, ChannelNames> channels = new java.util.HashMap<>();
@@ -57,6 +53,14 @@ final class RedisPublishWriter implements SinkWriter<Publication> {
             WriterInitContext context, RedisEndpoint endpoint, int batchSize, Duration flushInterval, int maxInFlight,
             Duration deduplicateFor) {
         this.client = endpoint.createClient();
+        if (deduplicateFor != null) {
+            try (StatefulRedisConnection<String, String> check = client.connect()) {
+                RedisFunctions.ensureLoaded(check.sync(), endpoint);
+            } catch (RuntimeException e) {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+                throw e;
+            }
+        }
         this.connection = client.connect(ByteArrayCodec.INSTANCE);
         this.connection.setAutoFlushCommands(false);
         this.commands = connection.async();
@@ -76,7 +80,7 @@ final class RedisPublishWriter implements SinkWriter<Publication> {
     public void write(Publication publication, Context context) throws IOException, InterruptedException {
         ChannelNames names = channelNames(publication.channel());
         if (dedupSeconds != null && publication.sequence() > 0) {
-            inFlight.add(commands.eval(PUBLISH_ONCE, ScriptOutputType.INTEGER, names.sequenceKey, names.channel,
+            inFlight.add(commands.fcall(RedisFunctions.PUBLISH_ONCE, ScriptOutputType.INTEGER, names.sequenceKey, names.channel,
                     publication.payload(), zeroPadded(publication.sequence()), dedupSeconds));
         } else {
             inFlight.add(commands.publish(names.channel, publication.payload()));
@@ -152,7 +156,7 @@ final class RedisPublishWriter implements SinkWriter<Publication> {
         return names;
     }
 
-    /** Twenty digits, so that the script compares sequences as strings. */
+    /** Twenty digits, so that the function compares sequences as strings. */
     private static byte[] zeroPadded(long sequence) {
         byte[] out = new byte[20];
         for (int i = 19; i >= 0; i--, sequence /= 10) {

@@ -232,6 +232,10 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
             if (splits.putIfAbsent(split.splitId(), split) == null) {
                 try {
                     connection.sync().psubscribe(split.pattern().getBytes(StandardCharsets.UTF_8));
+                    if (clientName != null) { // tells the launcher this pattern is subscribed (no CLIENT LIST needed)
+                        connection.sync().subscribe(io.github.eegstream.redis.SubscriptionMarker.channel(clientName,
+                                split.pattern()).getBytes(StandardCharsets.UTF_8));
+                    }
                 } catch (io.lettuce.core.RedisCommandExecutionException e) {
                     throw new IllegalStateException("Redis refused PSUBSCRIBE " + split.pattern() + " at " + endpoint
                             + ": " + e.getMessage() + ". Redis allows a pattern only if the user's rules name it exactly:"

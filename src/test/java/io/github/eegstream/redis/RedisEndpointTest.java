@@ -1,0 +1,59 @@
+package io.github.eegstream.redis;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Passwords never shown; TLS settings read from the environment, with clear errors. */
+class RedisEndpointTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void urlsAreRedactedWhereverTheyAppear() {
+        assertEquals("redis://user:***@host:6379", RedisEndpoint.redact("redis://user:pa55:w0rd@host:6379"));
+        assertEquals("rediss://***@host:6380/0", RedisEndpoint.redact("rediss://justapassword@host:6380/0"));
+        assertEquals("redis://host:6379", RedisEndpoint.redact("redis://host:6379"));
+        assertEquals("at redis://a:***@h:1 and REDISS://b:***@h:2.", RedisEndpoint.redact("at redis://a:x@h:1 and REDISS://b:y@h:2."));
+        assertEquals("redis://relay-x:***@h:1", new RedisEndpoint("redis://relay-x:secret@h:1").toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new RedisEndpoint("redis://u:hunter2-secret@h:6379/notadb"));
+        assertTrue(e.getMessage().contains("redis://u:***@h:6379/notadb") && !e.getMessage().contains("hunter2-secret")
+                && e.getCause() == null, e.getMessage());
+    }
+
+    @Test
+    void tlsSettingsComeFromTheEnvironment() throws Exception {
+        Path ca = Files.writeString(dir.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+        RedisTls tls = RedisTls.configured(Map.of(RedisTls.CA_ENV, ca.toString())::get);
+        assertArrayEquals(Files.readAllBytes(ca), tls.caPem());
+        assertTrue(tls.trustDescription().contains(ca.toString()));
+        assertNull(RedisTls.configured(name -> null).caPem(), "no CA file: the JDK's CAs");
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> RedisTls.configured(Map.of(RedisTls.CA_ENV, dir.resolve("nope.crt").toString())::get));
+        assertTrue(missing.getMessage().contains("cannot read the CA certificate file") && missing.getMessage().contains("REDIS_CA_CERT"),
+                missing.getMessage());
+        Path notPem = Files.writeString(dir.resolve("x.crt"), "hello");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> RedisTls.configured(Map.of(RedisTls.CA_ENV,
+                notPem.toString())::get)).getMessage().contains("is not PEM"));
+        IllegalArgumentException half = assertThrows(IllegalArgumentException.class,
+                () -> RedisTls.configured(Map.of(RedisTls.CLIENT_CERT_ENV, ca.toString())::get));
+        assertTrue(half.getMessage().contains("both a client certificate and its key"), half.getMessage());
+        assertTrue(!tls.toString().contains("MIIB"), "no key material in toString");
+    }
+
+    @Test
+    void plainUrlsIgnoreTlsSettings() {
+        assertEquals(RedisTls.DEFAULTS, new RedisEndpoint("redis://127.0.0.1:6379").tls());
+        assertTrue(new RedisEndpoint("rediss://127.0.0.1:6380").isTls());
+    }
+}
