@@ -48,6 +48,17 @@ class ClusterFailoverIT {
             for (Channel c : channels) {
                 assertTrue(recorder.await(c, l -> l.size() >= 2, Duration.ofSeconds(60)), "predictions for " + c);
             }
+            // A checkpoint (every 10 s by default) holds every user's calibration by the time of the kill.
+            long deadlineForCheckpoint = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (cluster.get("/jobs/" + job + "/checkpoints").path("counts").path("completed").asInt() < 1
+                    && System.nanoTime() < deadlineForCheckpoint) {
+                Thread.sleep(200);
+            }
+            int calibratedAtCheckpoint = 0;
+            for (Channel c : channels) {
+                List<io.github.eegstream.wire.Prediction> seen = recorder.received(c);
+                calibratedAtCheckpoint = Math.max(calibratedAtCheckpoint, seen.get(seen.size() - 1).calibrationWindows());
+            }
             Map<Integer, String> sources = cluster.subtaskTaskManagers(job, StandaloneCluster.SOURCE);
             var victim = cluster.taskManagerRunning(job, StandaloneCluster.SOURCE, 0);
             System.err.println("Source subtasks on " + sources + "; killing " + victim.resourceId() + " (pid " + victim.pid() + ")");
@@ -85,6 +96,13 @@ class ClusterFailoverIT {
             missing.removeAll(pauses.keySet());
             assertEquals(Set.of(), missing, "users whose predictions did not resume within 60 s");
             assertTrue(worst <= MAX_PAUSE.toMillis(), "longest pause " + worst + " ms, more than " + MAX_PAUSE);
+            // Calibration went on from the checkpoint, not from nothing.
+            for (Channel c : channels) {
+                List<io.github.eegstream.wire.Prediction> seen = recorder.received(c);
+                int after = seen.get(seen.size() - 1).calibrationWindows();
+                assertTrue(after > calibratedAtCheckpoint / 2 && after > 4,
+                        c + ": calibration restarted (" + after + " windows, " + calibratedAtCheckpoint + " before the kill)");
+            }
             assertEquals("RUNNING", cluster.rest().jobState(job));
             Set<String> hosts = new TreeSet<>(cluster.subtaskTaskManagers(job, StandaloneCluster.SOURCE).values());
             assertFalse(hosts.contains(victim.resourceId()), "the source runs on the surviving TaskManager, " + hosts);

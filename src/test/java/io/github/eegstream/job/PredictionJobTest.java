@@ -121,7 +121,7 @@ class PredictionJobTest {
             publisher.publish(badRaw, "{\"type\":\"raw\",\"timestamp\":1.0,\"channels\":{\"Ch0\":NaN}}"); // NaN
             publisher.publish(badRaw, "[1, 2, 3]"); // not a map
             publisher.publish(badRaw, "{\"type\":\"telemetry\"}"); // unknown type
-            publisher.publish("user:not valid!:raw", "{\"type\":\"raw\",\"timestamp\":1,\"channels\":{\"a\":1}}");
+            publisher.publish("user:not valid!a:raw", "{\"type\":\"raw\",\"timestamp\":1,\"channels\":{\"a\":1}}");
             RawSamples sent = publisher.publishSamples(good, 200, 256, 3_000.0, 8, 3);
 
             assertTrue(recorder.await(goodOut, l -> l.size() == 2, WAIT), "the good user's two windows");

@@ -2,7 +2,6 @@ package io.github.eegstream.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.eegstream.relay.Relay;
 import io.github.eegstream.relay.SimulatedSource;
@@ -37,7 +36,7 @@ class PythonInteropTest {
     @BeforeAll
     static void needsPython() {
         python = TestPython.withModules("redis", "msgpack", "numpy");
-        assumeTrue(python != null,
+        assertTrue(python != null,
                 "python3 with redis, msgpack and numpy (apt-get install python3-redis python3-msgpack python3-numpy)");
     }
 

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
@@ -33,8 +34,11 @@ final class Rejects implements AutoCloseable {
     private final Counter rejected;
     private final MetricGroup byReasonGroup;
     private final Map<String, Counter> byReason = new HashMap<>();
-    private RedisClient client;
-    private StatefulRedisConnection<byte[], byte[]> connection;
+    private static final long RETRY_NANOS = 10_000_000_000L;
+    private volatile RedisClient client;
+    private volatile StatefulRedisConnection<byte[], byte[]> connection;
+    private CompletableFuture<Void> connecting;
+    private long connectStartedNanos;
 
     /** @param deadLetterChannel where samples of rejects go; null or blank for nowhere */
     Rejects(SourceReaderMetricGroup metrics, RedisEndpoint endpoint, String clientName, String deadLetterChannel) {
@@ -44,6 +48,9 @@ final class Rejects implements AutoCloseable {
                 ? null : deadLetterChannel.getBytes(StandardCharsets.UTF_8);
         this.rejected = metrics.getNumRecordsInErrorsCounter();
         this.byReasonGroup = metrics.addGroup("rejected");
+        if (this.deadLetterChannel != null) {
+            connectInBackground(); // ready before the first reject, which then costs no connect
+        }
     }
 
     void reject(String channel, byte[] payload, String reason, Exception e) {
@@ -59,11 +66,35 @@ final class Rejects implements AutoCloseable {
         }
     }
 
+    /**
+     * Connects in the background, once at a time: the task thread never waits for Redis (a connect
+     * takes a while, and up to its timeout while Redis is away). Until connected, dead letters are
+     * skipped; the rejects are counted either way.
+     */
+    private void connectInBackground() {
+        long now = System.nanoTime();
+        if (connecting != null && (!connecting.isDone() || now - connectStartedNanos < RETRY_NANOS)) {
+            return;
+        }
+        connectStartedNanos = now;
+        connecting = CompletableFuture.runAsync(() -> {
+            RedisClient c = endpoint.createClient(clientName == null ? null : clientName + "-dead-letters");
+            try {
+                connection = c.connect(ByteArrayCodec.INSTANCE);
+                client = c;
+            } catch (RuntimeException e) {
+                c.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+                LOG.debug("Could not connect for dead letters", e);
+            }
+        });
+    }
+
     private void deadLetter(String channel, String reason, String message, byte[] payload) {
         try {
+            StatefulRedisConnection<byte[], byte[]> connection = this.connection;
             if (connection == null) {
-                client = endpoint.createClient(clientName == null ? null : clientName + "-dead-letters");
-                connection = client.connect(ByteArrayCodec.INSTANCE);
+                connectInBackground();
+                return;
             }
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("type", "rejected");
@@ -81,6 +112,13 @@ final class Rejects implements AutoCloseable {
 
     @Override
     public void close() {
+        if (connecting != null) {
+            try {
+                connecting.get(5, java.util.concurrent.TimeUnit.SECONDS); // a connect under way ends first
+            } catch (Exception ignored) {
+                // closing anyway
+            }
+        }
         if (connection != null) {
             connection.close();
         }
