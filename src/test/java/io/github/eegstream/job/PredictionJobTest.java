@@ -137,7 +137,7 @@ class PredictionJobTest {
             Map<String, String> reasons = new java.util.HashMap<>();
             for (Map<String, Object> d : deadLetters) {
                 String channel = (String) d.get("channel");
-                if (channel.equals(badRaw) || channel.equals("user:not valid!:raw")) {
+                if (channel.equals(badRaw) || channel.equals("user:not valid!a:raw")) {
                     reasons.merge((String) d.get("reason"), channel, (a, b) -> a);
                     assertEquals("rejected", d.get("type"));
                     assertTrue(d.get("payload") instanceof byte[] && ((Number) d.get("payload_bytes")).intValue() > 0);

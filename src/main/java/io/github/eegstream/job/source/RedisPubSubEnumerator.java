@@ -10,23 +10,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Assigns each pattern split to one reader (split i to reader i mod p, so p splits spread over p
- * readers one each) as soon as that reader registers. Splits returned by a failed reader go back to it when it registers again.
+ * readers one each) whenever that reader registers. Pub/sub splits hold no position and readers
+ * checkpoint none, so a reader that registers again (after a failover, regional or global, or a
+ * restore) is given its splits again, whatever it held before.
  */
 public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubSplit, RedisPubSubEnumeratorState> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisPubSubEnumerator.class);
 
     private final SplitEnumeratorContext<RedisPubSubSplit> context;
-    private final Set<RedisPubSubSplit> unassigned;
+    private final Set<RedisPubSubSplit> splits;
 
-    RedisPubSubEnumerator(SplitEnumeratorContext<RedisPubSubSplit> context, Set<RedisPubSubSplit> unassigned) {
+    RedisPubSubEnumerator(SplitEnumeratorContext<RedisPubSubSplit> context, Set<RedisPubSubSplit> splits) {
         this.context = context;
-        this.unassigned = new LinkedHashSet<>(unassigned);
+        this.splits = new LinkedHashSet<>(splits);
     }
 
     @Override
     public void start() {
-        assignPending();
+        context.registeredReaders().keySet().forEach(this::assignTo);
     }
 
     @Override
@@ -35,25 +37,20 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
     }
 
     @Override
-    public void addSplitsBack(List<RedisPubSubSplit> splits, int subtaskId) {
-        unassigned.addAll(splits);
-        assignPending();
+    public void addSplitsBack(List<RedisPubSubSplit> returned, int subtaskId) {
+        // Nothing to do: the reader gets its splits again when it registers again.
     }
 
     @Override
     public void addReader(int subtaskId) {
-        assignPending();
+        assignTo(subtaskId);
     }
 
-    private void assignPending() {
-        var registered = context.registeredReaders();
-        for (var it = unassigned.iterator(); it.hasNext(); ) {
-            RedisPubSubSplit split = it.next();
-            int owner = ownerOf(split, context.currentParallelism());
-            if (registered.containsKey(owner)) {
-                LOG.info("Assigning pattern {} to reader {}", split.pattern(), owner);
-                context.assignSplit(split, owner);
-                it.remove();
+    private void assignTo(int reader) {
+        for (RedisPubSubSplit split : splits) {
+            if (ownerOf(split, context.currentParallelism()) == reader) {
+                LOG.info("Assigning pattern {} to reader {}", split.pattern(), reader);
+                context.assignSplit(split, reader);
             }
         }
     }
@@ -64,7 +61,7 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
 
     @Override
     public RedisPubSubEnumeratorState snapshotState(long checkpointId) {
-        return new RedisPubSubEnumeratorState(unassigned);
+        return new RedisPubSubEnumeratorState(splits);
     }
 
     @Override
