@@ -50,7 +50,8 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable {
         }
     }
 
-    /** The URL, with TLS settings from the command line's options or the environment if it is {@code rediss://}. */
+
+    /** The URL, with TLS settings from the command line's options or the environment if it is TLS. */
     public RedisEndpoint(String url) {
         this(url, isTlsUrl(url) ? RedisTls.configured() : RedisTls.DEFAULTS);
     }
@@ -74,8 +75,16 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable {
         return isTlsUrl(url);
     }
 
+    /** TLS as Lettuce decides it: {@code rediss://}, {@code redis+ssl://}, {@code redis+tls://}, {@code rediss-sentinel://}. */
     private static boolean isTlsUrl(String url) {
-        return url != null && url.regionMatches(true, 0, "rediss:", 0, 7);
+        if (url == null) {
+            return false;
+        }
+        try {
+            return RedisURI.create(url).isSsl();
+        } catch (RuntimeException e) {
+            return url.regionMatches(true, 0, "rediss", 0, 6); // invalid anyway: the constructor says so
+        }
     }
 
     /** A client with the options every component uses: reconnect on loss, bounded command timeouts. */
@@ -225,8 +234,10 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable {
         if (text == null) {
             return null;
         }
-        return text.replaceAll("(?i)(rediss?://)([^:@/\\s]*):[^@/\\s]*@", "$1$2:***@")
-                .replaceAll("(?i)(rediss?://)(?![^@/\\s]*:)[^@/\\s]+@", "$1***@");
+        // Any scheme Lettuce takes (redis+tls://, rediss-sentinel://, ...), up to the last '@' of the
+        // URL, so that a password holding '/' or '@' is hidden whole.
+        return text.replaceAll("(?i)\\b(redis[a-z0-9+.-]*://)([^:@/\\s]*):\\S*@", "$1$2:***@")
+                .replaceAll("(?i)\\b(redis[a-z0-9+.-]*://)(?![^@/\\s]*:)[^@/\\s]+@", "$1***@");
     }
 
     @Override
