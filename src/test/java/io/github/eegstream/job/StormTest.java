@@ -49,7 +49,8 @@ class StormTest {
             Channel.of(good.get(0), ChannelKind.PREDICTIONS), Channel.of(good.get(1), ChannelKind.PREDICTIONS),
             Channel.of(good.get(2), ChannelKind.PREDICTIONS), Channel.of(nanos, ChannelKind.PREDICTIONS),
             Channel.of(stepper, ChannelKind.ALERTS), Channel.of(flooder, ChannelKind.ALERTS),
-            Channel.of(good.get(0), ChannelKind.ALERTS), Channel.of(good.get(0), ChannelKind.RAW)
+            Channel.of(good.get(0), ChannelKind.ALERTS), Channel.of(good.get(0), ChannelKind.RAW),
+            Channel.of(good.get(1), ChannelKind.RAW), Channel.of(good.get(2), ChannelKind.RAW)
         };
         List<EegProcess> relays = new ArrayList<>();
         // The job's Redis as docs/security.md says to run one that takes large messages: a pubsub
@@ -90,14 +91,8 @@ class StormTest {
             assertTrue(HUGE_PER_SECOND == 0 || bigBytes > 0.8 * HUGE_PER_SECOND * STORM.toSeconds() * (2 << 20),
                     "a storm of 2 MB payloads: " + bigBytes + " bytes");
 
-            int[] rawPerSecond = new int[(int) ((stormEnd - stormStart) / 1000)];
-            for (long at : recorder.arrivals(watched[7])) {
-                if (at >= stormStart && at < stormEnd && (at - stormStart) / 1000 < rawPerSecond.length) {
-                    rawPerSecond[(int) ((at - stormStart) / 1000)]++;
-                }
-            }
-            System.err.println("storm: a good relay's messages per second at Redis: " + Arrays.toString(rawPerSecond));
-            for (Channel c : Arrays.copyOf(watched, 3)) {
+            for (int u = 0; u < 3; u++) {
+                Channel c = watched[u];
                 List<Prediction> seen = recorder.received(c);
                 List<Long> arrived = recorder.arrivals(c);
                 List<Long> latencies = new ArrayList<>();
@@ -116,11 +111,25 @@ class StormTest {
                         }
                     }
                 }
-                System.err.println("storm: " + c + " predictions per second: " + Arrays.toString(second));
+                // The relay's own messages as Redis passed them on: a second in which the relay itself
+                // sent less than half its rate (its process not scheduled on these two cores) had
+                // nothing to predict, and is not charged to the job.
+                int[] raw = new int[second.length];
+                for (long at : recorder.arrivals(watched[7 + u])) {
+                    if (at >= stormStart && at < stormEnd && (at - stormStart) / 1000 < raw.length) {
+                        raw[(int) ((at - stormStart) / 1000)]++;
+                    }
+                }
+                System.err.println("storm: " + c + " predictions per second: " + Arrays.toString(second)
+                        + "; the relay's messages per second: " + Arrays.toString(raw));
+                int excused = 0;
                 for (int s = 0; s < second.length; s++) {
-                    assertTrue(second[s] > 0, c + " had no prediction in second " + s + " of the storm: "
+                    boolean relayStalled = raw[s] < RATE / 4 / 2 || (s > 0 && raw[s - 1] < RATE / 4 / 2);
+                    excused += second[s] == 0 && relayStalled ? 1 : 0;
+                    assertTrue(second[s] > 0 || relayStalled, c + " had no prediction in second " + s + " of the storm: "
                             + Arrays.toString(second) + "\n" + tail(job.output()));
                 }
+                assertTrue(excused <= 2, c + ": its relay stalled in " + excused + " seconds");
                 latencies.sort(null);
                 long p99 = latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1);
                 System.err.printf("storm: %s: %d predictions, p50 %d ms, p99 %d ms, max %d ms%n", c, latencies.size(),
