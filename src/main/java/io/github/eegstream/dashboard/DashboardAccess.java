@@ -80,18 +80,26 @@ public final class DashboardAccess {
         if (origin != null && !isOwnOrigin(origin, ctx.header("Host"))) {
             throw new ForbiddenResponse("requests from other sites are refused");
         }
+        // Browsers keep cookies per host, not per port: the cookie's name carries the port, so that
+        // no other service on 127.0.0.1 is sent this dashboard's (and two dashboards keep theirs).
+        String cookie = cookieName(ctx.port());
         if (matches(ctx.queryParam("token"))) {
-            ctx.header("Set-Cookie", COOKIE + "=" + tokenText + "; Path=/; HttpOnly; SameSite=Strict");
+            ctx.header("Set-Cookie", cookie + "=" + tokenText + "; Path=/; HttpOnly; SameSite=Strict");
             return;
         }
         String authorization = ctx.header("Authorization");
         if (authorization != null && authorization.startsWith("Bearer ") && matches(authorization.substring(7).trim())) {
             return;
         }
-        if (!matches(ctx.cookie(COOKIE))) {
+        if (!matches(ctx.cookie(cookie))) {
             throw new UnauthorizedResponse("this dashboard needs its access token: open the address it printed"
                     + " when it started (http://HOST:PORT/?token=...)");
         }
+    }
+
+    /** The name of the cookie that holds the token of the dashboard on {@code port}. */
+    static String cookieName(int port) {
+        return COOKIE + "_" + port;
     }
 
     private boolean matches(String candidate) {

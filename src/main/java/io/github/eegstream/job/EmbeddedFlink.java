@@ -53,6 +53,10 @@ public final class EmbeddedFlink {
             throw new IllegalStateException("port " + port + " is in use (another Flink?): choose another with "
                     + "--web-port PORT, or --web-port 0 for any free port");
         }
+        // The web UI is for watching: any web page the operator opens could otherwise upload and
+        // run a jar (a simple POST) or cancel the job. Ctrl-C stops it; eeg submit is for clusters.
+        conf.set(org.apache.flink.configuration.WebOptions.SUBMIT_ENABLE, false);
+        conf.set(org.apache.flink.configuration.WebOptions.CANCEL_ENABLE, false);
         conf.set(RestOptions.BIND_ADDRESS, host);
         conf.set(RestOptions.ADDRESS, host);
         conf.set(RestOptions.PORT, port);
