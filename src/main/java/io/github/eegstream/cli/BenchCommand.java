@@ -60,7 +60,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean baseline;
 
     @Option(names = "--baseline-consumer", paramLabel = "PATH",
-            description = "The original consumer (default: ../shared/peers/seed-python/consumer.py beside the project).")
+            description = "The original consumer (default: examples/python/seed_bench_consumer.py in the project).")
     Path consumer;
 
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
@@ -226,7 +226,7 @@ final class BenchCommand implements Callable<Integer> {
     private void runBaseline(RedisClient client, RedisEndpoint endpoint, List<String> ids, int offset, JobSpec spec,
             ObjectNode out) throws Exception {
         Path script = consumer != null ? consumer : Path.of(System.getProperty("eegstream.home", "."))
-                .resolve("../shared/peers/seed-python/consumer.py").normalize();
+                .resolve("examples/python/seed_bench_consumer.py").normalize();
         if (!Files.isRegularFile(script)) {
             throw new IllegalArgumentException("the original consumer is not at " + script + ": pass --baseline-consumer PATH");
         }
