@@ -47,6 +47,7 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
     private transient AtomicLong activeUsers;
     /** When this instance started: a job restored from a checkpoint was not receiving before. */
     private transient long startedMillis;
+    private transient Routing events;
 
     public SampleWindower(JobSpec spec) {
         this.spec = spec.window();
@@ -77,6 +78,7 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         overflowSamples = metrics.counter("overflowSamples");
         activeUsers = new AtomicLong();
         startedMillis = System.currentTimeMillis();
+        events = new Routing();
         metrics.gauge("activeUsers", activeUsers::get);
     }
 
@@ -103,36 +105,10 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         // stream's backlog is read faster than it was written, so there it tells nothing.
         double elapsed = durable || st.getLastReceivedMillis() == 0 ? Double.NaN
                 : (arrived - st.getLastReceivedMillis()) / 1000.0;
-        WindowState current = st;
-        timeline.accept(st.getTimeline(), in.samples(), elapsed, new Timeline.Events() {
-            @Override
-            public void samples(RawSamples run) {
-                if (windowing.add(current.getWindow(), run, w -> emit(user, w, false, out))) {
-                    layoutChanges.inc();
-                }
-                overflowSamples.inc(windowing.trim(current.getWindow(), admissionSpec.maxRate()));
-            }
-
-            @Override
-            public void repeats(int count) {
-                repeatedSamples.inc(count);
-            }
-
-            @Override
-            public void gap(double from, double to) {
-                gaps.inc();
-                if (!current.getAdmission().isLimited()) { // a limited user's gaps are its own drops
-                    out.collect(SampleWindow.event(user, SampleWindow.Kind.GAP, from, to));
-                }
-            }
-
-            @Override
-            public void jump(double from, double to) {
-                clockJumps.inc();
-                flushPartial(user, current, out);
-                out.collect(SampleWindow.event(user, SampleWindow.Kind.CLOCK_JUMP, from, to));
-            }
-        });
+        events.user = user;
+        events.state = st;
+        events.out = out;
+        timeline.accept(st.getTimeline(), in.samples(), elapsed, events);
         st.setLastArrivalMillis(now);
         st.setLastReceivedMillis(arrived);
         if (st.getTimerAtMillis() == 0) { // one pending timer per user, not one per message
@@ -176,6 +152,50 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         }
         double span = buffer.timestampAt(n - 1) - buffer.timestampAt(0);
         return span > 0 ? (n - 1) / span : 0;
+    }
+
+    /**
+     * What the timeline's verdicts do to the current message's user: one instance, pointed at each
+     * message's user in turn, so that following a message allocates nothing.
+     */
+    private final class Routing implements Timeline.Events, java.util.function.Consumer<RawSamples> {
+        private String user;
+        private WindowState state;
+        private Collector<SampleWindow> out;
+
+        @Override
+        public void samples(RawSamples run) {
+            if (windowing.add(state.getWindow(), run, this)) {
+                layoutChanges.inc();
+            }
+            overflowSamples.inc(windowing.trim(state.getWindow(), admissionSpec.maxRate()));
+        }
+
+        /** A window the samples completed. */
+        @Override
+        public void accept(RawSamples window) {
+            emit(user, window, false, out);
+        }
+
+        @Override
+        public void repeats(int count) {
+            repeatedSamples.inc(count);
+        }
+
+        @Override
+        public void gap(double from, double to) {
+            gaps.inc();
+            if (!state.getAdmission().isLimited()) { // a limited user's gaps are its own drops
+                out.collect(SampleWindow.event(user, SampleWindow.Kind.GAP, from, to));
+            }
+        }
+
+        @Override
+        public void jump(double from, double to) {
+            clockJumps.inc();
+            flushPartial(user, state, out);
+            out.collect(SampleWindow.event(user, SampleWindow.Kind.CLOCK_JUMP, from, to));
+        }
     }
 
     private void emit(String user, RawSamples window, boolean partial, Collector<SampleWindow> out) {
