@@ -163,8 +163,7 @@ final class AclCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--parallelism must be at least 1, was " + parallelism);
             }
             JobSpec job = JobSpecs.load(spec);
-            return AclRules.job(job.source().patternsFor(parallelism), job.source().durable(), job.source().deadLetterChannel(),
-                    secret);
+            return AclRules.job(job.source().durable(), job.source().deadLetterChannel(), secret);
         }
         if (user == null) {
             throw new IllegalArgumentException("--role " + role + " needs --user ID: the EEG user it may access");

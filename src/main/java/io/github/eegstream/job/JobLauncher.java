@@ -13,8 +13,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * Submits the prediction job and waits until its source has subscribed to Redis, so that samples
  * published from then on are read. (Pub/sub keeps nothing: a sample published earlier is gone.)
- * The source's connections carry a name of this launch's own and, once subscribed to a pattern,
- * also subscribe to a marker channel of that name and pattern ({@link SubscriptionMarker}), so
+ * The source's connections carry a name of this launch's own and, once subscribed to their
+ * patterns, also subscribe to a marker channel of that name and the reader's index ({@link SubscriptionMarker}), so
  * other subscribers, such as a previous job still closing its connections, cannot be mistaken for
  * it, and the job's Redis user needs no CLIENT LIST.
  */
@@ -24,7 +24,7 @@ public final class JobLauncher {
 
     /**
      * Builds the job into {@code env}, submits it and returns once it is RUNNING with every source
-     * pattern subscribed.
+     * reader subscribed.
      *
      * @throws IllegalStateException if the job fails or does not subscribe within {@code timeout}
      */
@@ -34,7 +34,8 @@ public final class JobLauncher {
         // Pub/sub keeps nothing for a late subscriber: wait for every pattern. Streams keep
         // everything: the job is ready once it runs.
         java.util.List<String> markers = spec.source().durable() ? java.util.List.of()
-                : spec.source().patternsFor(env.getParallelism()).stream().map(p -> SubscriptionMarker.channel(name, p)).toList();
+                : java.util.stream.IntStream.range(0, env.getParallelism())
+                        .mapToObj(i -> SubscriptionMarker.channel(name, "reader-" + i)).toList();
         int patterns = markers.size();
         if (spec.source().durable()) {
             requireFunctions(endpoint); // the durable sink's FCALL: say what is missing here, not in a task's log
@@ -50,7 +51,7 @@ public final class JobLauncher {
                     if (!status.isGloballyTerminalState()) {
                         job.cancel().get();
                     }
-                    throw new IllegalStateException("the job did not subscribe to its " + patterns + " patterns at "
+                    throw new IllegalStateException("the job's " + patterns + " source readers did not subscribe at "
                             + endpoint + " within " + timeout.toSeconds() + " s (job " + status + (status == JobStatus.RUNNING ? ""
                             : "; its log and the Flink web UI's Exceptions tab say why") + ")");
                 }

@@ -50,9 +50,10 @@ public record JobSpec(
     }
 
     /**
-     * Where raw samples come from. In {@code pubsub} mode, the raw channels: with no
-     * {@code patterns}, every user's, split into {@code shards} disjoint patterns (0: one per unit
-     * of the job's parallelism), each read by one source reader. In {@code streams} mode, every
+     * Where raw samples come from. In {@code pubsub} mode, every user's raw channel, shared over
+     * the source's readers by load (each reads the users of some classes of ids, and busy classes
+     * are cut finer and moved while the job runs). {@code patterns} and {@code shards} are left
+     * from fixed patterns and must stay empty and 0. In {@code streams} mode, every
      * Redis Stream {@code user:*:raw} that durable relays append to (found every
      * {@code discoveryInterval}), with read positions in checkpoints. A sample of rejected
      * messages goes to {@code deadLetterChannel} (empty: nowhere).
@@ -62,7 +63,7 @@ public record JobSpec(
      * {@code fetchBytes} bytes per XREAD, across all its streams. A message over
      * {@code maxMessageBytes} is rejected as it arrives, before it is copied.
      */
-    public record Source(String mode, List<String> patterns, int shards, int queueCapacity, long queueBytes,
+    public record Source(String mode, List<String> patterns, Integer shards, int queueCapacity, long queueBytes,
             int maxMessageBytes, String deadLetterChannel, Duration discoveryInterval, int fetchEntries, long fetchBytes)
             implements Serializable {
         public static final String PUBSUB = "pubsub";
@@ -75,17 +76,6 @@ public record JobSpec(
         /** True in streams mode: every sample is read from a Redis Stream, exactly once across restarts. */
         public boolean durable() {
             return STREAMS.equals(mode);
-        }
-
-        /** The patterns the source subscribes to, for a job of {@code parallelism}. */
-        public List<String> patternsFor(int parallelism) {
-            if (!patterns.isEmpty()) {
-                return patterns;
-            }
-            // One reader per shard; past the number of shards, more readers would only idle.
-            int n = shards > 0 ? shards : Math.max(1, parallelism);
-            return io.github.eegstream.wire.ChannelKind.RAW.shardedPatterns(
-                    Math.min(n, io.github.eegstream.wire.ChannelKind.MAX_SHARDS));
         }
     }
 

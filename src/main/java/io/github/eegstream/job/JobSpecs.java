@@ -187,8 +187,9 @@ public final class JobSpecs {
                         + "' must be [low, high] in Hz with 0 <= low < high, was " + edges);
             }
         });
-        if (spec.source().shards() < 0) {
-            throw new IllegalArgumentException("job spec " + what + ": source.shards must be >= 0");
+        if ((spec.source().shards() != null && spec.source().shards() != 0) || !spec.source().patterns().isEmpty()) {
+            throw new IllegalArgumentException("job spec " + what + ": source.patterns and source.shards are gone:"
+                    + " the source shares every user's raw channel over its readers by load by itself; remove them");
         }
         return spec;
     }

@@ -80,10 +80,9 @@ public final class PredictionPipeline {
             samples = env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw EEG").uid("raw-stream-source");
             readers = env.getParallelism();
         } else {
-            List<String> patterns = sourceSpec.patternsFor(env.getParallelism());
             RedisPubSubSource<UserSamples> source = RedisPubSubSource.<UserSamples>builder()
                     .setEndpoint(endpoint)
-                    .setPatterns(patterns)
+                    .setChannelFamily(ChannelKind.RAW.patternForAllUsers())
                     .setDeserializer(deserializer)
                     .setQueueCapacity(sourceSpec.queueCapacity())
                     .setQueueBytes(sourceSpec.queueBytes())
@@ -91,12 +90,8 @@ public final class PredictionPipeline {
                     .setClientName(sourceClientName)
                     .setDeadLetterChannel(sourceSpec.deadLetterChannel())
                     .build();
-            samples = env
-                    .fromSource(source, WatermarkStrategy.noWatermarks(), "raw EEG")
-                    .uid("raw-source")
-                    // one reader per pattern: more would only idle
-                    .setParallelism(patterns.size());
-            readers = patterns.size();
+            samples = env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw EEG").uid("raw-source");
+            readers = env.getParallelism();
         }
         // At parallelism 1 every user belongs to the one subtask, so the source's output is already
         // keyed: the whole job then runs chained in one task, with no serialization between steps.

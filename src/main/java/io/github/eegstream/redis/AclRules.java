@@ -31,6 +31,9 @@ import java.util.List;
  */
 public record AclRules(String redisUser, List<String> rules) {
 
+    /** Where a pub/sub source's readers hand channels over (kept in step with its reader). */
+    public static final String HANDOVER_CHANNELS = "eegstream:handover:*";
+
     /** The durable sink's sequence keys (kept in step with the sink's prefix). */
     public static final String SEQUENCE_KEYS = "eegstream:published:*";
 
@@ -69,13 +72,16 @@ public record AclRules(String redisUser, List<String> rules) {
     /**
      * Rules for the prediction job.
      *
-     * @param rawPatterns the exact patterns its source subscribes to: Redis lets a client
-     *     PSUBSCRIBE only to patterns its rules name literally
+     * <p>In pub/sub mode its source chooses its patterns at run time, as it balances the load (a
+     * busy class of channels is cut into finer patterns), and Redis allows PSUBSCRIBE only to
+     * patterns that a user's rules name literally: so its reading selector allows every channel.
+     * It can read nothing it could not already: every raw channel, and the channels it publishes.
+     *
      * @param durable reads Redis Streams (durable mode) instead of pub/sub: XREAD and SCAN, and
      *     the exactly-once sink's FCALL, instead of PSUBSCRIBE
      * @param deadLetterChannel where rejects go, or null
      */
-    public static AclRules job(List<String> rawPatterns, boolean durable, String deadLetterChannel, String password) {
+    public static AclRules job(boolean durable, String deadLetterChannel, String password) {
         List<String> rules = start(password);
         rules.add("+publish");
         for (ChannelKind kind : List.of(ChannelKind.PREDICTIONS, ChannelKind.FEATURES, ChannelKind.ALERTS)) {
@@ -85,11 +91,11 @@ public record AclRules(String redisUser, List<String> rules) {
             rules.add("&" + deadLetterChannel);
         }
         if (!durable) {
-            // The launcher counts its source's marker subscriptions instead of reading CLIENT LIST.
+            // The launcher counts its source's marker subscriptions instead of reading CLIENT LIST;
+            // the source's readers publish their handover markers.
+            rules.add("&" + HANDOVER_CHANNELS);
             rules.add("+pubsub|numsub");
-            List<String> patterns = new ArrayList<>(rawPatterns);
-            patterns.add(SubscriptionMarker.PREFIX + "*");
-            rules.add(reader("+psubscribe +punsubscribe +subscribe +unsubscribe", List.of(), patterns));
+            rules.add(reader("+psubscribe +punsubscribe +subscribe +unsubscribe", List.of(), List.of("*")));
             return new AclRules("eegstream-job", rules);
         }
         // The durable sink publishes once per window through a function an administrator loaded

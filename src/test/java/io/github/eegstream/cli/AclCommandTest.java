@@ -227,7 +227,7 @@ class AclCommandTest {
             RedisClient adminClient = own.endpoint().createClient();
             clients.add(adminClient);
             try (StatefulRedisConnection<String, String> admin = adminClient.connect()) {
-                AclRules.job(List.of(), true, null, "job-secret-1234").apply(admin);
+                AclRules.job(true, null, "job-secret-1234").apply(admin);
             }
             io.lettuce.core.RedisURI uri = io.lettuce.core.RedisURI.create(own.endpoint().url());
             String url = "redis://eegstream-job:job-secret-1234@" + uri.getHost() + ":" + uri.getPort();

@@ -100,7 +100,7 @@ class DurableModeTest {
         }
         String user = TestRedis.uniqueUser("durable-fail");
         String redisUser = "job-" + user;
-        var rules = io.github.eegstream.redis.AclRules.job(List.of(), true, null, "secret");
+        var rules = io.github.eegstream.redis.AclRules.job(true, null, "secret");
         rules = new io.github.eegstream.redis.AclRules(redisUser, rules.rules());
         var admin = TestRedis.client().connect();
         try {

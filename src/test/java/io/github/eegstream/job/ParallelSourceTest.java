@@ -22,78 +22,77 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The job at parallelism 2: sharded subscriptions, each message read once, readers that reconnect. */
+/** The job at parallelism 2 and 4: each message read once, through handovers; readers that reconnect. */
 class ParallelSourceTest {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = TestFlink.miniCluster();
 
+    /**
+     * Forty users whose ids the first assignment shares unevenly over four readers (12, 12, 8
+     * and 8): while they stream, the readers hand classes over to balance them, and every window
+     * of every user is still predicted exactly once.
+     */
     @Test
-    void shardsCoverEveryUserIdOnceAndNeverOverlap() {
-        for (int n : new int[] {3, 8, ChannelKind.MAX_SHARDS}) {
-            List<String> shards = ChannelKind.RAW.shardedPatterns(n);
-            assertEquals(n, shards.size());
-            try (StatefulRedisConnection<String, String> c = TestRedis.client().connect()) {
-                // Redis's own glob matcher decides (KEYS matches as PSUBSCRIBE does).
-                String alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.-";
-                for (char last : alphabet.toCharArray()) {
-                    String id = "x-" + last;
-                    int matched = -1;
-                    for (int i = 0; i < shards.size(); i++) {
-                        if (globMatches(c, shards.get(i), "user:" + id + ":raw")) {
-                            assertEquals(-1, matched, id + " matches two shards of " + shards);
-                            matched = i;
-                        }
+    void readersHandUsersOverWhileTheyStreamAndEveryWindowIsPredictedExactlyOnce() throws Exception {
+        JobSpec spec = JobSpecs.load("seed-compatible").withRedisUrl(TestRedis.endpoint().url()).withParallelism(4);
+        String run = TestRedis.uniqueUser("hand");
+        List<String> users = new ArrayList<>();
+        for (int u = 1; u <= 40; u++) {
+            users.add(String.format("%s-sub-%03d", run, u));
+        }
+        int chunk = 25;
+        int chunks = 120; // 12 s at 250 Hz: 30 windows of 100 samples each
+        java.util.concurrent.atomic.AtomicInteger markers = new java.util.concurrent.atomic.AtomicInteger();
+        io.lettuce.core.RedisClient client = TestRedis.client();
+        try (RunningJob job = RunningJob.start(spec);
+                ChannelRecorder recorder = ChannelRecorder.predictionsOf(users.toArray(String[]::new));
+                Publisher publisher = new Publisher();
+                io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String> handovers = client.connectPubSub()) {
+            handovers.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                @Override
+                public void message(String pattern, String channel, String message) {
+                    markers.incrementAndGet();
+                }
+            });
+            handovers.sync().psubscribe("eegstream:handover:*");
+            io.github.eegstream.sim.SimulatedEeg eeg = new io.github.eegstream.sim.SimulatedEeg(4, 250, 1);
+            String[] names = eeg.channels();
+            long start = System.nanoTime();
+            for (int k = 0; k < chunks; k++) {
+                for (String user : users) {
+                    double[] t = new double[chunk];
+                    double[] v = new double[chunk * names.length];
+                    double[] row = new double[names.length];
+                    for (int i = 0; i < chunk; i++) {
+                        t[i] = 10_000.0 + (k * chunk + i) / 250.0;
+                        eeg.next(row);
+                        System.arraycopy(row, 0, v, i * names.length, names.length);
                     }
-                    assertEquals(ChannelKind.shardOf(id, n), matched, id + " matches its one shard of " + shards);
+                    publisher.publishRaw(user, new RawSamples(names, t, v, 250.0));
+                }
+                // Paced like relays: one chunk per user every 100 ms.
+                long due = start + (k + 1) * 100_000_000L;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
             }
-        }
-    }
-
-    /** How the shards share ids that labs use: sequential, with a common prefix, BIDS, UUIDs. */
-    @Test
-    void shardsShareCommonIdShapesEvenly() {
-        List<String> prefixed = new ArrayList<>();
-        List<String> bids = new ArrayList<>();
-        List<String> numbered = new ArrayList<>();
-        List<String> uuids = new ArrayList<>();
-        for (int i = 1; i <= 40; i++) {
-            prefixed.add(String.format("sub-%03d", i));
-            bids.add(String.format("sub-%02d", i));
-            numbered.add(String.format("P%03d", i));
-        }
-        java.util.Random random = new java.util.Random(1);
-        for (int i = 0; i < 4000; i++) {
-            String u = new java.util.UUID(random.nextLong(), random.nextLong()).toString();
-            uuids.add(i % 2 == 0 ? u : u.toUpperCase(java.util.Locale.ROOT));
-        }
-        for (int p : new int[] {2, 3, 4, 5}) {
-            assertBalanced(prefixed, p);
-            assertBalanced(bids, p);
-            assertBalanced(numbered, p);
-        }
-        for (int p : new int[] {2, 4, 8, 16}) {
-            assertBalanced(uuids, p);
-        }
-    }
-
-    private static void assertBalanced(List<String> ids, int shards) {
-        int[] count = new int[shards];
-        ids.forEach(id -> count[ChannelKind.shardOf(id, shards)]++);
-        double mean = ids.size() / (double) shards;
-        int max = java.util.Arrays.stream(count).max().orElseThrow();
-        assertTrue(max <= 1.25 * mean, ids.get(0) + "... over " + shards + " shards: " + java.util.Arrays.toString(count));
-    }
-
-    /** Whether Redis's own glob matching accepts {@code channel} for {@code pattern}. */
-    private static boolean globMatches(StatefulRedisConnection<String, String> c, String pattern, String channel) {
-        String key = "shard-check:" + channel;
-        c.sync().set(key, "1");
-        try {
-            return c.sync().keys(pattern.replace("user:", "shard-check:user:")).contains(key);
-        } finally {
-            c.sync().del(key);
+            int windows = chunks * chunk / 100;
+            for (String user : users) {
+                Channel out = Channel.of(user, ChannelKind.PREDICTIONS);
+                assertTrue(recorder.await(out, l -> l.size() >= windows, Duration.ofSeconds(30)),
+                        user + ": " + recorder.received(out).size() + " of " + windows + " windows");
+            }
+            Thread.sleep(500); // a repeated window would come right after the last one
+            for (String user : users) {
+                List<Prediction> p = recorder.received(Channel.of(user, ChannelKind.PREDICTIONS));
+                Set<Double> distinct = new HashSet<>();
+                p.forEach(x -> distinct.add(x.timestamp()));
+                assertEquals(windows, distinct.size(), user + ": every window");
+                assertEquals(windows, p.size(), user + ": every window once, none twice");
+            }
+            assertTrue(markers.get() >= 1, "the readers handed classes over (" + markers.get() + " markers)");
         }
     }
 
@@ -107,7 +106,6 @@ class ParallelSourceTest {
         try (RunningJob job = RunningJob.start(spec);
                 ChannelRecorder recorder = ChannelRecorder.predictionsOf(users.toArray(String[]::new));
                 Publisher publisher = new Publisher()) {
-            assertEquals(2, spec.source().patternsFor(2).size());
             for (int u = 0; u < users.size(); u++) {
                 publisher.publishSamples(users.get(u), 300, 256, 7_000.0 + u, 4, u);
             }

@@ -1,67 +1,232 @@
 package io.github.eegstream.job.source;
 
-import java.util.LinkedHashSet;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Assigns each pattern split to one reader (split i to reader i mod p, so p splits spread over p
- * readers one each) whenever that reader registers. Pub/sub splits hold no position and readers
- * checkpoint none, so a reader that registers again (after a failover, regional or global, or a
- * restore) is given its splits again, whatever it held before.
+ * Shares a channel family's messages over the readers by load, whatever the channel names look
+ * like. The family is partitioned into {@link ChannelClass}es, one Redis pattern each, and every
+ * class is read by one reader, so every message is delivered once and a new channel's first
+ * message is read by the reader of its class. Readers report each channel's messages every
+ * {@value #PLAN_MILLIS} ms; when the busiest reader carries more than {@link Rebalancer#TRIGGER}
+ * times the mean, busy classes are cut finer and moved ({@link Rebalancer}).
+ *
+ * <p>A move of class X from reader A to classes Y on readers B (A itself for a cut) loses and
+ * repeats nothing: each B subscribes to its Y but drops their messages; once all have, A
+ * publishes a marker on the source's handover channel, which every reader also subscribes to.
+ * Redis delivers messages to every subscriber in the one order it runs PUBLISHes in, so A reads X
+ * up to the marker and the Bs read Y after it.
+ *
+ * <p>The classes, their readers and the channels' rates are checkpointed, so a restore, at this
+ * parallelism or another, starts balanced. Readers checkpoint nothing (pub/sub has no position to
+ * resume from): a reader that registers (at start, after a failover or a restore) is told its
+ * classes by an {@link HandoverEvent.Assign}. No splits are used.
  */
 public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubSplit, RedisPubSubEnumeratorState> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisPubSubEnumerator.class);
+    /** How often readers report load and the enumerator plans. */
+    static final long PLAN_MILLIS = 2_000;
+    /** A move not done by then is called off (or, once its marker is out, taken as done). */
+    static final long MOVE_TIMEOUT_MILLIS = 30_000;
+    /** A channel not reported for this long has gone quiet and is forgotten. */
+    static final long FORGET_MILLIS = 15_000;
+    /** Channels whose rates are kept; more (garbage names, say) are not counted. */
+    static final int MAX_CHANNELS = 100_000;
 
     private final SplitEnumeratorContext<RedisPubSubSplit> context;
-    private final Set<RedisPubSubSplit> splits;
+    private final ChannelClass root;
+    private final int maxClasses;
+    private final Map<ChannelClass, Integer> owners;
+    /** Messages per second of each channel, and when it was last reported. */
+    private final Map<String, double[]> rates = new HashMap<>();
+    private final Map<Long, PendingMove> moves = new HashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private long movesDone;
 
-    RedisPubSubEnumerator(SplitEnumeratorContext<RedisPubSubSplit> context, Set<RedisPubSubSplit> splits) {
+    private static final class PendingMove {
+        final long token;
+        final Rebalancer.Move move;
+        final Set<Integer> awaiting = new HashSet<>();
+        final long startedMillis = System.currentTimeMillis();
+        boolean released;
+
+        PendingMove(long token, Rebalancer.Move move) {
+            this.token = token;
+            this.move = move;
+        }
+    }
+
+    RedisPubSubEnumerator(SplitEnumeratorContext<RedisPubSubSplit> context, ChannelClass root, int maxClasses,
+            RedisPubSubEnumeratorState restored) {
         this.context = context;
-        this.splits = new LinkedHashSet<>(splits);
+        this.root = root;
+        this.maxClasses = maxClasses;
+        int readers = context.currentParallelism();
+        long now = System.currentTimeMillis();
+        boolean sameFamily = restored != null && !restored.owners().isEmpty() && restored.owners().keySet().stream()
+                .allMatch(c -> c.prefix().equals(root.prefix()) && c.suffix().equals(root.suffix()));
+        if (sameFamily) {
+            restored.rates().forEach((channel, rate) -> rates.put(channel, new double[] {rate, now}));
+            // Readers of a larger parallelism are gone: deal their classes again, by the rates.
+            this.owners = new LinkedHashMap<>(Rebalancer.plan(restored.owners(), rates(), readers, maxClasses).owners());
+        } else {
+            this.owners = new LinkedHashMap<>();
+            List<ChannelClass> initial = ChannelClass.initial(root.prefix(), root.suffix(), readers);
+            for (int i = 0; i < initial.size(); i++) {
+                owners.put(initial.get(i), i % readers);
+            }
+        }
+        context.metricGroup().gauge("channelClasses", () -> owners.size());
+        context.metricGroup().gauge("channelsSeen", () -> rates.size());
+        context.metricGroup().gauge("handoversDone", () -> movesDone);
     }
 
     @Override
     public void start() {
-        context.registeredReaders().keySet().forEach(this::assignTo);
+        context.callAsync(() -> null, (ignored, error) -> tick(), PLAN_MILLIS, PLAN_MILLIS);
     }
 
     @Override
     public void handleSplitRequest(int subtaskId, String requesterHostname) {
-        // Splits are pushed on registration; readers never ask.
+        // Classes are assigned by events; readers never ask.
     }
 
     @Override
     public void addSplitsBack(List<RedisPubSubSplit> returned, int subtaskId) {
-        // Nothing to do: the reader gets its splits again when it registers again.
+        // No splits are assigned.
     }
 
     @Override
     public void addReader(int subtaskId) {
-        assignTo(subtaskId);
+        // A reader that registers again lost whatever it was doing: settle the moves in flight first.
+        for (Iterator<PendingMove> it = moves.values().iterator(); it.hasNext(); ) {
+            PendingMove m = it.next();
+            it.remove();
+            if (m.released) {
+                commit(m);
+            } else {
+                abort(m, subtaskId);
+            }
+        }
+        List<String> patterns = new ArrayList<>();
+        owners.forEach((c, r) -> {
+            if (r == subtaskId) {
+                patterns.add(c.pattern());
+            }
+        });
+        LOG.info("Reader {} reads {} channel classes: {}", subtaskId, patterns.size(), patterns);
+        context.sendEventToSourceReader(subtaskId, new HandoverEvent.Assign(patterns));
     }
 
-    private void assignTo(int reader) {
-        for (RedisPubSubSplit split : splits) {
-            if (ownerOf(split, context.currentParallelism()) == reader) {
-                LOG.info("Assigning pattern {} to reader {}", split.pattern(), reader);
-                context.assignSplit(split, reader);
+    @Override
+    public void handleSourceEvent(int subtaskId, SourceEvent event) {
+        if (event instanceof HandoverEvent.Load load) {
+            record(load);
+        } else if (event instanceof HandoverEvent.Subscribed s) {
+            PendingMove m = moves.get(s.token());
+            if (m != null && m.awaiting.remove(subtaskId) && m.awaiting.isEmpty() && !m.released) {
+                m.released = true;
+                context.sendEventToSourceReader(m.move.owner(), new HandoverEvent.Release(s.token(), m.move.from().pattern()));
+            }
+        } else if (event instanceof HandoverEvent.Released r) {
+            PendingMove m = moves.remove(r.token());
+            if (m != null) {
+                commit(m);
             }
         }
     }
 
-    static int ownerOf(RedisPubSubSplit split, int parallelism) {
-        return Math.floorMod(split.index(), parallelism);
+    private void record(HandoverEvent.Load load) {
+        long now = System.currentTimeMillis();
+        double seconds = Math.max(load.millis(), 1) / 1000.0;
+        load.messages().forEach((channel, n) -> {
+            double rate = n / seconds;
+            double[] seen = rates.get(channel);
+            if (seen != null) {
+                seen[0] = 0.5 * seen[0] + 0.5 * rate;
+                seen[1] = now;
+            } else if (rates.size() < MAX_CHANNELS) {
+                rates.put(channel, new double[] {rate, now});
+            }
+        });
+    }
+
+    /** Every {@link #PLAN_MILLIS}: forget quiet channels, time out moves, and plan when all is settled. */
+    private void tick() {
+        long now = System.currentTimeMillis();
+        rates.values().removeIf(seen -> now - seen[1] > FORGET_MILLIS);
+        for (Iterator<PendingMove> it = moves.values().iterator(); it.hasNext(); ) {
+            PendingMove m = it.next();
+            if (now - m.startedMillis > MOVE_TIMEOUT_MILLIS) {
+                it.remove();
+                LOG.warn("The move of {} from reader {} took over {} ms", m.move.from(), m.move.owner(), MOVE_TIMEOUT_MILLIS);
+                if (m.released) {
+                    commit(m); // its reader lets go by itself if its marker never comes
+                } else {
+                    abort(m, -1);
+                }
+            }
+        }
+        int readers = context.currentParallelism();
+        if (!moves.isEmpty() || context.registeredReaders().size() < readers) {
+            return;
+        }
+        Rebalancer.Plan plan = Rebalancer.plan(owners, rates(), readers, maxClasses);
+        for (Rebalancer.Move move : plan.moves()) {
+            long token = random.nextLong() & Long.MAX_VALUE | 1; // non-zero
+            PendingMove m = new PendingMove(token, move);
+            Map<Integer, List<String>> byReader = byReader(move);
+            m.awaiting.addAll(byReader.keySet());
+            moves.put(token, m);
+            LOG.info("Moving {} from reader {} to {}", move.from(), move.owner(), move.to());
+            byReader.forEach((r, patterns) -> context.sendEventToSourceReader(r, new HandoverEvent.Subscribe(token, patterns)));
+        }
+    }
+
+    private static Map<Integer, List<String>> byReader(Rebalancer.Move move) {
+        Map<Integer, List<String>> out = new LinkedHashMap<>();
+        move.to().forEach((c, r) -> out.computeIfAbsent(r, k -> new ArrayList<>()).add(c.pattern()));
+        return out;
+    }
+
+    private void commit(PendingMove m) {
+        owners.remove(m.move.from());
+        owners.putAll(m.move.to());
+        movesDone++;
+    }
+
+    /** Tells the move's readers (except {@code skip}, which starts afresh) to drop what they subscribed for it. */
+    private void abort(PendingMove m, int skip) {
+        Set<Integer> registered = context.registeredReaders().keySet();
+        byReader(m.move).forEach((r, patterns) -> {
+            if (r != skip && registered.contains(r)) {
+                context.sendEventToSourceReader(r, new HandoverEvent.Abort(m.token, patterns));
+            }
+        });
+    }
+
+    private Map<String, Double> rates() {
+        Map<String, Double> out = new HashMap<>();
+        rates.forEach((channel, seen) -> out.put(channel, seen[0]));
+        return out;
     }
 
     @Override
     public RedisPubSubEnumeratorState snapshotState(long checkpointId) {
-        return new RedisPubSubEnumeratorState(splits);
+        return new RedisPubSubEnumeratorState(owners, rates());
     }
 
     @Override

@@ -1,9 +1,6 @@
 package io.github.eegstream.job.source;
 
 import io.github.eegstream.redis.RedisEndpoint;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -15,12 +12,14 @@ import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * An unbounded source of the messages published on Redis channels matching some patterns.
+ * An unbounded source of the messages published on a family of Redis channels
+ * ({@code prefix*suffix}, such as {@code user:*:raw}), shared over its readers by load whatever
+ * the channel names look like, each message read once (see {@link RedisPubSubEnumerator}).
  *
  * <pre>{@code
  * RedisPubSubSource<UserSamples> source = RedisPubSubSource.<UserSamples>builder()
  *         .setEndpoint(new RedisEndpoint("redis://127.0.0.1:6379"))
- *         .setPatterns("user:*:raw")
+ *         .setChannelFamily("user:*:raw")
  *         .setDeserializer(new RawSamplesDeserializer())
  *         .build();
  * env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw EEG");
@@ -30,7 +29,7 @@ public final class RedisPubSubSource<T>
         implements Source<T, RedisPubSubSplit, RedisPubSubEnumeratorState>, ResultTypeQueryable<T> {
 
     private final RedisEndpoint endpoint;
-    private final List<String> patterns;
+    private final ChannelClass family;
     private final MessageDeserializer<T> deserializer;
     private final int queueCapacity;
     private final long queueBytes;
@@ -38,11 +37,11 @@ public final class RedisPubSubSource<T>
     private final String clientName;
     private final String deadLetterChannel;
 
-    private RedisPubSubSource(RedisEndpoint endpoint, List<String> patterns, MessageDeserializer<T> deserializer,
+    private RedisPubSubSource(RedisEndpoint endpoint, ChannelClass family, MessageDeserializer<T> deserializer,
             int queueCapacity, long queueBytes, int maxMessageBytes, String clientName, String deadLetterChannel) {
         this.deadLetterChannel = deadLetterChannel;
         this.endpoint = endpoint;
-        this.patterns = List.copyOf(patterns);
+        this.family = family;
         this.deserializer = deserializer;
         this.queueCapacity = queueCapacity;
         this.queueBytes = queueBytes;
@@ -68,19 +67,23 @@ public final class RedisPubSubSource<T>
     @Override
     public SplitEnumerator<RedisPubSubSplit, RedisPubSubEnumeratorState> createEnumerator(
             SplitEnumeratorContext<RedisPubSubSplit> context) {
-        Set<RedisPubSubSplit> splits = new LinkedHashSet<>();
-        for (int i = 0; i < patterns.size(); i++) {
-            splits.add(new RedisPubSubSplit(patterns.get(i), i));
-        }
-        return new RedisPubSubEnumerator(context, splits);
+        return new RedisPubSubEnumerator(context, family, maxClasses(context.currentParallelism()), RedisPubSubEnumeratorState.empty());
     }
 
     @Override
     public SplitEnumerator<RedisPubSubSplit, RedisPubSubEnumeratorState> restoreEnumerator(
             SplitEnumeratorContext<RedisPubSubSplit> context, RedisPubSubEnumeratorState state) {
-        // Pub/sub splits hold no position, and readers checkpoint none: a restore, at this
-        // parallelism or another, assigns this job's patterns afresh rather than the old ones.
-        return createEnumerator(context);
+        // The classes, their readers and the channels' rates come back; readers of another
+        // parallelism get theirs dealt again (readers checkpoint nothing).
+        return new RedisPubSubEnumerator(context, family, maxClasses(context.currentParallelism()), state);
+    }
+
+    /**
+     * Redis matches every published message against every subscribed pattern: a few dozen per
+     * reader keep that cheap and leave room to cut busy classes finer.
+     */
+    static int maxClasses(int readers) {
+        return 48 + 12 * readers;
     }
 
     @Override
@@ -101,7 +104,7 @@ public final class RedisPubSubSource<T>
     /** Configures a {@link RedisPubSubSource}; endpoint, patterns and deserializer are required. */
     public static final class Builder<T> {
         private RedisEndpoint endpoint;
-        private List<String> patterns = List.of();
+        private ChannelClass family;
         private MessageDeserializer<T> deserializer;
         private int queueCapacity = 100_000;
         private long queueBytes = 64L << 20;
@@ -132,12 +135,11 @@ public final class RedisPubSubSource<T>
         }
 
         /**
-         * Redis glob patterns; each is one split, read by one reader. Overlapping patterns would
-         * deliver a message to several readers: use disjoint ones (see
-         * {@link io.github.eegstream.wire.ChannelKind#shardedPatterns(int)}).
+         * The channels to read, {@code prefix*suffix} with one {@code *} (such as
+         * {@code user:*:raw}); the source divides them among its readers by itself.
          */
-        public Builder<T> setPatterns(List<String> patterns) {
-            this.patterns = List.copyOf(patterns);
+        public Builder<T> setChannelFamily(String pattern) {
+            this.family = ChannelClass.rootOf(pattern);
             return this;
         }
 
@@ -146,7 +148,6 @@ public final class RedisPubSubSource<T>
             return this;
         }
 
-        /** Messages a reader holds before it drops (and counts) new ones. */
         /** The most bytes a reader queues (default 64 MiB); beyond them messages are dropped and counted. */
         public Builder<T> setQueueBytes(long queueBytes) {
             this.queueBytes = queueBytes;
@@ -159,19 +160,20 @@ public final class RedisPubSubSource<T>
             return this;
         }
 
+        /** Messages a reader holds before it drops (and counts) new ones. */
         public Builder<T> setQueueCapacity(int queueCapacity) {
             this.queueCapacity = queueCapacity;
             return this;
         }
 
         public RedisPubSubSource<T> build() {
-            if (endpoint == null || deserializer == null || patterns.isEmpty()) {
-                throw new IllegalStateException("a Redis pub/sub source needs an endpoint, patterns and a deserializer");
+            if (endpoint == null || deserializer == null || family == null) {
+                throw new IllegalStateException("a Redis pub/sub source needs an endpoint, a channel family and a deserializer");
             }
             if (queueCapacity < 1) {
                 throw new IllegalStateException("queue capacity must be at least 1");
             }
-            return new RedisPubSubSource<>(endpoint, patterns, deserializer, queueCapacity, queueBytes, maxMessageBytes, clientName,
+            return new RedisPubSubSource<>(endpoint, family, deserializer, queueCapacity, queueBytes, maxMessageBytes, clientName,
                 deadLetterChannel);
         }
     }

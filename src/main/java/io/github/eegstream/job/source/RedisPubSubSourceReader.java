@@ -6,6 +6,8 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.apache.flink.api.connector.source.SourceEvent;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Subscribes to its splits' patterns and hands messages to the task thread through a queue
+ * Subscribes to the patterns of the channel classes its enumerator gives it, takes part in
+ * handing classes over to other readers (see {@link RedisPubSubEnumerator}: the marker on the
+ * handover channel is where one reader stops and the next begins), reports each channel's
+ * messages, and hands messages to the task thread through a queue
  * bounded in messages and in bytes. Lettuce's I/O thread only enqueues: it never blocks and never
  * decodes. A message over the size limit is not even copied out of Lettuce's buffer (only its
  * prefix, for the dead letter). When the queue is full (the job cannot keep up) a message is
@@ -56,7 +61,19 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     private final long maxQueuedBytesPerChannel;
     private final long minCost;
     private final int maxMessageBytes;
-    private final Map<String, RedisPubSubSplit> splits = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The patterns subscribed, by pattern: what becomes of their messages. */
+    private final Map<String, PatternState> patterns = new ConcurrentHashMap<>();
+    private final SourceReaderContext context;
+    private final byte[] handoverChannel;
+    /** Events for the enumerator from Lettuce's thread, sent by the task thread. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<HandoverEvent> outbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Messages per channel since the last report (Lettuce's thread counts, the task thread reports). */
+    private Map<ByteBuffer, long[]> counts = new java.util.HashMap<>();
+    private final Object countsLock = new Object();
+    private long lastReportNanos = System.nanoTime();
+    private volatile int activeChannels;
+    private final Counter handoverSkipped;
+    private StatefulRedisConnection<String, String> control;
     private final Rejects rejects;
     private final Counter dropped;
     private final Counter droppedOverShare;
@@ -75,6 +92,8 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     RedisPubSubSourceReader(SourceReaderContext context, RedisEndpoint endpoint, MessageDeserializer<T> deserializer,
             int queueCapacity, long maxQueuedBytes, int maxMessageBytes, String clientName, String deadLetterChannel) {
         this.clientName = clientName;
+        this.context = context;
+        this.handoverChannel = handoverChannel(clientName).getBytes(StandardCharsets.UTF_8);
         this.endpoint = endpoint;
         this.deserializer = deserializer;
         this.metrics = context.metricGroup();
@@ -94,6 +113,39 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         metrics.gauge("queuedMessages", queue::size);
         metrics.gauge("queuedBytes", queuedBytes::get);
         metrics.gauge("lastGapMillis", () -> lastGapMillis);
+        this.handoverSkipped = metrics.counter(HANDOVER_SKIPPED);
+        metrics.gauge(ASSIGNED_PATTERNS, patterns::size);
+        metrics.gauge(ACTIVE_CHANNELS, () -> activeChannels);
+    }
+
+    /** Metric: channels (users) this reader read a message of in the last report interval. */
+    public static final String ACTIVE_CHANNELS = "activeChannels";
+    /** Metric: patterns (channel classes) this reader is subscribed to. */
+    public static final String ASSIGNED_PATTERNS = "assignedPatterns";
+    /** Metric: messages of a class being handed over that another reader reads (not lost). */
+    public static final String HANDOVER_SKIPPED = "handoverSkipped";
+    /** A reader that has not seen a handover's marker after this long goes ahead without it. */
+    static final long HANDOVER_TIMEOUT_NANOS = Duration.ofSeconds(10).toNanos();
+    /** Channels counted per report; beyond them (garbage names, say) messages are not counted. */
+    static final int MAX_COUNTED_CHANNELS = 50_000;
+
+    /** Where the readers of a source publish and read their handover markers. */
+    static String handoverChannel(String clientName) {
+        return "eegstream:handover:" + (clientName == null ? "source" : clientName);
+    }
+
+    /** What becomes of a subscribed pattern's messages. */
+    private static final class PatternState {
+        /** Non-zero: subscribed for this handover, whose marker has not come yet; messages dropped. */
+        volatile long waitingFor;
+        final long since = System.nanoTime();
+        /** Non-zero: being handed over; messages read until this marker comes. */
+        volatile long releaseAt;
+        volatile long releaseSince;
+
+        PatternState(long waitingFor) {
+            this.waitingFor = waitingFor;
+        }
     }
 
     @Override
@@ -128,7 +180,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
                 if (since != 0) {
                     disconnectedAtNanos = 0;
                     lastGapMillis = (System.nanoTime() - since) / 1_000_000;
-                    LOG.warn("Reconnected to {} after {} ms; re-subscribing to {}", endpoint, lastGapMillis, splits.keySet());
+                    LOG.warn("Reconnected to {} after {} ms; re-subscribing to {}", endpoint, lastGapMillis, patterns.keySet());
                 }
             }
         });
@@ -137,15 +189,77 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         c.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(byte[] pattern, byte[] channel, LimitedValueCodec.Payload message) {
-                enqueue(channel, message);
+                onPatternMessage(pattern, channel, message);
             }
 
             @Override
             public void message(byte[] channel, LimitedValueCodec.Payload message) {
-                enqueue(channel, message);
+                if (java.util.Arrays.equals(channel, handoverChannel)) {
+                    onMarker(message);
+                }
             }
         });
+        c.sync().subscribe(handoverChannel);
         connection = c;
+    }
+
+    /** On Lettuce's I/O thread: a message of a class, read or dropped as its state says. */
+    private void onPatternMessage(byte[] pattern, byte[] channel, LimitedValueCodec.Payload message) {
+        String key = new String(pattern, StandardCharsets.UTF_8);
+        PatternState state = patterns.get(key);
+        if (state == null) {
+            handoverSkipped.inc(); // unsubscribed a moment ago: its next reader has it
+            return;
+        }
+        if (state.waitingFor != 0) {
+            if (System.nanoTime() - state.since < HANDOVER_TIMEOUT_NANOS) {
+                handoverSkipped.inc(); // its previous reader still reads it
+                return;
+            }
+            LOG.warn("No handover marker for {} after {} s: reading it from now on", key, HANDOVER_TIMEOUT_NANOS / 1_000_000_000L);
+            state.waitingFor = 0;
+        }
+        if (state.releaseAt != 0 && System.nanoTime() - state.releaseSince > HANDOVER_TIMEOUT_NANOS) {
+            LOG.warn("No handover marker for {} after {} s: letting it go", key, HANDOVER_TIMEOUT_NANOS / 1_000_000_000L);
+            release(key, state.releaseAt);
+            return;
+        }
+        synchronized (countsLock) {
+            long[] n = counts.get(ByteBuffer.wrap(channel));
+            if (n != null) {
+                n[0]++;
+            } else if (counts.size() < MAX_COUNTED_CHANNELS) {
+                counts.put(ByteBuffer.wrap(channel), new long[] {1});
+            }
+        }
+        enqueue(channel, message);
+    }
+
+    /** On Lettuce's I/O thread: a handover's marker, in order with every message of every class. */
+    private void onMarker(LimitedValueCodec.Payload message) {
+        long token;
+        try {
+            token = Long.parseLong(new String(message.bytes(), StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            return; // not ours
+        }
+        for (Map.Entry<String, PatternState> e : patterns.entrySet()) {
+            if (e.getValue().waitingFor == token) {
+                e.getValue().waitingFor = 0; // from here on, this reader reads it
+            }
+            if (e.getValue().releaseAt == token) {
+                release(e.getKey(), token);
+            }
+        }
+    }
+
+    /** Stops reading {@code pattern} (its next reader reads on from here) and says so. */
+    private void release(String pattern, long token) {
+        if (patterns.remove(pattern) != null) {
+            connection.async().punsubscribe(pattern.getBytes(StandardCharsets.UTF_8));
+            outbox.add(new HandoverEvent.Released(token));
+            available.complete(null);
+        }
     }
 
     /** On Lettuce's I/O thread: enqueue or drop, and wake the task thread. */
@@ -182,6 +296,12 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
 
     @Override
     public InputStatus pollNext(ReaderOutput<T> output) {
+        for (HandoverEvent e; (e = outbox.poll()) != null; ) {
+            context.sendSourceEventToCoordinator(e);
+        }
+        if (System.nanoTime() - lastReportNanos >= RedisPubSubEnumerator.PLAN_MILLIS * 1_000_000) {
+            report();
+        }
         for (int n = 0; n < MAX_RECORDS_PER_POLL; n++) {
             Received r = queue.poll();
             if (r == null) {
@@ -209,9 +329,82 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         return queue.isEmpty() ? InputStatus.NOTHING_AVAILABLE : InputStatus.MORE_AVAILABLE;
     }
 
+    /** Sends the enumerator each channel's messages since the last report. */
+    private void report() {
+        long now = System.nanoTime();
+        Map<ByteBuffer, long[]> taken;
+        synchronized (countsLock) {
+            taken = counts;
+            counts = new java.util.HashMap<>();
+        }
+        Map<String, Long> messages = new java.util.HashMap<>();
+        taken.forEach((channel, n) -> messages.put(new String(channel.array(), StandardCharsets.UTF_8), n[0]));
+        activeChannels = messages.size();
+        context.sendSourceEventToCoordinator(new HandoverEvent.Load(messages, (now - lastReportNanos) / 1_000_000));
+        lastReportNanos = now;
+    }
+
+    @Override
+    public void handleSourceEvents(SourceEvent event) {
+        if (event instanceof HandoverEvent.Assign a) {
+            connect();
+            for (String pattern : a.patterns()) {
+                patterns.put(pattern, new PatternState(0));
+                psubscribe(pattern);
+            }
+            if (clientName != null) { // tells the launcher this reader is subscribed (no CLIENT LIST needed)
+                connection.sync().subscribe(io.github.eegstream.redis.SubscriptionMarker.channel(clientName,
+                        "reader-" + context.getIndexOfSubtask()).getBytes(StandardCharsets.UTF_8));
+            }
+            LOG.info("Reading {} channel classes at {}: {}", a.patterns().size(), endpoint, a.patterns());
+        } else if (event instanceof HandoverEvent.Subscribe s) {
+            for (String pattern : s.patterns()) {
+                patterns.put(pattern, new PatternState(s.token()));
+                psubscribe(pattern);
+            }
+            context.sendSourceEventToCoordinator(new HandoverEvent.Subscribed(s.token()));
+        } else if (event instanceof HandoverEvent.Release r) {
+            PatternState state = patterns.get(r.pattern());
+            if (state == null) {
+                context.sendSourceEventToCoordinator(new HandoverEvent.Released(r.token()));
+                return;
+            }
+            state.releaseSince = System.nanoTime();
+            state.releaseAt = r.token();
+            controlConnection().sync().publish(new String(handoverChannel, StandardCharsets.UTF_8), Long.toString(r.token()));
+        } else if (event instanceof HandoverEvent.Abort a) {
+            for (String pattern : a.patterns()) {
+                PatternState state = patterns.get(pattern);
+                if (state != null && state.waitingFor == a.token()) {
+                    patterns.remove(pattern);
+                    connection.async().punsubscribe(pattern.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        }
+    }
+
+    /** A plain connection for publishing markers (a subscribed connection cannot publish). */
+    private StatefulRedisConnection<String, String> controlConnection() {
+        if (control == null) {
+            control = client.connect();
+        }
+        return control;
+    }
+
+    private void psubscribe(String pattern) {
+        try {
+            connection.sync().psubscribe(pattern.getBytes(StandardCharsets.UTF_8));
+        } catch (io.lettuce.core.RedisCommandExecutionException e) {
+            throw new IllegalStateException("Redis refused PSUBSCRIBE " + pattern + " at " + endpoint
+                    + ": " + e.getMessage() + ". The source chooses its patterns as it balances the load, and Redis"
+                    + " allows a pattern only if the user's rules name it exactly: give the job's Redis user the rules"
+                    + " of bin/eeg acl --role job (they allow every channel)", e);
+        }
+    }
+
     @Override
     public CompletableFuture<Void> isAvailable() {
-        if (!queue.isEmpty()) {
+        if (!queue.isEmpty() || !outbox.isEmpty()) {
             return AVAILABLE;
         }
         CompletableFuture<Void> future = available;
@@ -227,24 +420,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
 
     @Override
     public void addSplits(List<RedisPubSubSplit> newSplits) {
-        connect();
-        for (RedisPubSubSplit split : newSplits) {
-            if (splits.putIfAbsent(split.splitId(), split) == null) {
-                try {
-                    connection.sync().psubscribe(split.pattern().getBytes(StandardCharsets.UTF_8));
-                    if (clientName != null) { // tells the launcher this pattern is subscribed (no CLIENT LIST needed)
-                        connection.sync().subscribe(io.github.eegstream.redis.SubscriptionMarker.channel(clientName,
-                                split.pattern()).getBytes(StandardCharsets.UTF_8));
-                    }
-                } catch (io.lettuce.core.RedisCommandExecutionException e) {
-                    throw new IllegalStateException("Redis refused PSUBSCRIBE " + split.pattern() + " at " + endpoint
-                            + ": " + e.getMessage() + ". Redis allows a pattern only if the user's rules name it exactly:"
-                            + " give the job's Redis user the rules of bin/eeg acl --role job --spec <its spec>"
-                            + " --parallelism <its parallelism>", e);
-                }
-                LOG.info("Subscribed to {} at {}", split.pattern(), endpoint);
-            }
-        }
+        // None are assigned: classes come as events (see RedisPubSubEnumerator).
     }
 
     @Override
@@ -253,7 +429,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     @Override
     public List<RedisPubSubSplit> snapshotState(long checkpointId) {
         // Nothing to resume from (pub/sub keeps no history): after a restore, the enumerator
-        // assigns the patterns of the restored job's own parallelism.
+        // tells each reader its classes.
         return List.of();
     }
 
@@ -261,6 +437,9 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     public void close() {
         closing = true;
         rejects.close();
+        if (control != null) {
+            control.close();
+        }
         if (connection != null) {
             connection.close();
         }
