@@ -64,7 +64,7 @@ final class AclCommand implements Callable<Integer> {
     String spec;
 
     @Option(names = "--parallelism", defaultValue = "1", paramLabel = "P",
-            description = "job: its parallelism (one source pattern each). Default: ${DEFAULT-VALUE}.")
+            description = "job: accepted for older scripts; the rules no longer depend on the parallelism.")
     int parallelism;
 
     @Option(names = "--apply", description = "Set the rules at --redis instead of only printing them.")

@@ -109,7 +109,26 @@ class ClusterFailoverIT {
                         c + ": calibration restarted (" + after + " windows after, " + calibratedAtCheckpoint
                                 + " at the checkpoint before the kill)");
             }
-            assertEquals("RUNNING", cluster.rest().jobState(job));
+            // The job settles RUNNING (a second restart may follow the first, when the JobManager
+            // notices the lost TaskManager's slots only after redeploying), and predictions go on.
+            long runningBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < runningBy) {
+                String now = cluster.rest().jobState(job);
+                if (!now.equals(state)) {
+                    states.add(now + " at " + (System.currentTimeMillis() - killedAt) + " ms");
+                    state = now;
+                }
+                if (state.equals("RUNNING")) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            System.err.println("Job states after the kill, to RUNNING again: " + states + ", now " + state);
+            assertEquals("RUNNING", state, "the job after the kill; states " + states);
+            for (Channel c : channels) {
+                int had = recorder.received(c).size();
+                assertTrue(recorder.await(c, l -> l.size() > had, Duration.ofSeconds(30)), c + " predicted once RUNNING again");
+            }
             Set<String> hosts = new TreeSet<>(cluster.subtaskTaskManagers(job, StandaloneCluster.SOURCE).values());
             assertFalse(hosts.contains(victim.resourceId()), "the source runs on the surviving TaskManager, " + hosts);
 

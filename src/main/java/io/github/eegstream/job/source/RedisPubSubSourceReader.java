@@ -72,6 +72,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     private final Object countsLock = new Object();
     private long lastReportNanos = System.nanoTime();
     private volatile int activeChannels;
+    private volatile double messagesPerSecond;
     private final Counter handoverSkipped;
     private StatefulRedisConnection<String, String> control;
     private final Rejects rejects;
@@ -116,7 +117,11 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         this.handoverSkipped = metrics.counter(HANDOVER_SKIPPED);
         metrics.gauge(ASSIGNED_PATTERNS, patterns::size);
         metrics.gauge(ACTIVE_CHANNELS, () -> activeChannels);
+        metrics.gauge(MESSAGES_PER_SECOND, () -> messagesPerSecond);
     }
+
+    /** Metric: messages per second this reader read over the last report interval. */
+    public static final String MESSAGES_PER_SECOND = "messagesPerSecond";
 
     /** Metric: channels (users) this reader read a message of in the last report interval. */
     public static final String ACTIVE_CHANNELS = "activeChannels";
@@ -153,10 +158,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         connect();
     }
 
-    /**
-     * Connects once. Flink hands a restored reader its splits before it calls {@link #start()},
-     * so {@link #addSplits} connects too if it comes first.
-     */
+    /** Connects once (from {@link #start()}, or from the first event if that comes first). */
     private synchronized void connect() {
         if (connection != null) {
             return;
@@ -339,8 +341,10 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         }
         Map<String, Long> messages = new java.util.HashMap<>();
         taken.forEach((channel, n) -> messages.put(new String(channel.array(), StandardCharsets.UTF_8), n[0]));
+        long millis = Math.max(1, (now - lastReportNanos) / 1_000_000);
         activeChannels = messages.size();
-        context.sendSourceEventToCoordinator(new HandoverEvent.Load(messages, (now - lastReportNanos) / 1_000_000));
+        messagesPerSecond = messages.values().stream().mapToLong(Long::longValue).sum() * 1000.0 / millis;
+        context.sendSourceEventToCoordinator(new HandoverEvent.Load(messages, millis));
         lastReportNanos = now;
     }
 
@@ -371,7 +375,13 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
             }
             state.releaseSince = System.nanoTime();
             state.releaseAt = r.token();
-            controlConnection().sync().publish(new String(handoverChannel, StandardCharsets.UTF_8), Long.toString(r.token()));
+            try {
+                controlConnection().sync().publish(new String(handoverChannel, StandardCharsets.UTF_8), Long.toString(r.token()));
+            } catch (RuntimeException e) {
+                // Redis unreachable: the messages of the gap are lost anyway. Both readers go
+                // ahead without the marker after HANDOVER_TIMEOUT_NANOS.
+                LOG.warn("Could not publish the handover marker for {} at {}: {}", r.pattern(), endpoint, e.toString());
+            }
         } else if (event instanceof HandoverEvent.Abort a) {
             for (String pattern : a.patterns()) {
                 PatternState state = patterns.get(pattern);
