@@ -16,7 +16,6 @@ final class RedisOption {
     RedisTlsOptions tls;
 
     RedisEndpoint endpoint() {
-        tls.apply();
-        return RedisEndpoint.resolve(url);
+        return RedisEndpoint.resolve(url, tls.tls());
     }
 }
