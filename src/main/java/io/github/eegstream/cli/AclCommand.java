@@ -73,6 +73,10 @@ final class AclCommand implements Callable<Integer> {
     @Mixin
     RedisOption redis;
 
+    static final int RANDOM_PASSWORD_BYTES = 32;
+    /** Below this a chosen password's unsalted hash, which the rules print, may be guessed offline. */
+    static final int SHORT_PASSWORD = 20;
+
     @Override
     public Integer call() throws IOException {
         if (passwordArgument != null) {
@@ -86,6 +90,10 @@ final class AclCommand implements Callable<Integer> {
         Screen.println("# Redis user '" + rules.redisUser() + "' for the " + role + (user == null ? "" : " of " + user)
                 + " (the rule #<sha256> holds the password's hash, not the password):");
         Screen.println(rules.command());
+        if (!generated && secret.length() < SHORT_PASSWORD) {
+            Screen.println("# warning: a password of fewer than " + SHORT_PASSWORD + " characters can be guessed from its"
+                    + " hash above (Redis does not salt it): leave out --password-stdin for a random one of 256 bits");
+        }
         String url = urlFor(endpoint, rules.redisUser(), secret);
         if (showPassword) {
             Screen.println("# it connects with: REDIS_URL=" + url);
@@ -186,14 +194,24 @@ final class AclCommand implements Callable<Integer> {
         }
     }
 
-    private static String urlFor(RedisEndpoint endpoint, String redisUser, String secret) {
+    static String urlFor(RedisEndpoint endpoint, String redisUser, String secret) {
         io.lettuce.core.RedisURI uri = io.lettuce.core.RedisURI.create(endpoint.url());
         String password = java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8).replace("+", "%20");
-        return (uri.isSsl() ? "rediss://" : "redis://") + redisUser + ":" + password + "@" + uri.getHost() + ":" + uri.getPort();
+        String host = uri.getHost();
+        // An IPv6 literal's colons would read as a port: a URL puts it in brackets (RFC 3986).
+        if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return (uri.isSsl() ? "rediss://" : "redis://") + redisUser + ":" + password + "@" + host + ":" + uri.getPort();
     }
 
-    private static String randomPassword() {
-        byte[] bytes = new byte[18];
+    /**
+     * 256 random bits. Redis keeps a password only as its unsalted SHA-256 ({@code #hash}, the one
+     * form ACL rules take), and the rules are printed; with this much entropy no dictionary or
+     * precomputed table finds it from the hash (see docs/security.md).
+     */
+    static String randomPassword() {
+        byte[] bytes = new byte[RANDOM_PASSWORD_BYTES];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }

@@ -80,7 +80,8 @@ public final class Dashboard implements AutoCloseable {
      */
     public Dashboard(RedisEndpoint endpoint, String host, int port, DashboardAccess access) {
         this.access = access;
-        this.host = host;
+        // --host [::1] as a URL writes it: the address itself is ::1
+        this.host = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         this.feed = new LiveFeed(endpoint, 64);
         this.server = Javalin.create(config -> config.showJavalinBanner = false);
         // Every response, refusals included: no script but our own files, no framing, no referrer
@@ -113,7 +114,7 @@ public final class Dashboard implements AutoCloseable {
         server.get("/api/live", ctx -> ctx.json(Map.of("live", feed.liveUsers())));
         server.get("/api/stats", ctx -> ctx.json(Map.of("live", feed.liveUsers().size(), "decoded", feed.decoded(),
                 "droppedMessages", feed.dropped(), "rejectedMessages", feed.rejected(), "skippedFrames", framesSkipped.get(), "viewers", viewers.size())));
-        server.start(host, port);
+        server.start(this.host, port);
         ticker.scheduleAtFixedRate(this::broadcast, 0, 1000 / FRAMES_PER_SECOND, TimeUnit.MILLISECONDS);
     }
 

@@ -47,9 +47,9 @@ public final class DashboardAccess {
         this.token = tokenText.getBytes(StandardCharsets.UTF_8);
         Set<String> hosts = new LinkedHashSet<>(List.of("127.0.0.1", "localhost", "[::1]"));
         for (String h : allowedHosts) {
-            String name = hostName(h); // a port given with the name does not matter
+            String name = allowedName(h);
             if (name == null) {
-                throw new IllegalArgumentException("--allowed-host needs a host name");
+                throw new IllegalArgumentException("--allowed-host needs a host name or address, was '" + h + "'");
             }
             hosts.add(name);
         }
@@ -113,6 +113,23 @@ public final class DashboardAccess {
         return o.equals("http://" + h) || o.equals("https://" + h);
     }
 
+    /**
+     * An {@code --allowed-host} as a Host header names it: lower case, without a port, and an IPv6
+     * address in brackets ({@code ::1}, {@code [::1]} and {@code [::1]:8080} are all {@code [::1]});
+     * null if it names nothing.
+     */
+    static String allowedName(String given) {
+        if (given == null || given.isBlank()) {
+            return null;
+        }
+        String h = given.trim().toLowerCase(Locale.ROOT);
+        if (!h.startsWith("[") && h.indexOf(':') != h.lastIndexOf(':')) {
+            h = "[" + h + "]"; // a bare IPv6 address: its colons are not a port
+        }
+        String name = hostName(h);
+        return name == null || name.isEmpty() || name.equals("[]") || (name.startsWith("[") && !name.endsWith("]")) ? null : name;
+    }
+
     /** The host name of a Host header, without its port; null if there is none. */
     static String hostName(String hostHeader) {
         if (hostHeader == null || hostHeader.isBlank()) {
@@ -121,7 +138,11 @@ public final class DashboardAccess {
         String h = hostHeader.trim().toLowerCase(Locale.ROOT);
         if (h.startsWith("[")) {
             int end = h.indexOf(']');
-            return end < 0 ? h : h.substring(0, end + 1);
+            if (end < 0) {
+                return h;
+            }
+            // After the address only a port may follow: "[::1].evil.example" names no allowed host.
+            return end + 1 == h.length() || h.charAt(end + 1) == ':' ? h.substring(0, end + 1) : null;
         }
         int colon = h.indexOf(':');
         return colon < 0 ? h : h.substring(0, colon);
