@@ -70,6 +70,10 @@ final class AclCommand implements Callable<Integer> {
     @Option(names = "--apply", description = "Set the rules at --redis instead of only printing them.")
     boolean apply;
 
+    @Option(names = "--save", description = "With --apply: ACL SAVE afterwards, so that the users survive a restart of Redis"
+            + " (it must run with an ACL file, --aclfile).")
+    boolean save;
+
     @Mixin
     RedisOption redis;
 
@@ -82,6 +86,9 @@ final class AclCommand implements Callable<Integer> {
         if (passwordArgument != null) {
             throw new IllegalArgumentException("a password on the command line shows in ps and shell history:"
                     + " give it on standard input with --password-stdin, or leave it out for a new random one");
+        }
+        if (save && !apply) {
+            throw new IllegalArgumentException("--save goes with --apply");
         }
         boolean generated = !passwordStdin;
         String secret = generated ? randomPassword() : passwordFromStdin();
@@ -124,11 +131,25 @@ final class AclCommand implements Callable<Integer> {
                 Screen.println("# loaded the Redis function library '" + RedisFunctions.LIBRARY + "' (the durable sink's FCALL "
                         + RedisFunctions.PUBLISH_ONCE + ")");
             }
+            if (save) {
+                save(connection, endpoint);
+            }
             warnIfDefaultUserIsOpen(connection);
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }
         return 0;
+    }
+
+    /** ACL SAVE: users set at run time are otherwise gone when Redis restarts. */
+    private static void save(StatefulRedisConnection<String, String> connection, RedisEndpoint endpoint) {
+        try {
+            connection.sync().aclSave();
+        } catch (io.lettuce.core.RedisCommandExecutionException e) {
+            throw new IllegalStateException("ACL SAVE at " + endpoint + " failed (" + e.getMessage() + "): --save needs a Redis"
+                    + " started with an ACL file (redis-server --aclfile FILE)");
+        }
+        Screen.println("# saved to Redis's ACL file (ACL SAVE)");
     }
 
     private static String passwordFromStdin() throws IOException {

@@ -292,6 +292,45 @@ class AclCommandTest {
         }
     }
 
+    @Test
+    void saveWritesTheUsersToRedisAclFileWithTheHashOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path aclFile = java.nio.file.Files.writeString(dir.resolve("users.acl"), "user default on nopass ~* &* +@all\n");
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process server = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--aclfile", aclFile.toString(), "--save", "", "--appendonly", "no", "--dir", dir.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        try {
+            RedisEndpoint endpoint = new RedisEndpoint("redis://127.0.0.1:" + port);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!endpoint.isReachable(Duration.ofMillis(200)) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            String password = "pw-" + java.util.UUID.randomUUID();
+            CliRun run = CliRun.withStdin(password + "\n", "acl", "--role", "relay", "--user", jamie, "--apply", "--save",
+                    "--password-stdin", "--redis", endpoint.url());
+            assertEquals(0, run.exit(), run.all());
+            String saved = java.nio.file.Files.readString(aclFile);
+            assertTrue(saved.contains("user relay-" + jamie + " ") && saved.contains("#" + sha256(password)) && !saved.contains(password),
+                    saved);
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
+        // Without an ACL file, or without --apply: a clear refusal.
+        try (io.github.eegstream.redis.LocalRedis own = io.github.eegstream.redis.LocalRedis.startEmbedded()) {
+            CliRun run = CliRun.withStdin("pw-0123456789abcdefghij\n", "acl", "--role", "relay", "--user", jamie, "--apply", "--save",
+                    "--password-stdin", "--redis", own.endpoint().url());
+            assertEquals(2, run.exit(), run.all());
+            assertTrue(run.err().contains("--save needs a Redis started with an ACL file"), run.all());
+        }
+        CliRun alone = CliRun.of("acl", "--role", "relay", "--user", jamie, "--save");
+        assertEquals(2, alone.exit(), alone.all());
+        assertTrue(alone.err().contains("--save goes with --apply"), alone.all());
+    }
+
     private static String sha256(String text) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
