@@ -13,17 +13,19 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Who may see the dashboard: a request must name an allowed host in its {@code Host} header (a
- * page of another site that rebinds its own name to 127.0.0.1 sends its own name there), come from
- * the dashboard's own origin if it says where it comes from ({@code Origin}), and carry the access
- * token: in the query ({@code ?token=}, as the printed URL does), as {@code Authorization: Bearer},
- * or in the HttpOnly, SameSite=Strict cookie set by the first page load with the token.
+ * Who may see the dashboard: every request must name an allowed host in its {@code Host} header (a
+ * page of another site that rebinds its own name to 127.0.0.1 sends its own name there) and come
+ * from the dashboard's own origin if it says where it comes from ({@code Origin}); a request for
+ * data ({@code /api/*}, {@code /events}) must also carry the access token as
+ * {@code Authorization: Bearer}. The printed address has the token in its fragment
+ * ({@code /#token=T}), which browsers never send: the page's script reads it and sends it with its
+ * own requests only. Not a cookie, which the browser would attach to every request to this host,
+ * whoever's page made it, and not the query, which lands in server and proxy logs.
  */
 public final class DashboardAccess {
 
     /** Environment variable with the token to use instead of a new random one. */
     public static final String TOKEN_ENV = "EEG_DASHBOARD_TOKEN";
-    static final String COOKIE = "eegstream_dashboard";
     private static final int MIN_TOKEN_LENGTH = 16;
 
     private final byte[] token;
@@ -67,10 +69,11 @@ public final class DashboardAccess {
     }
 
     /**
-     * Lets the request through, or ends it: 403 for a foreign Host or Origin, 401 without the
-     * token. A page request with the right token in its query gets the cookie.
+     * Lets the request through, or ends it: 403 for a foreign Host or Origin, and for {@code data}
+     * 401 without the bearer token. The page's own files hold no data and are served without it
+     * (the browser cannot send a fragment's token with the page's request).
      */
-    void check(Context ctx) {
+    void check(Context ctx, boolean data) {
         String host = hostName(ctx.header("Host"));
         if (host == null || !allowedHosts.contains(host)) {
             throw new ForbiddenResponse("this dashboard is not served under the host name in the request (" + host
@@ -80,26 +83,14 @@ public final class DashboardAccess {
         if (origin != null && !isOwnOrigin(origin, ctx.header("Host"))) {
             throw new ForbiddenResponse("requests from other sites are refused");
         }
-        // Browsers keep cookies per host, not per port: the cookie's name carries the port, so that
-        // no other service on 127.0.0.1 is sent this dashboard's (and two dashboards keep theirs).
-        String cookie = cookieName(ctx.port());
-        if (matches(ctx.queryParam("token"))) {
-            ctx.header("Set-Cookie", cookie + "=" + tokenText + "; Path=/; HttpOnly; SameSite=Strict");
+        if (!data) {
             return;
         }
         String authorization = ctx.header("Authorization");
-        if (authorization != null && authorization.startsWith("Bearer ") && matches(authorization.substring(7).trim())) {
-            return;
+        if (authorization == null || !authorization.startsWith("Bearer ") || !matches(authorization.substring(7).trim())) {
+            throw new UnauthorizedResponse("this dashboard's data needs its access token: open the address it printed"
+                    + " when it started (http://HOST:PORT/#token=...); a script sends Authorization: Bearer TOKEN");
         }
-        if (!matches(ctx.cookie(cookie))) {
-            throw new UnauthorizedResponse("this dashboard needs its access token: open the address it printed"
-                    + " when it started (http://HOST:PORT/?token=...)");
-        }
-    }
-
-    /** The name of the cookie that holds the token of the dashboard on {@code port}. */
-    static String cookieName(int port) {
-        return COOKIE + "_" + port;
     }
 
     private boolean matches(String candidate) {
