@@ -1,6 +1,25 @@
-// The dashboard page: frames arrive by Server-Sent Events ten times a second; the page keeps the
-// last seconds of each live user and redraws at most once per animation frame.
+// The dashboard page: frames arrive ten times a second on a streaming fetch of /events (in the
+// Server-Sent Events format); the page keeps the last seconds of each live user and redraws at
+// most once per animation frame.
 "use strict";
+
+const TOKEN_KEY = "eegstream-dashboard-token";
+
+// The access token comes in the address's fragment (#token=...), which the browser never sends
+// to any server. The page keeps it for this tab (sessionStorage, this origin only), takes it out
+// of the address bar and history, and sends it as a bearer token with its own requests only: not
+// a cookie, which the browser would attach to any page's request to this host.
+function accessToken() {
+  const given = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (given) {
+    sessionStorage.setItem(TOKEN_KEY, given);
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+const token = accessToken();
+let refused = false;
 
 const TRACE_SECONDS = 5;
 const PREDICTION_SECONDS = 120;
@@ -204,10 +223,11 @@ function renderDetail() {
 }
 
 function render() {
-  // Live while frames come (ten a second); an EventSource reconnects by itself otherwise.
+  // Live while frames come (ten a second); connect() tries again otherwise.
   const status = document.getElementById("status");
   const isLive = Date.now() - lastFrameAt < 2000;
-  status.textContent = isLive ? "live" : lastFrameAt ? "reconnecting…" : "connecting…";
+  status.textContent = refused ? "no access: open the address the dashboard printed (…/#token=…)"
+    : isLive ? "live" : lastFrameAt ? "reconnecting…" : "connecting…";
   status.classList.toggle("live", isLive);
   if (dirty) {
     dirty = false;
@@ -219,9 +239,62 @@ function render() {
   requestAnimationFrame(render);
 }
 
-function connect() {
-  const events = new EventSource("events");
-  events.addEventListener("frame", e => onFrame(JSON.parse(e.data)));
+// EventSource cannot send an Authorization header: a fetch whose body is read as it streams can.
+async function connect() {
+  if (!token) {
+    refused = true;
+    return;
+  }
+  try {
+    const response = await fetch("events", {
+      headers: { "Authorization": "Bearer " + token, "Accept": "text/event-stream" },
+      cache: "no-store",
+    });
+    if (response.status === 401 || response.status === 403) {
+      refused = true;
+      sessionStorage.removeItem(TOKEN_KEY);
+      return;
+    }
+    if (response.ok && response.body) {
+      await readEvents(response.body.getReader());
+    }
+  } catch (e) {
+    // the dashboard stopped or the network went: try again
+  }
+  setTimeout(connect, 1000);
+}
+
+// Server-Sent Events: blocks separated by a blank line, "event:" and "data:" lines, ":" comments.
+async function readEvents(reader) {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) {
+      return;
+    }
+    buffer += decoder.decode(value, { stream: true }).replace(/\r/g, ""); // CRLF line ends as LF
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      onEvent(buffer.slice(0, end));
+      buffer = buffer.slice(end + 2);
+    }
+  }
+}
+
+function onEvent(block) {
+  let type = "message";
+  const data = [];
+  for (const line of block.split("\n")) {
+    if (line.startsWith("event:")) {
+      type = line.slice(6).trim();
+    } else if (line.startsWith("data:")) {
+      data.push(line.slice(5).replace(/^ /, ""));
+    }
+  }
+  if (type === "frame" && data.length) {
+    onFrame(JSON.parse(data.join("\n")));
+  }
 }
 
 // What a test (or a curious user, in the console) can ask the page.

@@ -70,14 +70,25 @@ final class AclCommand implements Callable<Integer> {
     @Option(names = "--apply", description = "Set the rules at --redis instead of only printing them.")
     boolean apply;
 
+    @Option(names = "--save", description = "With --apply: ACL SAVE afterwards, so that the users survive a restart of Redis"
+            + " (it must run with an ACL file, --aclfile).")
+    boolean save;
+
     @Mixin
     RedisOption redis;
+
+    static final int RANDOM_PASSWORD_BYTES = 32;
+    /** Below this a chosen password's unsalted hash, which the rules print, may be guessed offline. */
+    static final int SHORT_PASSWORD = 20;
 
     @Override
     public Integer call() throws IOException {
         if (passwordArgument != null) {
             throw new IllegalArgumentException("a password on the command line shows in ps and shell history:"
                     + " give it on standard input with --password-stdin, or leave it out for a new random one");
+        }
+        if (save && !apply) {
+            throw new IllegalArgumentException("--save goes with --apply");
         }
         boolean generated = !passwordStdin;
         String secret = generated ? randomPassword() : passwordFromStdin();
@@ -86,6 +97,10 @@ final class AclCommand implements Callable<Integer> {
         Screen.println("# Redis user '" + rules.redisUser() + "' for the " + role + (user == null ? "" : " of " + user)
                 + " (the rule #<sha256> holds the password's hash, not the password):");
         Screen.println(rules.command());
+        if (!generated && secret.length() < SHORT_PASSWORD) {
+            Screen.println("# warning: a password of fewer than " + SHORT_PASSWORD + " characters can be guessed from its"
+                    + " hash above (Redis does not salt it): leave out --password-stdin for a random one of 256 bits");
+        }
         String url = urlFor(endpoint, rules.redisUser(), secret);
         if (showPassword) {
             Screen.println("# it connects with: REDIS_URL=" + url);
@@ -116,11 +131,25 @@ final class AclCommand implements Callable<Integer> {
                 Screen.println("# loaded the Redis function library '" + RedisFunctions.LIBRARY + "' (the durable sink's FCALL "
                         + RedisFunctions.PUBLISH_ONCE + ")");
             }
+            if (save) {
+                save(connection, endpoint);
+            }
             warnIfDefaultUserIsOpen(connection);
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }
         return 0;
+    }
+
+    /** ACL SAVE: users set at run time are otherwise gone when Redis restarts. */
+    private static void save(StatefulRedisConnection<String, String> connection, RedisEndpoint endpoint) {
+        try {
+            connection.sync().aclSave();
+        } catch (io.lettuce.core.RedisCommandExecutionException e) {
+            throw new IllegalStateException("ACL SAVE at " + endpoint + " failed (" + e.getMessage() + "): --save needs a Redis"
+                    + " started with an ACL file (redis-server --aclfile FILE)");
+        }
+        Screen.println("# saved to Redis's ACL file (ACL SAVE)");
     }
 
     private static String passwordFromStdin() throws IOException {
@@ -185,14 +214,24 @@ final class AclCommand implements Callable<Integer> {
         }
     }
 
-    private static String urlFor(RedisEndpoint endpoint, String redisUser, String secret) {
+    static String urlFor(RedisEndpoint endpoint, String redisUser, String secret) {
         io.lettuce.core.RedisURI uri = io.lettuce.core.RedisURI.create(endpoint.url());
         String password = java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8).replace("+", "%20");
-        return (uri.isSsl() ? "rediss://" : "redis://") + redisUser + ":" + password + "@" + uri.getHost() + ":" + uri.getPort();
+        String host = uri.getHost();
+        // An IPv6 literal's colons would read as a port: a URL puts it in brackets (RFC 3986).
+        if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return (uri.isSsl() ? "rediss://" : "redis://") + redisUser + ":" + password + "@" + host + ":" + uri.getPort();
     }
 
-    private static String randomPassword() {
-        byte[] bytes = new byte[18];
+    /**
+     * 256 random bits. Redis keeps a password only as its unsalted SHA-256 ({@code #hash}, the one
+     * form ACL rules take), and the rules are printed; with this much entropy no dictionary or
+     * precomputed table finds it from the hash (see docs/security.md).
+     */
+    static String randomPassword() {
+        byte[] bytes = new byte[RANDOM_PASSWORD_BYTES];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }

@@ -174,7 +174,7 @@ final class BenchCommand implements Callable<Integer> {
      * {@code onMeasuring} is called at the start of.
      */
     private Load load(RedisEndpoint endpoint, int offset, Runnable onMeasuring) throws Exception {
-        Process p = loadProcess(endpoint, Integer.toString(offset), Integer.toString(users), Double.toString(rate),
+        Process p = loadProcess(endpoint, job.tlsEnvironment(), Integer.toString(offset), Integer.toString(users), Double.toString(rate),
                 Integer.toString(channels), Integer.toString(chunk), Integer.toString(connections), Double.toString(warmup),
                 Double.toString(duration)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         java.io.BufferedReader lines = new java.io.BufferedReader(
@@ -204,6 +204,11 @@ final class BenchCommand implements Callable<Integer> {
      * to every user of the machine.
      */
     static ProcessBuilder loadProcess(RedisEndpoint endpoint, String... args) {
+        return loadProcess(endpoint, java.util.Map.of(), args);
+    }
+
+    /** As {@link #loadProcess(RedisEndpoint, String...)}, with the command's TLS options as {@code tlsEnv}. */
+    static ProcessBuilder loadProcess(RedisEndpoint endpoint, java.util.Map<String, String> tlsEnv, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 io.github.eegstream.bench.LoadProcess.class.getName()));
@@ -213,6 +218,7 @@ final class BenchCommand implements Callable<Integer> {
         putIfSet(builder, io.github.eegstream.redis.RedisTls.CA_PROPERTY, io.github.eegstream.redis.RedisTls.CA_ENV);
         putIfSet(builder, io.github.eegstream.redis.RedisTls.CLIENT_CERT_PROPERTY, io.github.eegstream.redis.RedisTls.CLIENT_CERT_ENV);
         putIfSet(builder, io.github.eegstream.redis.RedisTls.CLIENT_KEY_PROPERTY, io.github.eegstream.redis.RedisTls.CLIENT_KEY_ENV);
+        builder.environment().putAll(tlsEnv);
         return builder;
     }
 

@@ -45,8 +45,8 @@ final class DashboardCommand implements Callable<Integer> {
         RedisEndpoint endpoint = redis.endpoint();
         String chosen = token != null ? token : System.getenv(DashboardAccess.TOKEN_ENV);
         java.util.List<String> hosts = new java.util.ArrayList<>(allowedHosts);
-        if (!host.equals("0.0.0.0") && !host.equals("::")) {
-            hosts.add(host.contains(":") ? "[" + host + "]" : host);
+        if (!host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]")) {
+            hosts.add(host); // DashboardAccess brackets an IPv6 address as a Host header does
         }
         DashboardAccess access = new DashboardAccess(chosen == null || chosen.isBlank() ? null : chosen, hosts);
         try (Dashboard dashboard = new Dashboard(endpoint, host, port, access)) {

@@ -9,14 +9,14 @@ import picocli.CommandLine.Option;
 final class RedisOption {
 
     @Option(names = "--redis", paramLabel = "URL",
-            description = "Redis URL, e.g. redis://user:password@host:6379 or rediss://... for TLS (default: $REDIS_URL, else redis://127.0.0.1:6379).")
+            description = "Redis URL, e.g. redis://host:6379 or rediss://... for TLS (default: $REDIS_URL, else redis://127.0.0.1:6379)."
+                    + " A URL with a password belongs in $REDIS_URL: a command line shows in ps.")
     String url;
 
     @Mixin
     RedisTlsOptions tls;
 
     RedisEndpoint endpoint() {
-        tls.apply();
-        return RedisEndpoint.resolve(url);
+        return RedisEndpoint.resolve(url, tls.tls());
     }
 }

@@ -5,7 +5,6 @@ import io.github.eegstream.redis.RedisEndpoint;
 import io.javalin.Javalin;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import java.util.Map;
 import java.util.Set;
@@ -18,10 +17,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The dashboard's web server: the page ({@code /}), and a stream of frames ({@code /events},
- * Server-Sent Events) ten times a second, to requests with its access token and an expected Host
- * and Origin ({@link DashboardAccess}), under a Content-Security-Policy that runs no inline script. A browser that cannot keep up misses frames: a frame
- * is never queued behind another, and the Redis subscription never waits for a browser.
+ * The dashboard's web server: the page ({@code /} and its files, which hold no data), and a stream
+ * of frames ({@code /events}, in the Server-Sent Events format, read by the page with a streaming
+ * {@code fetch}) ten times a second, to requests with an expected Host and Origin and, for data,
+ * its access token as a bearer token ({@link DashboardAccess}), under a Content-Security-Policy
+ * that runs no inline script. A browser that cannot keep up misses frames: a frame is never
+ * queued behind another, and the Redis subscription never waits for a browser.
  */
 public final class Dashboard implements AutoCloseable {
 
@@ -80,7 +81,8 @@ public final class Dashboard implements AutoCloseable {
      */
     public Dashboard(RedisEndpoint endpoint, String host, int port, DashboardAccess access) {
         this.access = access;
-        this.host = host;
+        // --host [::1] as a URL writes it: the address itself is ::1
+        this.host = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         this.feed = new LiveFeed(endpoint, 64);
         this.server = Javalin.create(config -> config.showJavalinBanner = false);
         // Every response, refusals included: no script but our own files, no framing, no referrer
@@ -91,16 +93,9 @@ public final class Dashboard implements AutoCloseable {
             ctx.header("X-Frame-Options", "DENY");
             ctx.header("Referrer-Policy", "no-referrer");
             ctx.header("Cache-Control", "no-store");
-            access.check(ctx);
+            access.check(ctx, !isPageFile(ctx.path()));
         });
-        server.get("/", ctx -> {
-            if (ctx.queryParam("token") != null) {
-                // The cookie is set: drop the token from the address bar and history.
-                ctx.redirect("/" + queryWithoutToken(ctx), HttpStatus.SEE_OTHER);
-                return;
-            }
-            serve(ctx, "index.html");
-        });
+        server.get("/", ctx -> serve(ctx, "index.html"));
         for (String file : STATIC_FILES.keySet()) {
             server.get("/" + file, ctx -> serve(ctx, file));
         }
@@ -113,7 +108,7 @@ public final class Dashboard implements AutoCloseable {
         server.get("/api/live", ctx -> ctx.json(Map.of("live", feed.liveUsers())));
         server.get("/api/stats", ctx -> ctx.json(Map.of("live", feed.liveUsers().size(), "decoded", feed.decoded(),
                 "droppedMessages", feed.dropped(), "rejectedMessages", feed.rejected(), "skippedFrames", framesSkipped.get(), "viewers", viewers.size())));
-        server.start(host, port);
+        server.start(this.host, port);
         ticker.scheduleAtFixedRate(this::broadcast, 0, 1000 / FRAMES_PER_SECOND, TimeUnit.MILLISECONDS);
     }
 
@@ -139,23 +134,18 @@ public final class Dashboard implements AutoCloseable {
         }
     }
 
-    private static String queryWithoutToken(Context ctx) {
-        StringBuilder q = new StringBuilder();
-        ctx.queryParamMap().forEach((name, values) -> {
-            if (!name.equals("token")) {
-                for (String v : values) {
-                    q.append(q.isEmpty() ? "?" : "&").append(java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8))
-                            .append('=').append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8));
-                }
-            }
-        });
-        return q.toString();
+    /** The page and its files: the same for everyone, no data in them. */
+    private static boolean isPageFile(String path) {
+        return path.equals("/") || STATIC_FILES.containsKey(path.substring(1));
     }
 
-    /** The address to open, token included (as Jupyter prints it). */
+    /**
+     * The address to open, token included (as Jupyter prints it), in the fragment: the browser
+     * keeps it to itself, so it is in no request line, log or Referer.
+     */
     public String url() {
         String shown = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-        return "http://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + port() + "/?token=" + access.token();
+        return "http://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + port() + "/#token=" + access.token();
     }
 
     private void broadcast() {

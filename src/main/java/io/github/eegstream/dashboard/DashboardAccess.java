@@ -13,17 +13,19 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Who may see the dashboard: a request must name an allowed host in its {@code Host} header (a
- * page of another site that rebinds its own name to 127.0.0.1 sends its own name there), come from
- * the dashboard's own origin if it says where it comes from ({@code Origin}), and carry the access
- * token: in the query ({@code ?token=}, as the printed URL does), as {@code Authorization: Bearer},
- * or in the HttpOnly, SameSite=Strict cookie set by the first page load with the token.
+ * Who may see the dashboard: every request must name an allowed host in its {@code Host} header (a
+ * page of another site that rebinds its own name to 127.0.0.1 sends its own name there) and come
+ * from the dashboard's own origin if it says where it comes from ({@code Origin}); a request for
+ * data ({@code /api/*}, {@code /events}) must also carry the access token as
+ * {@code Authorization: Bearer}. The printed address has the token in its fragment
+ * ({@code /#token=T}), which browsers never send: the page's script reads it and sends it with its
+ * own requests only. Not a cookie, which the browser would attach to every request to this host,
+ * whoever's page made it, and not the query, which lands in server and proxy logs.
  */
 public final class DashboardAccess {
 
     /** Environment variable with the token to use instead of a new random one. */
     public static final String TOKEN_ENV = "EEG_DASHBOARD_TOKEN";
-    static final String COOKIE = "eegstream_dashboard";
     private static final int MIN_TOKEN_LENGTH = 16;
 
     private final byte[] token;
@@ -47,9 +49,9 @@ public final class DashboardAccess {
         this.token = tokenText.getBytes(StandardCharsets.UTF_8);
         Set<String> hosts = new LinkedHashSet<>(List.of("127.0.0.1", "localhost", "[::1]"));
         for (String h : allowedHosts) {
-            String name = hostName(h); // a port given with the name does not matter
+            String name = allowedName(h);
             if (name == null) {
-                throw new IllegalArgumentException("--allowed-host needs a host name");
+                throw new IllegalArgumentException("--allowed-host needs a host name or address, was '" + h + "'");
             }
             hosts.add(name);
         }
@@ -67,10 +69,11 @@ public final class DashboardAccess {
     }
 
     /**
-     * Lets the request through, or ends it: 403 for a foreign Host or Origin, 401 without the
-     * token. A page request with the right token in its query gets the cookie.
+     * Lets the request through, or ends it: 403 for a foreign Host or Origin, and for {@code data}
+     * 401 without the bearer token. The page's own files hold no data and are served without it
+     * (the browser cannot send a fragment's token with the page's request).
      */
-    void check(Context ctx) {
+    void check(Context ctx, boolean data) {
         String host = hostName(ctx.header("Host"));
         if (host == null || !allowedHosts.contains(host)) {
             throw new ForbiddenResponse("this dashboard is not served under the host name in the request (" + host
@@ -80,26 +83,14 @@ public final class DashboardAccess {
         if (origin != null && !isOwnOrigin(origin, ctx.header("Host"))) {
             throw new ForbiddenResponse("requests from other sites are refused");
         }
-        // Browsers keep cookies per host, not per port: the cookie's name carries the port, so that
-        // no other service on 127.0.0.1 is sent this dashboard's (and two dashboards keep theirs).
-        String cookie = cookieName(ctx.port());
-        if (matches(ctx.queryParam("token"))) {
-            ctx.header("Set-Cookie", cookie + "=" + tokenText + "; Path=/; HttpOnly; SameSite=Strict");
+        if (!data) {
             return;
         }
         String authorization = ctx.header("Authorization");
-        if (authorization != null && authorization.startsWith("Bearer ") && matches(authorization.substring(7).trim())) {
-            return;
+        if (authorization == null || !authorization.startsWith("Bearer ") || !matches(authorization.substring(7).trim())) {
+            throw new UnauthorizedResponse("this dashboard's data needs its access token: open the address it printed"
+                    + " when it started (http://HOST:PORT/#token=...); a script sends Authorization: Bearer TOKEN");
         }
-        if (!matches(ctx.cookie(cookie))) {
-            throw new UnauthorizedResponse("this dashboard needs its access token: open the address it printed"
-                    + " when it started (http://HOST:PORT/?token=...)");
-        }
-    }
-
-    /** The name of the cookie that holds the token of the dashboard on {@code port}. */
-    static String cookieName(int port) {
-        return COOKIE + "_" + port;
     }
 
     private boolean matches(String candidate) {
@@ -113,6 +104,23 @@ public final class DashboardAccess {
         return o.equals("http://" + h) || o.equals("https://" + h);
     }
 
+    /**
+     * An {@code --allowed-host} as a Host header names it: lower case, without a port, and an IPv6
+     * address in brackets ({@code ::1}, {@code [::1]} and {@code [::1]:8080} are all {@code [::1]});
+     * null if it names nothing.
+     */
+    static String allowedName(String given) {
+        if (given == null || given.isBlank()) {
+            return null;
+        }
+        String h = given.trim().toLowerCase(Locale.ROOT);
+        if (!h.startsWith("[") && h.indexOf(':') != h.lastIndexOf(':')) {
+            h = "[" + h + "]"; // a bare IPv6 address: its colons are not a port
+        }
+        String name = hostName(h);
+        return name == null || name.isEmpty() || name.equals("[]") || (name.startsWith("[") && !name.endsWith("]")) ? null : name;
+    }
+
     /** The host name of a Host header, without its port; null if there is none. */
     static String hostName(String hostHeader) {
         if (hostHeader == null || hostHeader.isBlank()) {
@@ -121,7 +129,11 @@ public final class DashboardAccess {
         String h = hostHeader.trim().toLowerCase(Locale.ROOT);
         if (h.startsWith("[")) {
             int end = h.indexOf(']');
-            return end < 0 ? h : h.substring(0, end + 1);
+            if (end < 0) {
+                return h;
+            }
+            // After the address only a port may follow: "[::1].evil.example" names no allowed host.
+            return end + 1 == h.length() || h.charAt(end + 1) == ':' ? h.substring(0, end + 1) : null;
         }
         int colon = h.indexOf(':');
         return colon < 0 ? h : h.substring(0, colon);

@@ -1,7 +1,9 @@
 package io.github.eegstream.job;
 
+import com.sun.security.auth.module.UnixSystem;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -9,9 +11,11 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -20,11 +24,17 @@ import java.util.stream.Stream;
  * (else {@code ~/.local/state/eegstream/checkpoints}), or the configured
  * {@code execution.checkpointing.dir}; in it, one directory per job spec. {@code --restore latest}
  * takes the newest checkpoint of the same spec, and only one that this user owns and nobody else
- * could have written (so nothing planted by another user is ever restored).
+ * could have written (so nothing planted by another user is ever restored). Ownership is compared
+ * by numeric uid, and no directory above the root may be writable by others unless it is sticky
+ * (as {@code /tmp} is): whoever may rename entries in an ancestor could swap in a tree of theirs.
  */
 public final class CheckpointDirectory {
 
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+    private static final int GROUP_OR_OTHERS_WRITE = 0022;
+    private static final int STICKY = 01000;
+    private static final int ROOT = 0;
 
     private CheckpointDirectory() {}
 
@@ -37,16 +47,41 @@ public final class CheckpointDirectory {
     }
 
     /**
+     * Refuses a spec name that could not be one directory of its own: empty, only dots
+     * ({@code .}, {@code ..} name the directory itself or its parent), or with anything outside
+     * {@code [A-Za-z0-9_.-]} (a {@code /} would nest it, and replacing characters would let two
+     * specs share one directory).
+     *
+     * @throws IllegalArgumentException saying which names are allowed
+     */
+    static String requireValidName(String specName) {
+        if (specName == null || !NAME.matcher(specName).matches() || specName.chars().allMatch(c -> c == '.')) {
+            throw new IllegalArgumentException("the spec name '" + specName + "' is not allowed: it names the spec's"
+                    + " checkpoint directory, so use letters, digits, '_', '-' and '.' only (not only dots)");
+        }
+        return specName;
+    }
+
+    /**
      * The spec's own checkpoint directory under {@code configured} (a {@code file:} URI or path;
      * null for the default root), created private.
      *
-     * @throws IllegalStateException if it exists and belongs to another user
+     * @throws IllegalStateException if it, or a directory above it, is not safe from other users
+     * @throws IllegalArgumentException if the spec name is not one safe directory name
      */
     static Path forSpec(String configured, String specName) throws IOException {
-        Path root = configured == null || configured.isBlank() ? defaultRoot(System::getenv) : local(configured);
-        Path dir = root.resolve(specName.replaceAll("[^A-Za-z0-9_.-]", "_"));
-        makePrivate(root);
-        makePrivate(dir);
+        return forSpec(configured, specName, myUid());
+    }
+
+    /** As {@link #forSpec(String, String)} for the user {@code uid} (tests stand for another user). */
+    static Path forSpec(String configured, String specName, int uid) throws IOException {
+        String name = requireValidName(specName);
+        Path root = (configured == null || configured.isBlank() ? defaultRoot(System::getenv) : local(configured))
+                .toAbsolutePath().normalize();
+        requireSafeAncestors(root, uid);
+        Path dir = root.resolve(name);
+        makePrivate(root, uid);
+        makePrivate(dir, uid);
         return dir;
     }
 
@@ -62,22 +97,77 @@ public final class CheckpointDirectory {
         return Path.of(configured);
     }
 
-    /** Creates {@code dir} (and its parents) if needed; makes it 0700; refuses one of another user's. */
-    static void makePrivate(Path dir) throws IOException {
+    /**
+     * Every existing directory above {@code root}, as written and as resolved through symbolic
+     * links, belongs to {@code uid} or root and is writable by no one else, unless sticky. Missing
+     * ones are created private, so a umask of 002 does not make them group-writable.
+     */
+    static void requireSafeAncestors(Path root, int uid) throws IOException {
+        Path existing = root;
+        while (!Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        for (Path p = root.getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                requireSafe(p, uid);
+            }
+        }
+        for (Path p = existing.toRealPath(); p != null; p = p.getParent()) {
+            if (!p.equals(root)) {
+                requireSafe(p, uid);
+            }
+        }
+        createPrivate(existing, root.getParent(), uid);
+    }
+
+    /** Creates the directories between {@code existing} (exclusive) and {@code target} (inclusive), mode 0700. */
+    private static void createPrivate(Path existing, Path target, int uid) throws IOException {
+        if (target == null || !target.startsWith(existing) || target.equals(existing)) {
+            return;
+        }
+        Path p = existing;
+        for (Path part : existing.relativize(target)) {
+            p = p.resolve(part);
+            try {
+                Files.createDirectory(p, PosixFilePermissions.asFileAttribute(PRIVATE));
+            } catch (FileAlreadyExistsException raced) {
+                requireSafe(p, uid); // made meanwhile, perhaps by someone else
+            }
+        }
+    }
+
+    /** One ancestor: owned by {@code uid} or root, and not writable by others unless sticky. */
+    private static void requireSafe(Path p, int uid) throws IOException {
+        Map<String, Object> a = Files.readAttributes(p, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+        int owner = (Integer) a.get("uid");
+        int mode = (Integer) a.get("mode");
+        if (owner != uid && owner != ROOT) {
+            throw new IllegalStateException("the checkpoint directory's ancestor " + p + " belongs to uid " + owner
+                    + ", who could replace what is below it: choose a directory of your own (execution.checkpointing.dir)");
+        }
+        if (!Files.isSymbolicLink(p) && (mode & GROUP_OR_OTHERS_WRITE) != 0 && (mode & STICKY) == 0) {
+            throw new IllegalStateException("the checkpoint directory's ancestor " + p + " is writable by others ("
+                    + String.format("%04o", mode & 07777) + ") and not sticky, so anyone may replace what is below it:"
+                    + " choose a private directory (execution.checkpointing.dir) or chmod go-w " + p);
+        }
+    }
+
+    /** Creates {@code dir} if needed; makes it 0700; refuses one of another user's. */
+    static void makePrivate(Path dir, int uid) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(dir.getParent());
             try {
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE));
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
+            } catch (FileAlreadyExistsException raced) {
                 // made meanwhile: checked below
             }
         }
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new IllegalStateException("the checkpoint directory " + dir + " is not a directory (or is a symbolic link)");
         }
-        if (!ownedByMe(dir)) {
-            throw new IllegalStateException("the checkpoint directory " + dir + " belongs to "
-                    + Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName() + ", not to " + me()
+        int owner = uidOf(dir);
+        if (owner != uid) {
+            throw new IllegalStateException("the checkpoint directory " + dir + " belongs to uid " + owner + " ("
+                    + Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName() + "), not to uid " + uid
                     + ": choose a directory of your own (execution.checkpointing.dir in conf/config.yaml)");
         }
         Files.setPosixFilePermissions(dir, PRIVATE); // EEG: nobody else reads it
@@ -88,26 +178,31 @@ public final class CheckpointDirectory {
      * that this user owns and that no one else could have written.
      */
     static Optional<Path> latest(Path specDir) throws IOException {
+        return latest(specDir, myUid());
+    }
+
+    /** As {@link #latest(Path)} for the user {@code uid}. */
+    static Optional<Path> latest(Path specDir, int uid) throws IOException {
         if (!Files.isDirectory(specDir)) {
             return Optional.empty();
         }
         try (Stream<Path> files = Files.walk(specDir, 3)) {
             return files.filter(f -> f.getFileName().toString().equals("_metadata"))
-                    .filter(f -> trusted(specDir, f))
+                    .filter(f -> trusted(specDir, f, uid))
                     .max(Comparator.comparingLong(f -> f.toFile().lastModified()))
                     .map(Path::getParent);
         }
     }
 
-    /** The file and every directory from it up to {@code top} are mine and writable by me only. */
-    private static boolean trusted(Path top, Path file) {
+    /** The file and every directory from it up to {@code top} are {@code uid}'s and writable by it only. */
+    private static boolean trusted(Path top, Path file, int uid) {
         try {
             for (Path p = file; p != null && p.startsWith(top); p = p.getParent()) {
-                if (Files.isSymbolicLink(p) || !ownedByMe(p)) {
+                if (Files.isSymbolicLink(p) || uidOf(p) != uid) {
                     return false;
                 }
-                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-                if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+                int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                if ((mode & GROUP_OR_OTHERS_WRITE) != 0) {
                     return false;
                 }
             }
@@ -117,12 +212,16 @@ public final class CheckpointDirectory {
         }
     }
 
-    private static boolean ownedByMe(Path p) throws IOException {
-        return Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName().equals(me());
+    private static int uidOf(Path p) throws IOException {
+        return (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
     }
 
-    private static String me() {
-        return System.getProperty("user.name");
+    /**
+     * This process's numeric uid. Not {@code user.name}: that is only a system property (anyone
+     * starting the JVM may set it), and two accounts may share a name across NSS sources.
+     */
+    static int myUid() {
+        return (int) new UnixSystem().getUid();
     }
 
     /** For tests: the permissions a private directory has. */

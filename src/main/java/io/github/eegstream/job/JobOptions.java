@@ -24,11 +24,11 @@ public final class JobOptions {
 
     /** The spec with the command line's overrides applied. */
     public JobSpec resolve() {
-        tls.apply();
         JobSpec s = JobSpecs.load(spec);
         if (redisUrl != null) {
             s = s.withRedisUrl(redisUrl);
         }
+        s = s.withRedisTls(tls.tls());
         if (parallelism != null) {
             if (parallelism < 1) {
                 throw new IllegalArgumentException("--parallelism must be at least 1, was " + parallelism);
@@ -36,6 +36,11 @@ public final class JobOptions {
             s = s.withParallelism(parallelism);
         }
         return s;
+    }
+
+    /** The TLS options as a child process's environment ({@link RedisTlsOptions#environment()}). */
+    public java.util.Map<String, String> tlsEnvironment() {
+        return tls.environment();
     }
 
     public void setSpec(String spec) {

@@ -6,7 +6,11 @@ import io.github.eegstream.dsp.Windowing;
 import io.github.eegstream.model.AlertRule;
 import io.github.eegstream.model.CalibrationSettings;
 import io.github.eegstream.model.WindowAnalysis;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.eegstream.redis.RedisEndpoint;
+import io.github.eegstream.redis.RedisTls;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -37,10 +41,19 @@ public record JobSpec(
         alerts = alerts == null ? List.of() : List.copyOf(alerts);
     }
 
-    /** Redis; an empty url means {@code $REDIS_URL}, else {@code redis://127.0.0.1:6379}. */
-    public record Redis(String url) implements Serializable {
+    /**
+     * Redis; an empty url means {@code $REDIS_URL}, else {@code redis://127.0.0.1:6379}. The TLS
+     * settings are the command line's ({@code --redis-ca-cert}), null for the system properties or
+     * the environment; never read from the spec file.
+     */
+    public record Redis(String url, @JsonIgnore RedisTls tls) implements Serializable {
+        @JsonCreator
+        public Redis(@JsonProperty("url") String url) {
+            this(url, null);
+        }
+
         public RedisEndpoint endpoint() {
-            return RedisEndpoint.resolve(url);
+            return RedisEndpoint.resolve(url, tls);
         }
 
         @Override
@@ -150,8 +163,14 @@ public record JobSpec(
     }
 
     public JobSpec withRedisUrl(String url) {
-        return new JobSpec(name, description, new Redis(url), source, window, admission, features, calibration, model, alerts,
+        return new JobSpec(name, description, new Redis(url, redis.tls()), source, window, admission, features, calibration, model, alerts,
                 outputs, state, sink, pipeline);
+    }
+
+    /** This spec trusting {@code tls} for its Redis (a command's own options). */
+    public JobSpec withRedisTls(RedisTls tls) {
+        return new JobSpec(name, description, new Redis(redis.url(), tls), source, window, admission, features, calibration,
+                model, alerts, outputs, state, sink, pipeline);
     }
 
     public JobSpec withParallelism(int parallelism) {

@@ -61,7 +61,7 @@ public final class JobSpecs {
         JsonNode spec;
         if (Files.isRegularFile(file)) {
             try (InputStream in = Files.newInputStream(file)) {
-                spec = readTree(nameOrPath, in);
+                spec = named(nameOrPath, file, readTree(nameOrPath, in));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read job spec " + file, e);
             }
@@ -75,6 +75,27 @@ public final class JobSpecs {
             spec = readTree(nameOrPath, in);
         }
         return withModelBytes(nameOrPath, validate(nameOrPath, convert(nameOrPath, merge(defaults.deepCopy(), spec))));
+    }
+
+    /**
+     * A spec file without a {@code name:} is named after its file ({@code fast.yaml}: {@code fast}),
+     * not left to inherit {@code default}: the name keys its checkpoint directory (so
+     * {@code --restore latest} would take the default spec's state) and its predictions' source.
+     * A file name that is a built-in spec's would collide the same way, so it is refused.
+     */
+    private static JsonNode named(String what, Path file, JsonNode spec) {
+        JsonNode name = spec.get("name");
+        if (name != null && name.isTextual() && !name.asText().isBlank()) {
+            return spec;
+        }
+        String stem = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        if (JobSpecs.class.getResource("/jobs/" + stem + ".yaml") != null) {
+            throw new IllegalArgumentException("job spec " + what + " has no name: and its file name is the built-in spec '"
+                    + stem + "', whose checkpoints and prediction source it would share: add a name of its own, e.g. name: my-"
+                    + stem);
+        }
+        ((ObjectNode) spec).put("name", stem);
+        return spec;
     }
 
     /** Reads an ONNX model here, once, so the job carries it to wherever it runs. */
@@ -143,6 +164,7 @@ public final class JobSpecs {
 
     private static JobSpec validate(String what, JobSpec spec) {
         try {
+            CheckpointDirectory.requireValidName(spec.name());
             spec.window().windowing();
             spec.alerts().forEach(io.github.eegstream.model.AlertRule::validate);
         } catch (IllegalArgumentException e) {

@@ -53,7 +53,8 @@ public final class LocalRedis implements AutoCloseable {
                 .setting("appendonly no")
                 .build();
         server.start();
-        RedisEndpoint endpoint = new RedisEndpoint("redis://127.0.0.1:" + port);
+        // Our own plain Redis on loopback: the user's TLS settings are for theirs.
+        RedisEndpoint endpoint = new RedisEndpoint("redis://127.0.0.1:" + port, RedisTls.DEFAULTS);
         if (!endpoint.isReachable(Duration.ofSeconds(5))) {
             server.stop();
             throw new IOException("embedded Redis did not answer on port " + port);

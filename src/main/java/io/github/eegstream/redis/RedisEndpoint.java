@@ -48,21 +48,37 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable {
         if (tls == null) {
             tls = RedisTls.DEFAULTS;
         }
+        if (!uri.isSsl() && tls.isSet()) {
+            // Ignoring it would send EEG and the password in clear to a Redis the user meant to verify.
+            throw new IllegalArgumentException("a " + (tls.caPem() != null ? "CA certificate (" + tls.caSource() + ")"
+                    : "client certificate") + " is given (--redis-ca-cert, --redis-client-cert or $" + RedisTls.CA_ENV
+                    + ", $" + RedisTls.CLIENT_CERT_ENV + "), but the Redis URL '" + redact(url) + "' is not TLS: use rediss://"
+                    + " (Redis's TLS port), or drop the certificate settings for a plain connection");
+        }
     }
 
-
-    /** The URL, with TLS settings from the command line's options or the environment if it is TLS. */
+    /**
+     * The URL, with TLS settings from the system properties or the environment
+     * ({@link RedisTls#configured()}); refused if they are set and the URL is not TLS.
+     */
     public RedisEndpoint(String url) {
-        this(url, isTlsUrl(url) ? RedisTls.configured() : RedisTls.DEFAULTS);
+        this(url, RedisTls.configured());
     }
 
     /** The explicit URL if given, else {@code $REDIS_URL}, else {@value #DEFAULT_URL}. */
     public static RedisEndpoint resolve(String explicitUrl) {
-        if (explicitUrl != null && !explicitUrl.isBlank()) {
-            return new RedisEndpoint(explicitUrl);
-        }
+        return resolve(explicitUrl, null);
+    }
+
+    /**
+     * As {@link #resolve(String)}, trusting {@code tls} (a command's own options, {@link RedisTlsOptions#tls()});
+     * null for the system properties or the environment.
+     */
+    public static RedisEndpoint resolve(String explicitUrl, RedisTls tls) {
         String env = System.getenv(ENV);
-        return new RedisEndpoint(env != null && !env.isBlank() ? env : DEFAULT_URL);
+        String url = explicitUrl != null && !explicitUrl.isBlank() ? explicitUrl
+                : env != null && !env.isBlank() ? env : DEFAULT_URL;
+        return tls == null ? new RedisEndpoint(url) : new RedisEndpoint(url, tls);
     }
 
     /** This endpoint with other TLS settings. */

@@ -27,9 +27,9 @@ public record RedisTls(byte[] caPem, String caSource, byte[] clientCertPem, byte
     public static final String CLIENT_CERT_ENV = "REDIS_CLIENT_CERT";
     public static final String CLIENT_KEY_ENV = "REDIS_CLIENT_KEY";
     /**
-     * System properties that take precedence over the environment: the command line's
-     * {@code --redis-ca-cert} (and client cert and key) set them, so every endpoint the command
-     * makes, the job's included, uses them.
+     * System properties between the command line's options and the environment, for a JVM started
+     * with {@code -D}. The options themselves are per command ({@link RedisTlsOptions#tls()}), never
+     * made JVM-wide: another command in the same JVM (a test's) must not inherit a CA.
      */
     public static final String CA_PROPERTY = "eegstream.redis.ca-cert";
     public static final String CLIENT_CERT_PROPERTY = "eegstream.redis.client-cert";
@@ -51,12 +51,26 @@ public record RedisTls(byte[] caPem, String caSource, byte[] clientCertPem, byte
     }
 
     static RedisTls configured(Function<String, String> env) {
-        String ca = setting(CA_PROPERTY, CA_ENV, env);
-        String cert = setting(CLIENT_CERT_PROPERTY, CLIENT_CERT_ENV, env);
-        String key = setting(CLIENT_KEY_PROPERTY, CLIENT_KEY_ENV, env);
+        return configured(null, null, null, env);
+    }
+
+    /** The given files (the command line's; each may be null), else the system properties, else the environment. */
+    public static RedisTls configured(Path ca, Path cert, Path key) {
+        return configured(ca, cert, key, System::getenv);
+    }
+
+    static RedisTls configured(Path caFile, Path certFile, Path keyFile, Function<String, String> env) {
+        String ca = setting(caFile, CA_PROPERTY, CA_ENV, env);
+        String cert = setting(certFile, CLIENT_CERT_PROPERTY, CLIENT_CERT_ENV, env);
+        String key = setting(keyFile, CLIENT_KEY_PROPERTY, CLIENT_KEY_ENV, env);
         return new RedisTls(read(ca, "CA certificate", "--redis-ca-cert or $" + CA_ENV), ca,
                 read(cert, "client certificate", "--redis-client-cert or $" + CLIENT_CERT_ENV),
                 read(key, "client key", "--redis-client-key or $" + CLIENT_KEY_ENV));
+    }
+
+    /** True if anything is configured: a CA of its own or a client certificate. */
+    public boolean isSet() {
+        return caPem != null || mutual();
     }
 
     /** True if a client certificate is presented. */
@@ -74,7 +88,10 @@ public record RedisTls(byte[] caPem, String caSource, byte[] clientCertPem, byte
         return () -> new ByteArrayInputStream(pem);
     }
 
-    private static String setting(String property, String envName, Function<String, String> env) {
+    private static String setting(Path given, String property, String envName, Function<String, String> env) {
+        if (given != null) {
+            return given.toAbsolutePath().toString();
+        }
         String value = System.getProperty(property);
         if (value == null || value.isBlank()) {
             value = env.apply(envName);

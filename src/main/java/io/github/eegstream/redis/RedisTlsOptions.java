@@ -1,11 +1,14 @@
 package io.github.eegstream.redis;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * The command line's TLS options for {@code rediss://} URLs. They set the system properties
- * {@link RedisTls} reads, so every endpoint the command makes (the job's too) trusts the same CA.
+ * The command line's TLS options for {@code rediss://} URLs, for this command only: the command
+ * passes {@link #tls()} to every endpoint it makes (the job's too). Not system properties, which
+ * would reach every later command of the same JVM.
  */
 public final class RedisTlsOptions {
 
@@ -21,16 +24,26 @@ public final class RedisTlsOptions {
             description = "rediss:// with mutual TLS: this client's private key (PKCS#8 PEM; default: $REDIS_CLIENT_KEY).")
     Path clientKey;
 
-    /** Makes the options the ones every endpoint of this process uses. */
-    public void apply() {
-        set(RedisTls.CA_PROPERTY, caCert);
-        set(RedisTls.CLIENT_CERT_PROPERTY, clientCert);
-        set(RedisTls.CLIENT_KEY_PROPERTY, clientKey);
+    /** The options, each else its system property, else its environment variable. */
+    public RedisTls tls() {
+        return RedisTls.configured(caCert, clientCert, clientKey);
     }
 
-    private static void set(String property, Path file) {
+    /**
+     * The options as the environment variables a child process reads ({@code $REDIS_CA_CERT}, ...),
+     * absolute paths: what the options do not give, the child inherits.
+     */
+    public Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        put(env, RedisTls.CA_ENV, caCert);
+        put(env, RedisTls.CLIENT_CERT_ENV, clientCert);
+        put(env, RedisTls.CLIENT_KEY_ENV, clientKey);
+        return env;
+    }
+
+    private static void put(Map<String, String> env, String name, Path file) {
         if (file != null) {
-            System.setProperty(property, file.toAbsolutePath().toString());
+            env.put(name, file.toAbsolutePath().toString());
         }
     }
 }

@@ -238,6 +238,104 @@ class AclCommandTest {
         }
     }
 
+    @Test
+    void theUrlItPrintsBracketsAnIpv6Host() {
+        for (String redis : List.of("redis://[::1]:6379", "redis://[0:0:0:0:0:0:0:1]:6379")) {
+            CliRun run = CliRun.of("acl", "--role", "relay", "--user", "ipv6-" + jamie, "--redis", redis, "--show-password");
+            assertEquals(0, run.exit(), run.all());
+            String url = run.out().lines().filter(l -> l.contains("REDIS_URL=")).findFirst().orElseThrow()
+                    .replaceFirst(".*REDIS_URL=", "").trim();
+            io.lettuce.core.RedisURI parsed = io.lettuce.core.RedisURI.create(url);
+            assertTrue(url.matches("redis://relay-ipv6-" + jamie + ":[^@]+@\\[[0-9a-f:]+]:6379"), url);
+            assertTrue(parsed.getHost().contains(":") && parsed.getPort() == 6379, url);
+            assertEquals("relay-ipv6-" + jamie, java.net.URI.create(url).getUserInfo().split(":")[0], url);
+        }
+        CliRun hidden = CliRun.of("acl", "--role", "relay", "--user", jamie, "--redis", "redis://[::1]:6379");
+        assertTrue(hidden.out().contains("REDIS_URL=redis://relay-" + jamie + ":***@[::1]:6379"), hidden.all());
+    }
+
+    @Test
+    void aGeneratedPasswordIsRandomAnd256BitsLongAndOnlyItsHashIsInTheRules() throws Exception {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            CliRun run = CliRun.of("acl", "--role", "consumer", "--user", jamie, "--show-password");
+            String url = run.out().lines().filter(l -> l.contains("REDIS_URL=")).findFirst().orElseThrow()
+                    .replaceFirst(".*REDIS_URL=", "").trim();
+            String password = java.net.URI.create(url).getUserInfo().split(":", 2)[1];
+            assertTrue(password.matches("[A-Za-z0-9_-]{43}"), "32 random bytes, base64url: " + password);
+            assertTrue(seen.add(password), "a new one each time");
+            String rules = run.out().lines().filter(l -> l.startsWith("ACL SETUSER")).findFirst().orElseThrow();
+            assertTrue(rules.contains("#" + sha256(password)) && !rules.contains(password), rules);
+            assertTrue(!run.out().contains("warning"), run.all());
+        }
+        CliRun chosen = CliRun.withStdin("short-pw\n", "acl", "--role", "consumer", "--user", jamie, "--password-stdin");
+        assertTrue(chosen.out().contains("warning: a password of fewer than 20 characters can be guessed"), chosen.all());
+    }
+
+    @Test
+    void pubsubIntrospectionIsWhatEachRoleNeedsOnly() throws Exception {
+        apply("--role", "relay", "--user", jamie);
+        apply("--role", "consumer", "--user", jamie);
+        apply("--role", "job");
+        try (StatefulRedisConnection<String, String> admin = TestRedis.client().connect()) {
+            for (String user : List.of("relay-" + jamie, "consumer-" + jamie, "eegstream-job")) {
+                assertTrue(dryRun(admin, user, "PUBSUB", "CHANNELS").contains("no permissions"), user);
+                assertTrue(dryRun(admin, user, "PUBSUB", "NUMPAT").contains("no permissions"), user);
+                assertTrue(dryRun(admin, user, "PUBSUB", "SHARDCHANNELS").contains("no permissions"), user);
+            }
+            for (String user : List.of("relay-" + jamie, "consumer-" + jamie)) {
+                assertTrue(dryRun(admin, user, "PUBSUB", "NUMSUB", "user:" + alex + ":predictions").contains("no permissions"), user);
+            }
+            // The job counts its marker subscriptions. Redis does not check NUMSUB's channels against
+            // the rules, so it could count any channel's subscribers (docs/security.md: residual).
+            assertEquals("OK", dryRun(admin, "eegstream-job", "PUBSUB", "NUMSUB", "eegstream:subscribed:x"));
+        }
+    }
+
+    @Test
+    void saveWritesTheUsersToRedisAclFileWithTheHashOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path aclFile = java.nio.file.Files.writeString(dir.resolve("users.acl"), "user default on nopass ~* &* +@all\n");
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process server = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--aclfile", aclFile.toString(), "--save", "", "--appendonly", "no", "--dir", dir.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        try {
+            RedisEndpoint endpoint = new RedisEndpoint("redis://127.0.0.1:" + port);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!endpoint.isReachable(Duration.ofMillis(200)) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            String password = "pw-" + java.util.UUID.randomUUID();
+            CliRun run = CliRun.withStdin(password + "\n", "acl", "--role", "relay", "--user", jamie, "--apply", "--save",
+                    "--password-stdin", "--redis", endpoint.url());
+            assertEquals(0, run.exit(), run.all());
+            String saved = java.nio.file.Files.readString(aclFile);
+            assertTrue(saved.contains("user relay-" + jamie + " ") && saved.contains("#" + sha256(password)) && !saved.contains(password),
+                    saved);
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
+        // Without an ACL file, or without --apply: a clear refusal.
+        try (io.github.eegstream.redis.LocalRedis own = io.github.eegstream.redis.LocalRedis.startEmbedded()) {
+            CliRun run = CliRun.withStdin("pw-0123456789abcdefghij\n", "acl", "--role", "relay", "--user", jamie, "--apply", "--save",
+                    "--password-stdin", "--redis", own.endpoint().url());
+            assertEquals(2, run.exit(), run.all());
+            assertTrue(run.err().contains("--save needs a Redis started with an ACL file"), run.all());
+        }
+        CliRun alone = CliRun.of("acl", "--role", "relay", "--user", jamie, "--save");
+        assertEquals(2, alone.exit(), alone.all());
+        assertTrue(alone.err().contains("--save goes with --apply"), alone.all());
+    }
+
+    private static String sha256(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     /** ACL DRYRUN: "OK", or why the user may not run the command. */
     private static String dryRun(StatefulRedisConnection<String, String> admin, String user, String... command) {
         io.lettuce.core.protocol.CommandArgs<String, String> args =

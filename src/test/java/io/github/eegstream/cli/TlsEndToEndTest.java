@@ -44,10 +44,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Everything over {@code rediss://} to a TLS-only redis-server of the test's own, its certificate
- * checked against the test's CA given as {@code --redis-ca-cert} would give it: a relay and the
+ * checked against the test's CA, given per endpoint and per command ({@code --redis-ca-cert}),
+ * never JVM-wide, so no other test in this JVM inherits it: a relay and the
  * job (pub/sub, and durable streams) deliver predictions, and the dashboard, the recorder,
  * {@code eeg subscribe} and {@code eeg publish} work. A wrong CA, or none, fails at once and says
- * why; verification cannot be turned off; mutual TLS works with a client certificate.
+ * why; verification cannot be turned off; mutual TLS works with a client certificate; a CA with
+ * a plain {@code redis://} URL is refused.
  */
 class TlsEndToEndTest {
 
@@ -62,33 +64,33 @@ class TlsEndToEndTest {
     @BeforeAll
     static void startTlsRedis() throws Exception {
         redis = TlsRedis.start(false);
-        // What --redis-ca-cert sets: every endpoint made from a rediss:// URL from now on, the job's too.
-        System.setProperty(RedisTls.CA_PROPERTY, redis.caCert().toString());
     }
 
     @AfterAll
     static void stopTlsRedis() throws Exception {
-        System.clearProperty(RedisTls.CA_PROPERTY);
         redis.close();
     }
 
     @AfterEach
-    void trustTheRightCaAgain() {
-        System.setProperty(RedisTls.CA_PROPERTY, redis.caCert().toString());
-        System.clearProperty(RedisTls.CLIENT_CERT_PROPERTY);
-        System.clearProperty(RedisTls.CLIENT_KEY_PROPERTY);
+    void nothingIsLeftJvmWide() {
+        assertNull(System.getProperty(RedisTls.CA_PROPERTY), "--redis-ca-cert is the command's own, not the JVM's");
+        assertEquals(RedisTls.DEFAULTS, new RedisEndpoint("redis://127.0.0.1:6379").tls(), "a later plain endpoint is plain");
+    }
+
+    /** The test's TLS Redis, trusting its CA: what --redis-ca-cert gives a command. */
+    private static JobSpec overTls(JobSpec spec) {
+        return spec.withRedisUrl(redis.url()).withRedisTls(redis.tls(redis.caCert(), false));
     }
 
     @Test
     void relayJobDashboardRecorderSubscribeAndPublishOverTls() throws Exception {
         String user = TestRedis.uniqueUser("tls");
-        RedisEndpoint endpoint = new RedisEndpoint(redis.url());
-        assertTrue(endpoint.tls().caPem() != null, "the CA comes from the setting");
+        RedisEndpoint endpoint = redis.endpoint(false);
         List<String> screen = new CopyOnWriteArrayList<>();
         List<String> recorderScreen = new CopyOnWriteArrayList<>();
         RedisClient relayClient = endpoint.createClient();
         Path bdf = dir.resolve("tls.bdf");
-        try (RunningJob job = RunningJob.start(JobSpecs.load("default").withRedisUrl(redis.url()));
+        try (RunningJob job = RunningJob.start(overTls(JobSpecs.load("default")));
                 Dashboard dashboard = new Dashboard(endpoint, "127.0.0.1", 0, DashboardAccess.random());
                 Recorder recorder = new Recorder(endpoint, Recorder.files(bdf, List.of(user)), 0, recorderScreen::add);
                 Relay relay = new Relay(new Relay.Options(user, 16, null), new SimulatedSource(8, 256, 5), relayClient,
@@ -123,11 +125,11 @@ class TlsEndToEndTest {
     @Test
     void durableRelayAndStreamsJobOverTls() throws Exception {
         String user = TestRedis.uniqueUser("tls-durable");
-        JobSpec spec = JobSpecs.load("durable").withRedisUrl(redis.url());
+        JobSpec spec = overTls(JobSpecs.load("durable"));
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("checkpoints").toUri().toString());
         List<String> screen = new CopyOnWriteArrayList<>();
-        RedisClient relayClient = new RedisEndpoint(redis.url()).createClient();
+        RedisClient relayClient = redis.endpoint(false).createClient();
         // A fresh Redis: the sink loads its function library itself (this Redis's default user may).
         try (RunningJob job = RunningJob.start(spec, conf);
                 Relay relay = new Relay(new Relay.Options(user, 16, null).withDurableRetention(Duration.ofMinutes(2)),
@@ -194,16 +196,36 @@ class TlsEndToEndTest {
             } finally {
                 without.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             }
-            System.setProperty(RedisTls.CA_PROPERTY, strict.caCert().toString());
-            System.setProperty(RedisTls.CLIENT_CERT_PROPERTY, strict.clientCert().toString());
-            System.setProperty(RedisTls.CLIENT_KEY_PROPERTY, strict.clientKey().toString());
-            RedisClient with = new RedisEndpoint(strict.url()).createClient();
+            RedisClient with = strict.endpoint(true).createClient();
             try (StatefulRedisConnection<String, String> c = with.connect()) {
                 assertEquals("PONG", c.sync().ping());
             } finally {
                 with.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             }
+            // The command line's options, for that command only.
+            CliRun pub = CliRun.of("publish", "jamie", "commands", "{\"command\": \"pause\"}", "--redis", strict.url(),
+                    "--redis-ca-cert", strict.caCert().toString(), "--redis-client-cert", strict.clientCert().toString(),
+                    "--redis-client-key", strict.clientKey().toString());
+            assertEquals(0, pub.exit(), pub.all());
         }
+    }
+
+    @Test
+    void aCaWithAPlainRedisUrlIsRefusedNotIgnored() {
+        // Ignored, it would send the password and EEG in clear to a Redis one meant to verify.
+        CliRun pub = CliRun.of("publish", "jamie", "commands", "{\"command\": \"pause\"}",
+                "--redis", redis.url().replace("rediss://", "redis://u:hunter2-secret@"), "--redis-ca-cert", redis.caCert().toString());
+        assertEquals(2, pub.exit(), pub.all());
+        assertTrue(pub.err().contains("is not TLS: use rediss://") && pub.err().contains(redis.caCert().toString())
+                && !pub.err().contains("hunter2-secret") && !pub.err().contains("\tat "), pub.all());
+        CliRun sub = CliRun.of("subscribe", "jamie", "predictions", "--count", "1", "--redis", "redis://127.0.0.1:6379",
+                "--redis-ca-cert", redis.caCert().toString());
+        assertEquals(2, sub.exit(), sub.all());
+        assertTrue(sub.err().contains("is not TLS"), sub.all());
+        // The job's options too: refused before anything starts.
+        io.github.eegstream.job.JobOptions options = new io.github.eegstream.job.JobOptions();
+        new picocli.CommandLine(options).parseArgs("--redis", "redis://127.0.0.1:6379", "--redis-ca-cert", redis.caCert().toString());
+        assertThrows(IllegalArgumentException.class, () -> options.resolve().redis().endpoint());
     }
 
     private static String send(HttpClient http, HttpRequest request) {

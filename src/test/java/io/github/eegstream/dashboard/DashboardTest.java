@@ -2,6 +2,7 @@ package io.github.eegstream.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,7 +72,7 @@ class DashboardTest {
             colleague = TestPython.example(python, "features_model.py", "--user", ids.get(0));
 
             browser = chromium();
-            browser.get(dashboard.url() + "&user=" + ids.get(0));
+            browser.get(withUser(dashboard.url(), ids.get(0)));
             JavascriptExecutor js = browser;
 
             assertTrue(await(() -> ((List<String>) js.executeScript("return window.eegDashboard.liveUsers()"))
@@ -100,6 +101,15 @@ class DashboardTest {
 
             Path shot = Path.of("target", "dashboard.png");
             Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            // The token left the address bar and history, and is in no cookie.
+            assertEquals("http://127.0.0.1:" + dashboard.port() + "/?user=" + ids.get(0), browser.getCurrentUrl());
+            assertEquals("", js.executeScript("return document.cookie"));
+            // A wrong token: the page says so instead of showing data.
+            ChromeDriver tab = browser;
+            tab.get("http://127.0.0.1:" + dashboard.port() + "/?user=nobody#token=wrong-token-0123456789");
+            assertTrue(await(() -> tab.findElement(org.openqa.selenium.By.id("status")).getText().startsWith("no access")),
+                    tab.findElement(org.openqa.selenium.By.id("status")).getText());
+            assertEquals(List.of(), js.executeScript("return window.eegDashboard.liveUsers()"));
         } finally {
             if (browser != null) {
                 browser.quit();
@@ -137,7 +147,7 @@ class DashboardTest {
             browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
                     "window.__xss = []; window.alert = m => window.__xss.push('alert ' + m);"
                     + " document.addEventListener('securitypolicyviolation', e => window.__xss.push('csp ' + e.violatedDirective));"));
-            browser.get(dashboard.url() + "&user=" + evil);
+            browser.get(withUser(dashboard.url(), evil));
             JavascriptExecutor js = browser;
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -236,45 +246,54 @@ class DashboardTest {
         try (Dashboard dashboard = new Dashboard(TestRedis.endpoint(), "127.0.0.1", 0, access)) {
             int port = dashboard.port();
             String host = "127.0.0.1:" + port;
-            for (String path : List.of("/", "/dashboard.js", "/api/live", "/api/stats", "/events", "/index.html")) {
+            String bearer = "Bearer " + access.token();
+            // The printed address has the token in its fragment, which no browser sends.
+            assertTrue(dashboard.url().equals("http://127.0.0.1:" + port + "/#token=" + access.token()), dashboard.url());
+            // Data only with the bearer token: not in the query, not in a cookie.
+            for (String path : List.of("/api/live", "/api/stats", "/events", "/nothing-here")) {
                 assertEquals(401, Http.get(port, path, "Host", host).status(), path + " without the token");
-                assertEquals(401, Http.get(port, path + "?token=wrong-token-0123456789", "Host", host).status(), path + " with a wrong token");
-                assertEquals(401, Http.get(port, path, "Host", host, "Cookie", DashboardAccess.cookieName(port) + "=nope").status(),
-                        path + " with a wrong cookie");
+                assertEquals(401, Http.get(port, path, "Host", host, "Authorization", "Bearer wrong-token-0123456789").status(),
+                        path + " with a wrong token");
+                assertEquals(401, Http.get(port, path + "?token=" + access.token(), "Host", host).status(), path + ": not in the query");
+                assertEquals(401, Http.get(port, path, "Host", host, "Cookie", "eegstream_dashboard_" + port + "=" + access.token())
+                        .status(), path + ": not in a cookie");
             }
-            // The printed URL: the page sets the cookie and drops the token from the address.
-            Http.Response first = Http.get(port, "/?token=" + access.token() + "&user=jamie", "Host", host);
-            assertEquals(303, first.status(), first.head());
-            assertTrue(first.header("Location").equals("/?user=jamie"), first.head());
-            String cookie = first.header("Set-Cookie");
-            assertTrue(cookie.startsWith(DashboardAccess.cookieName(port) + "=" + access.token() + ";") && cookie.contains("HttpOnly")
-                    && cookie.contains("SameSite=Strict"), cookie);
-            String cookieHeader = DashboardAccess.cookieName(port) + "=" + access.token();
-            Http.Response page = Http.get(port, "/", "Host", host, "Cookie", cookieHeader);
-            assertEquals(200, page.status(), page.head());
+            // The page and its files hold no data: served without the token, with no cookie set.
+            for (String path : List.of("/", "/index.html", "/dashboard.js", "/dashboard.css", "/vendor/uPlot.iife.min.js")) {
+                Http.Response file = Http.get(port, path, "Host", host);
+                assertEquals(200, file.status(), path);
+                assertNull(file.header("Set-Cookie"), path);
+            }
+            Http.Response page = Http.get(port, "/", "Host", host);
             String csp = page.header("Content-Security-Policy");
             assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), csp);
+            assertEquals("no-referrer", page.header("Referrer-Policy"));
             assertFalse(page.body().contains("<script>") || page.body().matches("(?s).*<script(?![^>]*src=)[^>]*>.*"),
                     "no inline script in the page");
-            assertEquals(200, Http.get(port, "/api/live", "Host", host, "Cookie", cookieHeader).status());
-            assertEquals(200, Http.get(port, "/api/live", "Host", "localhost:" + port, "Authorization", "Bearer " + access.token())
-                    .status(), "a script may send the token as a bearer token");
-            assertEquals(200, Http.get(port, "/api/live", "Host", host, "Cookie", cookieHeader, "Origin", "http://" + host).status(),
+            assertEquals(200, Http.get(port, "/api/live", "Host", host, "Authorization", bearer).status());
+            assertEquals(200, Http.get(port, "/api/live", "Host", "localhost:" + port, "Authorization", bearer).status());
+            assertEquals(200, Http.get(port, "/api/live", "Host", host, "Authorization", bearer, "Origin", "http://" + host).status(),
                     "the page's own origin");
-            // DNS rebinding: evil.example resolves to 127.0.0.1, but the Host header says evil.example.
-            assertEquals(403, Http.get(port, "/?token=" + access.token(), "Host", "evil.example:" + port).status());
-            assertEquals(403, Http.get(port, "/api/live", "Host", "evil.example", "Cookie", cookieHeader).status());
-            assertEquals(403, Http.get(port, "/events", "Host", host, "Cookie", cookieHeader, "Origin", "http://evil.example").status(),
+            Http.Response events = Http.get(port, "/events", "Host", host, "Authorization", bearer, "Accept", "text/event-stream");
+            assertEquals(200, events.status(), events.head());
+            assertTrue(events.header("Content-Type").startsWith("text/event-stream"), events.head());
+            // DNS rebinding: evil.example resolves to 127.0.0.1, but the Host header says evil.example; the page too.
+            assertEquals(403, Http.get(port, "/", "Host", "evil.example:" + port).status());
+            assertEquals(403, Http.get(port, "/dashboard.js", "Host", "evil.example:" + port).status());
+            assertEquals(403, Http.get(port, "/api/live", "Host", "evil.example", "Authorization", bearer).status());
+            assertEquals(403, Http.get(port, "/events", "Host", host, "Authorization", bearer, "Origin", "http://evil.example").status(),
                     "a foreign origin");
-            assertEquals(403, Http.get(port, "/api/live", "Host", host, "Cookie", cookieHeader, "Origin", "null").status());
-            // The cookie is named after the port the browser asked for (80 here, behind a proxy).
-            assertEquals(200, Http.get(port, "/api/live", "Host", "dash.lab.example", "Cookie",
-                    DashboardAccess.cookieName(80) + "=" + access.token()).status(), "a host name it was told to allow");
-            assertEquals(401, Http.get(port, "/api/live", "Host", "dash.lab.example", "Cookie", cookieHeader).status(),
-                    "another port's cookie");
-            assertEquals(403, Http.get(port, "/api/live", "Host", "dash.lab.example.evil.example", "Cookie", cookieHeader).status());
-            assertTrue(dashboard.url().equals("http://127.0.0.1:" + port + "/?token=" + access.token()), dashboard.url());
+            assertEquals(403, Http.get(port, "/api/live", "Host", host, "Authorization", bearer, "Origin", "null").status());
+            assertEquals(403, Http.get(port, "/", "Host", host, "Origin", "http://evil.example").status());
+            assertEquals(200, Http.get(port, "/api/live", "Host", "dash.lab.example", "Authorization", bearer).status(),
+                    "a host name it was told to allow");
+            assertEquals(403, Http.get(port, "/api/live", "Host", "dash.lab.example.evil.example", "Authorization", bearer).status());
         }
+    }
+
+    /** The printed address with {@code ?user=ID} before its fragment. */
+    private static String withUser(String url, String user) {
+        return url.replace("/#", "/?user=" + java.net.URLEncoder.encode(user, java.nio.charset.StandardCharsets.UTF_8) + "#");
     }
 
     private static void requireChromium() {

@@ -42,7 +42,6 @@ class CheckpointDirectoryTest {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         CheckpointDirectory.forSpec(root.toString(), "durable");
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
-        assertEquals(root.resolve("a_b"), CheckpointDirectory.forSpec(root.toString(), "a/b"), "a spec name is one directory");
         assertThrows(IllegalStateException.class, () -> CheckpointDirectory.forSpec("s3://bucket/x", "durable"));
     }
 
@@ -62,6 +61,76 @@ class CheckpointDirectoryTest {
         assertEquals(Optional.of(newer), CheckpointDirectory.latest(durable));
         Files.setPosixFilePermissions(newer.resolve("_metadata"), PosixFilePermissions.fromString("rw-rw-rw-"));
         assertEquals(Optional.of(older), CheckpointDirectory.latest(durable));
+    }
+
+    @Test
+    void aSpecNameIsOneDirectoryOfItsOwnOrRefused() throws Exception {
+        Path root = tmp.resolve("names");
+        for (String bad : new String[] {"", ".", "..", "...", "a/b", "../x", "a\\b", "a b", "é", "x\0y", "/abs"}) {
+            assertThrows(IllegalArgumentException.class, () -> CheckpointDirectory.forSpec(root.toString(), bad), bad);
+        }
+        assertThrows(IllegalArgumentException.class, () -> CheckpointDirectory.forSpec(root.toString(), null));
+        assertEquals(root.resolve("a.b_c-1"), CheckpointDirectory.forSpec(root.toString(), "a.b_c-1"));
+        assertEquals(root.resolve(".hidden"), CheckpointDirectory.forSpec(root.toString(), ".hidden"));
+        try (var entries = Files.list(tmp)) {
+            assertEquals(java.util.List.of(root), entries.toList(), "nothing made outside the root");
+        }
+    }
+
+    @Test
+    void ownershipIsTheNumericUidNotTheUserNameProperty() throws Exception {
+        Path root = tmp.resolve("owned");
+        String name = System.getProperty("user.name");
+        System.setProperty("user.name", "someone-else");
+        try {
+            assertEquals(root.resolve("s"), CheckpointDirectory.forSpec(root.toString(), "s"), "a renamed user.name changes nothing");
+        } finally {
+            System.setProperty("user.name", name);
+        }
+        int me = CheckpointDirectory.myUid();
+        assertEquals(me, (int) (Integer) Files.getAttribute(root, "unix:uid"));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> CheckpointDirectory.forSpec(root.toString(), "s", me + 4242));
+        assertTrue(e.getMessage().contains("belongs to uid " + me), e.getMessage());
+        Path chk = checkpoint(root.resolve("s"), "job", 1, 1_000);
+        assertEquals(Optional.of(chk), CheckpointDirectory.latest(root.resolve("s"), me));
+        assertEquals(Optional.empty(), CheckpointDirectory.latest(root.resolve("s"), me + 4242), "not another uid's");
+    }
+
+    @Test
+    void aDirectoryOfAnotherUidIsRefused() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(CheckpointDirectory.myUid() == 0, "chown needs root");
+        Path root = Files.createDirectory(tmp.resolve("theirs"));
+        Files.setAttribute(root, "unix:uid", 4242);
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+        assertThrows(IllegalStateException.class, () -> CheckpointDirectory.forSpec(root.toString(), "s", 1234));
+        // An ancestor of another (not root) user could swap the tree below it.
+        Path above = Files.createDirectory(tmp.resolve("above"));
+        Files.setAttribute(above, "unix:uid", 4242);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> CheckpointDirectory.forSpec(above.resolve("mine").toString(), "s", 1234));
+        assertTrue(e.getMessage().contains("belongs to uid 4242"), e.getMessage());
+    }
+
+    @Test
+    void anAncestorWritableByOthersIsRefusedUnlessSticky() throws Exception {
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        for (String mode : new String[] {"rwxrwxrwx", "rwxrwxr-x", "rwxr-xrwx"}) {
+            Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString(mode));
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> CheckpointDirectory.forSpec(shared.resolve("state").resolve("cp").toString(), "s"), mode);
+            assertTrue(e.getMessage().contains(shared.toString()) && e.getMessage().contains("not sticky"), e.getMessage());
+            assertTrue(Files.notExists(shared.resolve("state")), "nothing created below it");
+        }
+        Files.setAttribute(shared, "unix:mode", 01777); // as /tmp: others cannot rename our entries
+        Path dir = CheckpointDirectory.forSpec(shared.resolve("state").resolve("cp").toString(), "s");
+        assertEquals(shared.resolve("state/cp/s"), dir);
+        // Missing directories are made private whatever the umask.
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared.resolve("state"))));
+        // Through a symbolic link, the real directories are checked too.
+        Files.setAttribute(shared, "unix:mode", 0777);
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), shared);
+        assertThrows(IllegalStateException.class, () -> CheckpointDirectory.forSpec(link.resolve("state/cp").toString(), "s"));
     }
 
     /** {@code <dir>/<job>/chk-<n>/_metadata}, modified at {@code millis}. */

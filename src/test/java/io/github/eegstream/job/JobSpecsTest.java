@@ -60,6 +60,21 @@ class JobSpecsTest {
     }
 
     @Test
+    void aSpecFileWithoutANameIsNamedAfterItsFileNotDefault() throws Exception {
+        Path spec = Files.writeString(dir.resolve("night-shift.yml"), "window:\n  hop: 1s\n");
+        assertEquals("night-shift", JobSpecs.load(spec.toString()).name(), "its own checkpoint directory, not default's");
+        assertEquals("named", JobSpecs.load(Files.writeString(dir.resolve("x.yaml"), "name: named\n").toString()).name());
+        // A file called after a built-in spec would share that spec's checkpoints: refused.
+        Path copy = Files.writeString(Files.createDirectory(dir.resolve("mine")).resolve("default.yaml"), "window:\n  hop: 1s\n");
+        assertMessage("has no name: and its file name is the built-in spec 'default'", () -> JobSpecs.load(copy.toString()));
+        assertMessage("the spec name 'my spec' is not allowed",
+                () -> JobSpecs.load(Files.writeString(dir.resolve("my spec.yaml"), "window:\n  hop: 1s\n").toString()));
+        for (String bad : new String[] {"..", "../other", "a/b", "x y", "\"...\""}) {
+            assertMessage("is not allowed", () -> JobSpecs.load(write("name: " + bad + "\n")));
+        }
+    }
+
+    @Test
     void mistakesAreNamedWithTheirPlace() throws Exception {
         assertMessage("no job spec 'nope'", () -> JobSpecs.load("nope"));
         assertMessage("unknown key 'sise' at window.sise", () -> JobSpecs.load(write("window:\n  sise: 2s\n")));

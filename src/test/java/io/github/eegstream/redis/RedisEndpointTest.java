@@ -52,8 +52,34 @@ class RedisEndpointTest {
     }
 
     @Test
-    void plainUrlsIgnoreTlsSettings() {
+    void aPlainUrlWithNoTlsSettingsIsPlain() {
         assertEquals(RedisTls.DEFAULTS, new RedisEndpoint("redis://127.0.0.1:6379").tls());
         assertTrue(new RedisEndpoint("rediss://127.0.0.1:6380").isTls());
+    }
+
+    @Test
+    void aCaOrClientCertificateWithAPlainUrlIsRefusedNotIgnored() throws Exception {
+        Path ca = Files.writeString(dir.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+        RedisTls fromEnv = RedisTls.configured(Map.of(RedisTls.CA_ENV, ca.toString())::get);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new RedisEndpoint("redis://u:hunter2-secret@127.0.0.1:6379", fromEnv));
+        assertTrue(e.getMessage().contains("CA certificate (" + ca + ")") && e.getMessage().contains("is not TLS: use rediss://")
+                && e.getMessage().contains("redis://u:***@127.0.0.1:6379") && !e.getMessage().contains("hunter2-secret"),
+                e.getMessage());
+        RedisTls mutual = RedisTls.configured(Map.of(RedisTls.CLIENT_CERT_ENV, ca.toString(), RedisTls.CLIENT_KEY_ENV, ca.toString())::get);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RedisEndpoint("redis://127.0.0.1:6379", mutual))
+                .getMessage().contains("client certificate is given"));
+        assertThrows(IllegalArgumentException.class, () -> RedisEndpoint.resolve("redis://127.0.0.1:6379", fromEnv));
+        // The same settings with a TLS URL are taken.
+        assertEquals(fromEnv, new RedisEndpoint("rediss://127.0.0.1:6380", fromEnv).tls());
+        assertEquals(fromEnv, RedisEndpoint.resolve("redis+tls://127.0.0.1:6380", fromEnv).tls());
+        // The -D system property counts as the environment does.
+        System.setProperty(RedisTls.CA_PROPERTY, ca.toString());
+        try {
+            assertThrows(IllegalArgumentException.class, () -> new RedisEndpoint("redis://127.0.0.1:6379"));
+        } finally {
+            System.clearProperty(RedisTls.CA_PROPERTY);
+        }
+        assertEquals(RedisTls.DEFAULTS, new RedisEndpoint("redis://127.0.0.1:6379").tls());
     }
 }
