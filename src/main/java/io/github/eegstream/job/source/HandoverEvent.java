@@ -35,6 +35,13 @@ public sealed interface HandoverEvent extends SourceEvent {
     /** Reader to enumerator: {@code pattern} is read no more; the move of {@code token} is done. */
     record Released(long token) implements HandoverEvent {}
 
+    /**
+     * Enumerator to reader: the previous reader of {@code token}'s patterns has stopped; start
+     * them if this reader's connection had a gap since it subscribed (the marker may be lost),
+     * or in any case with {@code force} (the previous reader is gone).
+     */
+    record Start(long token, boolean force) implements HandoverEvent {}
+
     /** Enumerator to reader: the move {@code token} is off; unsubscribe from its patterns. */
     record Abort(long token, List<String> patterns) implements HandoverEvent {}
 }

@@ -29,7 +29,7 @@ final class Rebalancer {
     /** A part stays with its reader while the reader's load stays under this times the mean. */
     private static final double ROOM = 1.05;
     /** Longest tail a class is cut to: ids are at most 64 characters (beyond: garbage, left whole). */
-    private static final int MAX_TAIL = 80;
+    private static final int MAX_TAIL = 64;
 
     /** Class {@code from}, read by {@code owner}, becomes {@code to} (a partition of it), each part read by its reader. */
     record Move(ChannelClass from, int owner, Map<ChannelClass, Integer> to) {}
@@ -62,7 +62,10 @@ final class Rebalancer {
                 }
             }
         }
-        double total = rates.values().stream().mapToDouble(Double::doubleValue).sum();
+        double total = 0; // of channels some class holds (a name cut short holds none)
+        for (List<String> chans : members.values()) {
+            total += loadOf(chans, rates);
+        }
         double mean = total / readers;
         boolean valid = owners.values().stream().allMatch(o -> o >= 0 && o < readers);
         double currentMax = 0;
@@ -167,6 +170,11 @@ final class Rebalancer {
         return sum;
     }
 
+    /** Classes are cut only by the characters of ids, so patterns stay short whatever names come. */
+    static boolean idCharacter(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    }
+
     /** Parts of {@code c} that divide its channels, or null if it cannot be cut further. */
     static List<ChannelClass> cut(ChannelClass c, List<String> channels, Map<String, Double> rates) {
         ChannelClass n = c.normalized();
@@ -177,7 +185,7 @@ final class Rebalancer {
         Map<Character, Double> byKey = new LinkedHashMap<>();
         for (String ch : channels) {
             int key = n.keyOf(ch);
-            if (key >= 0 && ChannelClass.printable(key)) {
+            if (key >= 0 && idCharacter(key)) {
                 byKey.merge((char) key, rates.get(ch), Double::sum);
             }
         }

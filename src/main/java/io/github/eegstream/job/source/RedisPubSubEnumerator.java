@@ -44,7 +44,7 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
     /** A channel not reported for this long has gone quiet and is forgotten. */
     static final long FORGET_MILLIS = 15_000;
     /** Channels whose rates are kept; more (garbage names, say) are not counted. */
-    static final int MAX_CHANNELS = 100_000;
+    static final int MAX_CHANNELS = 50_000;
 
     private final SplitEnumeratorContext<RedisPubSubSplit> context;
     private final ChannelClass root;
@@ -116,7 +116,7 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
             PendingMove m = it.next();
             it.remove();
             if (m.released) {
-                commit(m);
+                commit(m, subtaskId == m.move.owner()); // the owner starting afresh has stopped reading
             } else {
                 abort(m, subtaskId);
             }
@@ -128,23 +128,45 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
             }
         });
         LOG.info("Reader {} reads {} channel classes: {}", subtaskId, patterns.size(), patterns);
-        context.sendEventToSourceReader(subtaskId, new HandoverEvent.Assign(patterns));
+        send(subtaskId, new HandoverEvent.Assign(patterns));
+    }
+
+    /** Sends to a registered reader; one that is not (failing over) learns its classes when it registers. */
+    private void send(int reader, HandoverEvent event) {
+        if (context.registeredReaders().containsKey(reader)) {
+            context.sendEventToSourceReader(reader, event);
+        }
     }
 
     @Override
     public void handleSourceEvent(int subtaskId, SourceEvent event) {
+        try {
+            handle(subtaskId, event);
+        } catch (RuntimeException e) {
+            // Balancing is an optimisation: a failure here must not fail the job.
+            LOG.warn("Could not handle {} from reader {}", event.getClass().getSimpleName(), subtaskId, e);
+        }
+    }
+
+    private void handle(int subtaskId, SourceEvent event) {
         if (event instanceof HandoverEvent.Load load) {
             record(load);
         } else if (event instanceof HandoverEvent.Subscribed s) {
             PendingMove m = moves.get(s.token());
             if (m != null && m.awaiting.remove(subtaskId) && m.awaiting.isEmpty() && !m.released) {
+                if (!context.registeredReaders().containsKey(m.move.owner())) {
+                    moves.remove(s.token()); // the owner is failing over: it gets X again when it registers
+                    abort(m, -1);
+                    return;
+                }
                 m.released = true;
-                context.sendEventToSourceReader(m.move.owner(), new HandoverEvent.Release(s.token(), m.move.from().pattern()));
+                send(m.move.owner(), new HandoverEvent.Release(s.token(), m.move.from().pattern()));
             }
         } else if (event instanceof HandoverEvent.Released r) {
-            PendingMove m = moves.remove(r.token());
-            if (m != null) {
-                commit(m);
+            PendingMove m = moves.get(r.token());
+            if (m != null && subtaskId == m.move.owner()) {
+                moves.remove(r.token());
+                commit(m, false);
             }
         }
     }
@@ -158,27 +180,50 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
             if (seen != null) {
                 seen[0] = 0.5 * seen[0] + 0.5 * rate;
                 seen[1] = now;
-            } else if (rates.size() < MAX_CHANNELS) {
-                rates.put(channel, new double[] {rate, now});
+            } else {
+                if (rates.size() >= MAX_CHANNELS) {
+                    evictStale(now);
+                }
+                if (rates.size() < MAX_CHANNELS) {
+                    rates.put(channel, new double[] {rate, now});
+                }
             }
         });
     }
 
+    /**
+     * Makes room by forgetting every channel not reported in the last interval (one pass), so
+     * names that churn cannot keep real users out for long.
+     */
+    private void evictStale(long now) {
+        rates.values().removeIf(seen -> now - seen[1] > PLAN_MILLIS);
+    }
+
     /** Every {@link #PLAN_MILLIS}: forget quiet channels, time out moves, and plan when all is settled. */
     private void tick() {
+        try {
+            plan();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not plan the source's balance", e);
+        }
+    }
+
+    private void plan() {
         long now = System.currentTimeMillis();
         rates.values().removeIf(seen -> now - seen[1] > FORGET_MILLIS);
         for (Iterator<PendingMove> it = moves.values().iterator(); it.hasNext(); ) {
             PendingMove m = it.next();
-            if (now - m.startedMillis > MOVE_TIMEOUT_MILLIS) {
-                it.remove();
-                LOG.warn("The move of {} from reader {} took over {} ms", m.move.from(), m.move.owner(), MOVE_TIMEOUT_MILLIS);
-                if (m.released) {
-                    commit(m); // its reader lets go by itself if its marker never comes
-                } else {
-                    abort(m, -1);
-                }
+            if (m.released && !context.registeredReaders().containsKey(m.move.owner())) {
+                it.remove(); // the owner is gone: it reads X no more, so the new readers start
+                commit(m, true);
+            } else if (!m.released && now - m.startedMillis > MOVE_TIMEOUT_MILLIS) {
+                it.remove(); // no reader reads the new parts yet: calling it off loses nothing
+                LOG.warn("The move of {} from reader {} was not ready within {} ms: called off", m.move.from(),
+                        m.move.owner(), MOVE_TIMEOUT_MILLIS);
+                abort(m, -1);
             }
+            // A released move waits for its owner's marker, however long: the owner reads X
+            // until the marker, and the new readers start after it, so neither may guess.
         }
         int readers = context.currentParallelism();
         if (!moves.isEmpty() || context.registeredReaders().size() < readers) {
@@ -192,7 +237,7 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
             m.awaiting.addAll(byReader.keySet());
             moves.put(token, m);
             LOG.info("Moving {} from reader {} to {}", move.from(), move.owner(), move.to());
-            byReader.forEach((r, patterns) -> context.sendEventToSourceReader(r, new HandoverEvent.Subscribe(token, patterns)));
+            byReader.forEach((r, patterns) -> send(r, new HandoverEvent.Subscribe(token, patterns)));
         }
     }
 
@@ -202,10 +247,16 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
         return out;
     }
 
-    private void commit(PendingMove m) {
+    /**
+     * The move is done: its owner stopped at the marker. The new readers start at the marker
+     * too; one whose connection had a gap (and so may have lost it) starts now, and all do with
+     * {@code force} (the owner is gone, and never published or saw it).
+     */
+    private void commit(PendingMove m, boolean force) {
         owners.remove(m.move.from());
         owners.putAll(m.move.to());
         movesDone++;
+        byReader(m.move).keySet().forEach(r -> send(r, new HandoverEvent.Start(m.token, force)));
     }
 
     /** Tells the move's readers (except {@code skip}, which starts afresh) to drop what they subscribed for it. */
@@ -213,7 +264,7 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
         Set<Integer> registered = context.registeredReaders().keySet();
         byReader(m.move).forEach((r, patterns) -> {
             if (r != skip && registered.contains(r)) {
-                context.sendEventToSourceReader(r, new HandoverEvent.Abort(m.token, patterns));
+                send(r, new HandoverEvent.Abort(m.token, patterns));
             }
         });
     }

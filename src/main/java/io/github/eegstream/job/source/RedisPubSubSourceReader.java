@@ -86,7 +86,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     private volatile CompletableFuture<Void> available = new CompletableFuture<>();
     private volatile boolean closing;
     private RedisClient client;
-    private StatefulRedisPubSubConnection<byte[], LimitedValueCodec.Payload> connection;
+    private volatile StatefulRedisPubSubConnection<byte[], LimitedValueCodec.Payload> connection;
 
     private final String clientName;
 
@@ -129,27 +129,34 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     public static final String ASSIGNED_PATTERNS = "assignedPatterns";
     /** Metric: messages of a class being handed over that another reader reads (not lost). */
     public static final String HANDOVER_SKIPPED = "handoverSkipped";
-    /** A reader that has not seen a handover's marker after this long goes ahead without it. */
-    static final long HANDOVER_TIMEOUT_NANOS = Duration.ofSeconds(10).toNanos();
     /** Channels counted per report; beyond them (garbage names, say) messages are not counted. */
     static final int MAX_COUNTED_CHANNELS = 50_000;
+    /** Channels reported (the busiest): at most about 1 MB per event. */
+    static final int MAX_REPORTED_CHANNELS = 5_000;
 
     /** Where the readers of a source publish and read their handover markers. */
     static String handoverChannel(String clientName) {
         return "eegstream:handover:" + (clientName == null ? "source" : clientName);
     }
 
-    /** What becomes of a subscribed pattern's messages. */
+    /**
+     * What becomes of a subscribed pattern's messages. No clock decides: only the marker, in
+     * order with the messages, or the enumerator once this connection has had a gap (the marker
+     * may have been lost with the messages of the gap).
+     */
     private static final class PatternState {
-        /** Non-zero: subscribed for this handover, whose marker has not come yet; messages dropped. */
-        volatile long waitingFor;
-        final long since = System.nanoTime();
+        /** The handover this pattern was subscribed for (0: assigned outright). */
+        final long token;
+        /** True until the marker of {@code token} comes: messages are dropped (its previous reader reads them). */
+        volatile boolean waiting;
+        /** The connection was lost while waiting: the marker may never come. */
+        volatile boolean gap;
         /** Non-zero: being handed over; messages read until this marker comes. */
         volatile long releaseAt;
-        volatile long releaseSince;
 
-        PatternState(long waitingFor) {
-            this.waitingFor = waitingFor;
+        PatternState(long token) {
+            this.token = token;
+            this.waiting = token != 0;
         }
     }
 
@@ -168,7 +175,21 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         // the gap is counted and logged (pub/sub cannot replay it: durable mode can).
         client.addListener(new RedisConnectionStateListener() {
             @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                if (handler != connection) {
+                    return; // the marker-publishing connection: nothing subscribed there
+                }
+                // The marker of a handover in flight may be lost with this gap's messages: a
+                // pattern being let go stops now (this can lose, never repeat), and one waiting
+                // starts when the enumerator says its previous reader has stopped.
+                for (Map.Entry<String, PatternState> e : patterns.entrySet()) {
+                    if (e.getValue().releaseAt != 0) {
+                        release(e.getKey(), e.getValue().releaseAt);
+                    }
+                    if (e.getValue().waiting) {
+                        e.getValue().gap = true;
+                    }
+                }
                 if (!closing) {
                     disconnects.inc();
                     disconnectedAtNanos = System.nanoTime();
@@ -177,7 +198,10 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
             }
 
             @Override
-            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                if (handler != connection) {
+                    return;
+                }
                 long since = disconnectedAtNanos;
                 if (since != 0) {
                     disconnectedAtNanos = 0;
@@ -213,32 +237,44 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
             handoverSkipped.inc(); // unsubscribed a moment ago: its next reader has it
             return;
         }
-        if (state.waitingFor != 0) {
-            if (System.nanoTime() - state.since < HANDOVER_TIMEOUT_NANOS) {
-                handoverSkipped.inc(); // its previous reader still reads it
-                return;
-            }
-            LOG.warn("No handover marker for {} after {} s: reading it from now on", key, HANDOVER_TIMEOUT_NANOS / 1_000_000_000L);
-            state.waitingFor = 0;
-        }
-        if (state.releaseAt != 0 && System.nanoTime() - state.releaseSince > HANDOVER_TIMEOUT_NANOS) {
-            LOG.warn("No handover marker for {} after {} s: letting it go", key, HANDOVER_TIMEOUT_NANOS / 1_000_000_000L);
-            release(key, state.releaseAt);
+        if (state.waiting) {
+            handoverSkipped.inc(); // its previous reader still reads it
             return;
         }
-        synchronized (countsLock) {
-            long[] n = counts.get(ByteBuffer.wrap(channel));
-            if (n != null) {
-                n[0]++;
-            } else if (counts.size() < MAX_COUNTED_CHANNELS) {
-                counts.put(ByteBuffer.wrap(channel), new long[] {1});
+        if (countable(channel)) {
+            synchronized (countsLock) {
+                long[] n = counts.get(ByteBuffer.wrap(channel));
+                if (n != null) {
+                    n[0]++;
+                } else if (counts.size() < MAX_COUNTED_CHANNELS) {
+                    counts.put(ByteBuffer.wrap(channel), new long[] {1});
+                }
             }
         }
         enqueue(channel, message);
     }
 
+    /**
+     * Only channel names a class can be cut by are counted (printable ASCII, not cut short by the
+     * codec): garbage names would fill the reports and balance nothing.
+     */
+    private static boolean countable(byte[] channel) {
+        if (channel.length >= LimitedValueCodec.MAX_KEY_BYTES) {
+            return false;
+        }
+        for (byte b : channel) {
+            if (!ChannelClass.printable(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** On Lettuce's I/O thread: a handover's marker, in order with every message of every class. */
     private void onMarker(LimitedValueCodec.Payload message) {
+        if (message.bytes().length > 20) {
+            return; // not ours: a token is a decimal long
+        }
         long token;
         try {
             token = Long.parseLong(new String(message.bytes(), StandardCharsets.US_ASCII));
@@ -246,8 +282,8 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
             return; // not ours
         }
         for (Map.Entry<String, PatternState> e : patterns.entrySet()) {
-            if (e.getValue().waitingFor == token) {
-                e.getValue().waitingFor = 0; // from here on, this reader reads it
+            if (e.getValue().waiting && e.getValue().token == token) {
+                e.getValue().waiting = false; // from here on, this reader reads it
             }
             if (e.getValue().releaseAt == token) {
                 release(e.getKey(), token);
@@ -340,7 +376,10 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
             counts = new java.util.HashMap<>();
         }
         Map<String, Long> messages = new java.util.HashMap<>();
-        taken.forEach((channel, n) -> messages.put(new String(channel.array(), StandardCharsets.UTF_8), n[0]));
+        taken.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+                .limit(MAX_REPORTED_CHANNELS) // keeps the event small over Flink's RPC: the busiest matter
+                .forEach(e -> messages.put(new String(e.getKey().array(), StandardCharsets.UTF_8), e.getValue()[0]));
         long millis = Math.max(1, (now - lastReportNanos) / 1_000_000);
         activeChannels = messages.size();
         messagesPerSecond = messages.values().stream().mapToLong(Long::longValue).sum() * 1000.0 / millis;
@@ -350,6 +389,9 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
 
     @Override
     public void handleSourceEvents(SourceEvent event) {
+        for (HandoverEvent e; (e = outbox.poll()) != null; ) { // under backpressure pollNext may wait
+            context.sendSourceEventToCoordinator(e);
+        }
         if (event instanceof HandoverEvent.Assign a) {
             connect();
             for (String pattern : a.patterns()) {
@@ -373,19 +415,32 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
                 context.sendSourceEventToCoordinator(new HandoverEvent.Released(r.token()));
                 return;
             }
-            state.releaseSince = System.nanoTime();
             state.releaseAt = r.token();
-            try {
-                controlConnection().sync().publish(new String(handoverChannel, StandardCharsets.UTF_8), Long.toString(r.token()));
-            } catch (RuntimeException e) {
-                // Redis unreachable: the messages of the gap are lost anyway. Both readers go
-                // ahead without the marker after HANDOVER_TIMEOUT_NANOS.
-                LOG.warn("Could not publish the handover marker for {} at {}: {}", r.pattern(), endpoint, e.toString());
+            // The same token again is harmless (every reader cuts at the first copy), so a
+            // failed PUBLISH is retried; a lost connection meanwhile releases the pattern anyway.
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    controlConnection().sync().publish(new String(handoverChannel, StandardCharsets.UTF_8), Long.toString(r.token()));
+                    break;
+                } catch (RuntimeException e) {
+                    if (attempt == 3 || !patterns.containsKey(r.pattern())) {
+                        LOG.warn("Could not publish the handover marker for {} at {}: {}", r.pattern(), endpoint, e.toString());
+                        break;
+                    }
+                }
+            }
+        } else if (event instanceof HandoverEvent.Start st) {
+            // Its previous reader has stopped and this connection had a gap (or that reader is
+            // gone): the marker may never come, so waiting patterns start now.
+            for (PatternState state : patterns.values()) {
+                if (state.token == st.token() && state.waiting && (state.gap || st.force())) {
+                    state.waiting = false;
+                }
             }
         } else if (event instanceof HandoverEvent.Abort a) {
             for (String pattern : a.patterns()) {
                 PatternState state = patterns.get(pattern);
-                if (state != null && state.waitingFor == a.token()) {
+                if (state != null && state.token == a.token() && state.waiting) {
                     patterns.remove(pattern);
                     connection.async().punsubscribe(pattern.getBytes(StandardCharsets.UTF_8));
                 }
@@ -422,7 +477,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
             future = new CompletableFuture<>();
             available = future;
         }
-        if (!queue.isEmpty()) { // a message may have arrived before the new future was published
+        if (!queue.isEmpty() || !outbox.isEmpty()) { // one may have come before the new future was published
             future.complete(null);
         }
         return future;
