@@ -111,6 +111,10 @@ public final class LocalCluster {
         c.put("metrics.fetcher.update-interval", "2 s");
         // How long the REST API serves a job's state from its cache (3 s by default).
         c.put("web.refresh-interval", "1 s");
+        // Flink answers any web page's scripts by default (Access-Control-Allow-Origin: *): a page
+        // the operator opens could then read the REST API and run an uploaded jar. Only the web
+        // UI's own origin may read the answers.
+        c.put("web.access-control-allow-origin", "http://" + HOST + ":" + restPort);
         c.put("web.submit.enable", true);
         c.put("web.cancel.enable", true);
         Files.createDirectories(dir.resolve("tmp"));

@@ -57,6 +57,9 @@ public final class EmbeddedFlink {
         // run a jar (a simple POST) or cancel the job. Ctrl-C stops it; eeg submit is for clusters.
         conf.set(org.apache.flink.configuration.WebOptions.SUBMIT_ENABLE, false);
         conf.set(org.apache.flink.configuration.WebOptions.CANCEL_ENABLE, false);
+        // Not Flink's default "*": other web pages' scripts may not read the job's state and metrics.
+        conf.set(org.apache.flink.configuration.WebOptions.ACCESS_CONTROL_ALLOW_ORIGIN,
+                "http://" + host + ":" + port);
         conf.set(RestOptions.BIND_ADDRESS, host);
         conf.set(RestOptions.ADDRESS, host);
         conf.set(RestOptions.PORT, port);

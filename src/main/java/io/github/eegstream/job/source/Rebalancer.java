@@ -1,9 +1,7 @@
 package io.github.eegstream.job.source;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,29 +67,40 @@ final class Rebalancer {
         double mean = total / readers;
         boolean valid = owners.values().stream().allMatch(o -> o >= 0 && o < readers);
         double currentMax = 0;
+        double[] load = new double[readers];
+        members.forEach((c, chans) -> {
+            int o = owners.get(c);
+            if (o >= 0 && o < readers) {
+                load[o] += loadOf(chans, rates);
+            }
+        });
         if (valid) {
-            double[] load = new double[readers];
-            members.forEach((c, chans) -> load[owners.get(c)] += loadOf(chans, rates));
             currentMax = java.util.Arrays.stream(load).max().orElse(0);
             if (total <= 0 || currentMax <= TRIGGER * mean) {
                 return new Plan(owners, List.of());
             }
         }
 
-        // Cut busy classes, remembering which current class each part comes from.
+        // Cut the busy classes of overloaded readers (and of readers that are gone), busiest
+        // first, remembering which current class each part comes from. Other readers keep theirs.
         Map<ChannelClass, ChannelClass> origin = new HashMap<>();
         Map<ChannelClass, List<String>> parts = new LinkedHashMap<>();
-        Deque<ChannelClass> work = new ArrayDeque<>();
+        Map<ChannelClass, List<String>> pending = new HashMap<>(members);
+        Map<ChannelClass, Double> pendingLoad = new HashMap<>();
+        java.util.PriorityQueue<ChannelClass> work = new java.util.PriorityQueue<>(
+                Comparator.comparingDouble((ChannelClass c) -> -pendingLoad.get(c)));
         for (ChannelClass c : owners.keySet()) {
             origin.put(c, c);
+            pendingLoad.put(c, loadOf(members.get(c), rates));
             work.add(c);
         }
-        Map<ChannelClass, List<String>> pending = new HashMap<>(members);
         while (!work.isEmpty()) {
             ChannelClass c = work.poll();
             List<String> chans = pending.remove(c);
+            int owner = owners.get(origin.get(c));
+            boolean overloaded = owner < 0 || owner >= readers || load[owner] > ROOM * mean;
             List<ChannelClass> cut = null;
-            if (total > 0 && loadOf(chans, rates) > mean / GRANULARITY && chans.size() >= 2
+            if (total > 0 && overloaded && pendingLoad.get(c) > mean / GRANULARITY && chans.size() >= 2
                     && parts.size() + work.size() + 3 <= maxClasses) {
                 cut = cut(c, chans, rates);
             }
@@ -102,7 +111,6 @@ final class Rebalancer {
             for (ChannelClass child : cut) {
                 origin.put(child, origin.get(c));
                 pending.put(child, new ArrayList<>());
-                work.addFirst(child);
             }
             for (String ch : chans) {
                 for (ChannelClass child : cut) {
@@ -111,6 +119,10 @@ final class Rebalancer {
                         break;
                     }
                 }
+            }
+            for (ChannelClass child : cut) {
+                pendingLoad.put(child, loadOf(pending.get(child), rates));
+                work.add(child);
             }
         }
 
@@ -122,10 +134,10 @@ final class Rebalancer {
         List<ChannelClass> homeless = new ArrayList<>();
         for (ChannelClass c : order) {
             int was = owners.get(origin.get(c));
-            double load = loadOf(parts.get(c), rates);
-            if (was >= 0 && was < readers && (load == 0 || assigned[was] + load <= ROOM * mean)) {
+            double partLoad = loadOf(parts.get(c), rates);
+            if (was >= 0 && was < readers && (partLoad == 0 || assigned[was] + partLoad <= ROOM * mean)) {
                 next.put(c, was);
-                assigned[was] += load;
+                assigned[was] += partLoad;
             } else {
                 homeless.add(c);
             }
@@ -145,6 +157,21 @@ final class Rebalancer {
         }
         if (valid && java.util.Arrays.stream(assigned).max().orElse(0) >= currentMax - 0.02 * mean) {
             return new Plan(owners, List.of()); // no better than now: not worth moving anything
+        }
+        // A class whose parts all stay with its reader is left whole: no pattern, no handover.
+        for (Map.Entry<ChannelClass, Integer> current : owners.entrySet()) {
+            List<ChannelClass> mine = new ArrayList<>();
+            boolean stays = true;
+            for (Map.Entry<ChannelClass, Integer> e : next.entrySet()) {
+                if (origin.get(e.getKey()).equals(current.getKey())) {
+                    mine.add(e.getKey());
+                    stays &= e.getValue().equals(current.getValue());
+                }
+            }
+            if (stays && mine.size() > 1) {
+                mine.forEach(next::remove);
+                next.put(current.getKey(), current.getValue());
+            }
         }
 
         List<Move> moves = new ArrayList<>();

@@ -41,8 +41,10 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
     static final long PLAN_MILLIS = 2_000;
     /** A move not done by then is called off (or, once its marker is out, taken as done). */
     static final long MOVE_TIMEOUT_MILLIS = 30_000;
-    /** A channel not reported for this long has gone quiet and is forgotten. */
+    /** A reader not reported for this long has read nothing since: its last report is forgotten. */
     static final long FORGET_MILLIS = 15_000;
+    /** No plan for this long after a move: two reports' time, so they cover only the time since. */
+    static final long COOLDOWN_MILLIS = 2 * PLAN_MILLIS + 500;
     /** Channels whose rates are kept; more (garbage names, say) are not counted. */
     static final int MAX_CHANNELS = 50_000;
 
@@ -50,8 +52,17 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
     private final ChannelClass root;
     private final int maxClasses;
     private final Map<ChannelClass, Integer> owners;
-    /** Messages per second of each channel, and when it was last reported. */
-    private final Map<String, double[]> rates = new HashMap<>();
+    /**
+     * Each reader's last report: messages per second of each channel it read. A report replaces
+     * the reader's previous one, so a channel it no longer reads (moved, or gone quiet) drops out,
+     * and a channel moved meanwhile is the sum of its old and new reader's shares.
+     */
+    private final Map<Integer, Report> reports = new HashMap<>();
+    private int channelsSeen;
+    private long lastCommitMillis;
+
+    /** A reader's last report, or the rates restored from a checkpoint (reader -1, until all report). */
+    private record Report(Map<String, Double> rates, long atMillis) {}
     private final Map<Long, PendingMove> moves = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
     private long movesDone;
@@ -79,7 +90,7 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
         boolean sameFamily = restored != null && !restored.owners().isEmpty() && restored.owners().keySet().stream()
                 .allMatch(c -> c.prefix().equals(root.prefix()) && c.suffix().equals(root.suffix()));
         if (sameFamily) {
-            restored.rates().forEach((channel, rate) -> rates.put(channel, new double[] {rate, now}));
+            reports.put(-1, new Report(restored.rates(), now));
             // Readers of a larger parallelism are gone: deal their classes again, by the rates.
             this.owners = new LinkedHashMap<>(Rebalancer.plan(restored.owners(), rates(), readers, maxClasses).owners());
         } else {
@@ -90,7 +101,7 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
             }
         }
         context.metricGroup().gauge("channelClasses", () -> owners.size());
-        context.metricGroup().gauge("channelsSeen", () -> rates.size());
+        context.metricGroup().gauge("channelsSeen", () -> channelsSeen);
         context.metricGroup().gauge("handoversDone", () -> movesDone);
     }
 
@@ -150,7 +161,7 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
 
     private void handle(int subtaskId, SourceEvent event) {
         if (event instanceof HandoverEvent.Load load) {
-            record(load);
+            record(subtaskId, load);
         } else if (event instanceof HandoverEvent.Subscribed s) {
             PendingMove m = moves.get(s.token());
             if (m != null && m.awaiting.remove(subtaskId) && m.awaiting.isEmpty() && !m.released) {
@@ -171,32 +182,15 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
         }
     }
 
-    private void record(HandoverEvent.Load load) {
-        long now = System.currentTimeMillis();
+    private void record(int reader, HandoverEvent.Load load) {
         double seconds = Math.max(load.millis(), 1) / 1000.0;
-        load.messages().forEach((channel, n) -> {
-            double rate = n / seconds;
-            double[] seen = rates.get(channel);
-            if (seen != null) {
-                seen[0] = 0.5 * seen[0] + 0.5 * rate;
-                seen[1] = now;
-            } else {
-                if (rates.size() >= MAX_CHANNELS) {
-                    evictStale(now);
-                }
-                if (rates.size() < MAX_CHANNELS) {
-                    rates.put(channel, new double[] {rate, now});
-                }
-            }
-        });
-    }
-
-    /**
-     * Makes room by forgetting every channel not reported in the last interval (one pass), so
-     * names that churn cannot keep real users out for long.
-     */
-    private void evictStale(long now) {
-        rates.values().removeIf(seen -> now - seen[1] > PLAN_MILLIS);
+        Map<String, Double> rates = new HashMap<>();
+        load.messages().entrySet().stream().limit(RedisPubSubSourceReader.MAX_REPORTED_CHANNELS)
+                .forEach(e -> rates.put(e.getKey(), e.getValue() / seconds));
+        reports.put(reader, new Report(rates, System.currentTimeMillis()));
+        if (reports.containsKey(-1) && reports.size() > context.currentParallelism()) {
+            reports.remove(-1); // every reader has reported: the restored rates are superseded
+        }
     }
 
     /** Every {@link #PLAN_MILLIS}: forget quiet channels, time out moves, and plan when all is settled. */
@@ -210,7 +204,8 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
 
     private void plan() {
         long now = System.currentTimeMillis();
-        rates.values().removeIf(seen -> now - seen[1] > FORGET_MILLIS);
+        // A reader that stopped reporting has read nothing since (or is gone).
+        reports.entrySet().removeIf(e -> e.getKey() >= 0 && now - e.getValue().atMillis() > FORGET_MILLIS);
         for (Iterator<PendingMove> it = moves.values().iterator(); it.hasNext(); ) {
             PendingMove m = it.next();
             if (m.released && !context.registeredReaders().containsKey(m.move.owner())) {
@@ -226,10 +221,14 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
             // until the marker, and the new readers start after it, so neither may guess.
         }
         int readers = context.currentParallelism();
-        if (!moves.isEmpty() || context.registeredReaders().size() < readers) {
+        Map<String, Double> rates = rates();
+        channelsSeen = rates.size();
+        // After a move, wait until the readers' reports cover only the time since, so the plan
+        // sees each class at its new reader rather than half at each (no moving back and forth).
+        if (!moves.isEmpty() || context.registeredReaders().size() < readers || now - lastCommitMillis < COOLDOWN_MILLIS) {
             return;
         }
-        Rebalancer.Plan plan = Rebalancer.plan(owners, rates(), readers, maxClasses);
+        Rebalancer.Plan plan = Rebalancer.plan(owners, rates, readers, maxClasses);
         for (Rebalancer.Move move : plan.moves()) {
             long token = random.nextLong() & Long.MAX_VALUE | 1; // non-zero
             PendingMove m = new PendingMove(token, move);
@@ -256,6 +255,7 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
         owners.remove(m.move.from());
         owners.putAll(m.move.to());
         movesDone++;
+        lastCommitMillis = System.currentTimeMillis();
         byReader(m.move).keySet().forEach(r -> send(r, new HandoverEvent.Start(m.token, force)));
     }
 
@@ -269,9 +269,16 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
         });
     }
 
+    /** Every channel's messages per second: the sum of what each reader last reported of it. */
     private Map<String, Double> rates() {
         Map<String, Double> out = new HashMap<>();
-        rates.forEach((channel, seen) -> out.put(channel, seen[0]));
+        for (Report r : reports.values()) {
+            r.rates().forEach((channel, rate) -> {
+                if (out.size() < MAX_CHANNELS || out.containsKey(channel)) {
+                    out.merge(channel, rate, Double::sum);
+                }
+            });
+        }
         return out;
     }
 

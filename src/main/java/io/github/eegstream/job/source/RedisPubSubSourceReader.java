@@ -241,7 +241,8 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
             handoverSkipped.inc(); // its previous reader still reads it
             return;
         }
-        if (countable(channel)) {
+        // A flood dropped at its channel's share is not counted: not load to move other users for.
+        if (enqueue(channel, message) && countable(channel)) {
             synchronized (countsLock) {
                 long[] n = counts.get(ByteBuffer.wrap(channel));
                 if (n != null) {
@@ -251,7 +252,6 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
                 }
             }
         }
-        enqueue(channel, message);
     }
 
     /**
@@ -300,8 +300,12 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         }
     }
 
-    /** On Lettuce's I/O thread: enqueue or drop, and wake the task thread. */
-    private void enqueue(byte[] channel, LimitedValueCodec.Payload message) {
+    /**
+     * On Lettuce's I/O thread: enqueue or drop, and wake the task thread. True unless dropped over
+     * its channel's share: a full queue is this reader's load (more than it can take), one
+     * channel's flood is not load worth moving other users for.
+     */
+    private boolean enqueue(byte[] channel, LimitedValueCodec.Payload message) {
         // Every message costs at least an even share of the queue, so that many tiny messages on one
         // channel fill its share as surely as a few large ones.
         long cost = Math.max(96L + channel.length + message.bytes().length, minCost);
@@ -310,21 +314,22 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         if (queuedByChannel.merge(r.channel(), cost, Long::sum) > maxQueuedBytesPerChannel) {
             release(r.channel(), cost);
             droppedOverShare.inc();
-            return;
+            return false;
         }
         if (queuedBytes.addAndGet(cost) > maxQueuedBytes) {
             queuedBytes.addAndGet(-cost);
             release(r.channel(), cost);
             dropped.inc();
-            return;
+            return true;
         }
         if (queue.offer(r)) {
             available.complete(null);
-        } else {
-            queuedBytes.addAndGet(-cost);
-            release(r.channel(), cost);
-            dropped.inc();
+            return true;
         }
+        queuedBytes.addAndGet(-cost);
+        release(r.channel(), cost);
+        dropped.inc();
+        return true;
     }
 
     /** Gives a channel's bytes back; a channel with none queued is forgotten, so the map stays small. */

@@ -37,6 +37,8 @@ class RebalancerTest {
         for (Map.Entry<String, List<String>> shape : shapes.entrySet()) {
             for (int readers : new int[] {2, 4, 8}) {
                 Outcome o = converge(shape.getValue(), readers, 1.0);
+                System.err.printf("Rebalancer: %-18s p = %d: max/mean %.2f after %d rounds, %d classes%n", shape.getKey(),
+                        readers, o.maxOverMean, o.rounds, o.classes);
                 assertTrue(o.maxOverMean <= 1.25, shape.getKey() + " at p = " + readers + ": " + o);
                 assertTrue(o.rounds <= 6, shape.getKey() + " at p = " + readers + " took " + o);
                 assertTrue(o.classes <= RedisPubSubSource.maxClasses(readers), o.toString());
