@@ -96,6 +96,19 @@ class PubSubRescaleIT {
                         .ifPresent(t -> firsts.add(t - resubmittedMillis));
             }
             java.util.Collections.sort(firsts);
+            // The longest silence of any user after its first prediction from the restored job.
+            long worstGap = 0;
+            String worstUser = "";
+            for (Channel c : channels) {
+                List<Long> after = recorder.arrivals(c).stream().filter(t -> t >= resubmittedMillis).toList();
+                for (int k = 1; k < after.size(); k++) {
+                    if (after.get(k) - after.get(k - 1) > worstGap) {
+                        worstGap = after.get(k) - after.get(k - 1);
+                        worstUser = c.name();
+                    }
+                }
+            }
+            System.err.printf("Rescale: the longest silence after a user's first prediction %d ms (%s)%n", worstGap, worstUser);
             System.err.printf("Rescale: all %d users predicted %d ms after the resubmission; every task RUNNING after %d ms;"
                     + " first predictions after %d (first user), %d (median), %d ms (last)%n", USERS,
                     (System.nanoTime() - resubmitted) / 1_000_000, tasksRunningMs, firsts.get(0),

@@ -225,7 +225,9 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
         channelsSeen = rates.size();
         // After a move, wait until the readers' reports cover only the time since, so the plan
         // sees each class at its new reader rather than half at each (no moving back and forth).
-        if (!moves.isEmpty() || context.registeredReaders().size() < readers || now - lastCommitMillis < COOLDOWN_MILLIS) {
+        // Restored rates stand in until every reader has reported: planning with both would count twice.
+        if (!moves.isEmpty() || context.registeredReaders().size() < readers || now - lastCommitMillis < COOLDOWN_MILLIS
+                || reports.containsKey(-1)) {
             return;
         }
         Rebalancer.Plan plan = Rebalancer.plan(owners, rates, readers, maxClasses);
