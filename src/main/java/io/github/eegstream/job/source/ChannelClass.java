@@ -203,23 +203,21 @@ public record ChannelClass(String prefix, String suffix, Kind kind, String chars
         return true;
     }
 
+    /** A literal in a glob: these are special there. */
     private static String escape(String literal) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < literal.length(); i++) {
-            char c = literal.charAt(i);
-            if ("*?[]\\^".indexOf(c) >= 0) {
-                out.append('\\');
-            }
-            out.append(c);
-        }
-        return out.toString();
+        return escape(literal, "*?[]\\^");
     }
 
+    /** Characters inside a glob's {@code [...]}: these are special there. */
     private static String escapeInSet(String chars) {
+        return escape(chars, "[]\\^-");
+    }
+
+    private static String escape(String text, String special) {
         StringBuilder out = new StringBuilder();
-        for (int i = 0; i < chars.length(); i++) {
-            char c = chars.charAt(i);
-            if ("[]\\^-".indexOf(c) >= 0) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (special.indexOf(c) >= 0) {
                 out.append('\\');
             }
             out.append(c);
