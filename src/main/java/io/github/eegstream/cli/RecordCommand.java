@@ -11,10 +11,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code eeg record}: users' streams to BDF+ files. */
+/** {@code eeg record}: users' streams to BDF+ files, or to one XDF file. */
 @Command(name = "record", mixinStandardHelpOptions = true,
-        description = {"Records users' EEG, predictions, features and alerts to BDF+ files.",
-            "One file per user, which MNE, EEGLAB and EDFbrowser open directly. Ctrl-C closes the files cleanly; a crash loses at most the last second.",
+        description = {"Records users' EEG, predictions, features and alerts to BDF+ files, or to one XDF file.",
+            "BDF+: one file per user, which MNE, EEGLAB and EDFbrowser open directly. XDF (--out x.xdf): one file for all users, a stream per user and kind, as LabRecorder writes (pyxdf, libxdf, EEGLAB, MNE via pyxdf).",
+            "Ctrl-C closes the files cleanly; a crash loses at most the last seconds.",
             "Replay a recording with: eeg relay --user ID --source file FILE.bdf [--speed X]"})
 final class RecordCommand implements Callable<Integer> {
 
@@ -22,7 +23,7 @@ final class RecordCommand implements Callable<Integer> {
     List<String> users;
 
     @Option(names = "--out", required = true, paramLabel = "FILE",
-            description = "The file (.bdf). With several users, {user} in the name is replaced, else each user's id is added before the extension.")
+            description = "The file, .bdf or .xdf. BDF with several users: {user} in the name is replaced, else each user's id is added before the extension.")
     Path out;
 
     @Option(names = "--rate", defaultValue = "0", paramLabel = "HZ",
@@ -37,15 +38,20 @@ final class RecordCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".bdf")) {
-            throw new IllegalArgumentException("--out must name a .bdf file, was " + out);
-        }
+        boolean xdf = Recorder.isXdf(out);
         if (rate < 0 || (duration != null && !(duration > 0))) {
             throw new IllegalArgumentException("--rate and --duration must be positive");
         }
-        Map<String, Path> files = Recorder.files(out, users);
+        if (xdf && rate != 0) {
+            throw new IllegalArgumentException("--rate is for BDF: XDF keeps each stream at its own rate");
+        }
+        Map<String, Path> files = xdf ? new java.util.LinkedHashMap<>() : Recorder.files(out, users);
+        if (xdf) {
+            users.forEach(u -> files.put(u, out));
+        }
         CountDownLatch stop = new CountDownLatch(1);
-        Recorder recorder = new Recorder(redis.endpoint(), files, rate, Screen::println);
+        Recorder recorder = xdf ? new Recorder(redis.endpoint(), out, users, Screen::println)
+                : new Recorder(redis.endpoint(), files, rate, Screen::println);
         Thread hook = new Thread(() -> {
             stop.countDown();
             try {

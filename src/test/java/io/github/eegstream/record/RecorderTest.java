@@ -57,6 +57,8 @@ class RecorderTest {
         try (RunningJob job = RunningJob.start("default");
                 ChannelRecorder published = new ChannelRecorder(rawA, rawB, predictionsA)) {
             Recorder recorder = new Recorder(TestRedis.endpoint(), files, 0, line -> { });
+            Path xdfFile = dir.resolve("session.xdf"); // the same session, both users in one XDF file
+            Recorder xdfRecorder = new Recorder(TestRedis.endpoint(), xdfFile, List.of(a, b), line -> { });
             try (Relay relayA = new Relay(new Relay.Options(a, 16, Duration.ofSeconds(60)), new SimulatedSource(8, 256, 21),
                             TestRedis.client(), line -> { }).start();
                     Relay relayB = new Relay(new Relay.Options(b, 1, Duration.ofSeconds(60)), new SimulatedSource(4, 256, 22),
@@ -67,6 +69,9 @@ class RecorderTest {
             }
             Thread.sleep(1500); // the last windows' predictions
             recorder.close();
+            xdfRecorder.close();
+            assertXdfHoldsEverything(xdfFile, a, published.received(rawA), published.received(predictionsA));
+            assertXdfHoldsEverything(xdfFile, b, published.received(rawB), List.of());
 
             JsonNode fileA = readWithMne(python, files.get(a));
             JsonNode fileB = readWithMne(python, files.get(b));
@@ -97,6 +102,38 @@ class RecorderTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * libxdf finds the user's EEG stream with every published sample (its timestamp exact, its
+     * values to float32, the stream's format) and, when given, every prediction as a JSON marker.
+     */
+    private static void assertXdfHoldsEverything(Path file, String user, List<RawSamples> published, List<Prediction> predictions)
+            throws Exception {
+        List<String> lines = io.github.eegstream.testing.XdfHarness.dump(file);
+        String header = lines.stream().filter(l -> l.startsWith("stream ") && l.split(" ")[2].equals(user)).findFirst()
+                .orElseThrow(() -> new AssertionError(user + "'s EEG stream in " + lines.stream().filter(l -> l.startsWith("stream")).toList()));
+        String stream = header.split(" ")[1];
+        List<String> samples = lines.stream().filter(l -> l.startsWith("sample " + stream + " ")).toList();
+        int i = 0;
+        for (RawSamples s : published) {
+            int channels = s.channels().length;
+            for (int k = 0; k < s.timestamps().length; k++, i++) {
+                String[] f = samples.get(i).split(" ");
+                assertEquals(s.timestamps()[k], Double.parseDouble(f[2]), 0, user + " sample " + i);
+                for (int c = 0; c < channels; c++) {
+                    assertEquals((float) s.values()[k * channels + c], (float) Double.parseDouble(f[3 + c]), user + " sample " + i);
+                }
+            }
+        }
+        assertEquals(i, samples.size(), user + ": every published sample, no more");
+        if (!predictions.isEmpty()) {
+            String markers = lines.stream().filter(l -> l.startsWith("stream ") && l.contains(" " + user + " predictions "))
+                    .findFirst().orElseThrow(() -> new AssertionError(user + "'s prediction stream")).split(" ")[1];
+            long events = lines.stream().filter(l -> l.startsWith("event " + markers + " ") && l.contains("\"prediction\"")).count();
+            assertTrue(events >= predictions.size() - 1 && events <= predictions.size(),
+                    events + " prediction markers for " + predictions.size() + " predictions");
         }
     }
 
