@@ -35,6 +35,10 @@ final class RelayCommand implements Callable<Integer> {
             description = "With --source file: replay X times as fast as recorded. Default: ${DEFAULT-VALUE}.")
     double speed;
 
+    @Option(names = "--xdf-stream", paramLabel = "NAME",
+            description = "With --source file and an XDF file: the stream to replay. Default: the one named like --user, else the first EEG stream.")
+    String xdfStream;
+
     @Option(names = "--workload", defaultValue = "0.3", paramLabel = "W",
             description = "Simulated mental workload, 0 to 1 (sim). Default: ${DEFAULT-VALUE}.")
     double workload;
@@ -118,7 +122,7 @@ final class RelayCommand implements Callable<Integer> {
             if (file == null) {
                 throw new IllegalArgumentException("--source file needs the recording: eeg relay --user ID --source file FILE.bdf");
             }
-            return new io.github.eegstream.relay.FileSource(file, stream.rate, speed);
+            return new io.github.eegstream.relay.FileSource(file, stream.rate, speed, xdfStream != null ? xdfStream : user);
         }
         if (file != null) {
             throw new IllegalArgumentException("a FILE is only read with --source file");

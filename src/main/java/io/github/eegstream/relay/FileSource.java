@@ -9,7 +9,7 @@ import java.util.Iterator;
 import java.util.Locale;
 
 /**
- * Replays a recording (a BDF/EDF file, as {@code eeg record} writes, or a CSV) as a device
+ * Replays a recording (a BDF/EDF or XDF file, as {@code eeg record} writes, or a CSV) as a device
  * would stream it: at its own pace, or {@code speed} times faster. Timestamps keep the
  * recording's spacing and start now, so the job cuts the same windows and makes the same
  * predictions as it did live.
@@ -35,6 +35,14 @@ public final class FileSource implements SampleSource {
      * @param speed 1 for the recording's own pace, 4 for four times as fast
      */
     public FileSource(Path path, double csvRate, double speed) throws IOException {
+        this(path, csvRate, speed, null);
+    }
+
+    /**
+     * @param xdfStream of an XDF file, the stream to replay (by name, such as the user id it was
+     *     recorded for); null, or no such stream: the first EEG stream
+     */
+    public FileSource(Path path, double csvRate, double speed, String xdfStream) throws IOException {
         if (!(speed > 0) || Double.isInfinite(speed)) {
             throw new IllegalArgumentException("--speed must be a positive number, was " + speed);
         }
@@ -53,8 +61,14 @@ public final class FileSource implements SampleSource {
             closer = csv;
             channels = csv.channels();
             rate = csvRate;
+        } else if (name.endsWith(".xdf")) {
+            io.github.eegstream.recording.XdfReader xdf = new io.github.eegstream.recording.XdfReader(path, xdfStream);
+            recording = xdf;
+            closer = xdf;
+            channels = xdf.channels();
+            rate = xdf.rate();
         } else {
-            throw new IllegalArgumentException("cannot replay " + path + ": give a .bdf (or .edf) recording or a .csv");
+            throw new IllegalArgumentException("cannot replay " + path + ": give a .bdf (or .edf) or .xdf recording, or a .csv");
         }
     }
 

@@ -109,6 +109,44 @@ class XdfWriterTest {
     }
 
     @Test
+    void ourReaderReplaysTheStreamAskedForAndStopsAtACut() throws Exception {
+        Path file = dir.resolve("replay.xdf");
+        try (XdfWriter xdf = new XdfWriter(file)) {
+            int markers = xdf.addStream(XdfStream.markers("alex predictions", "Predictions", "p"));
+            int alex = xdf.addStream(XdfStream.eeg("alex", LABELS.subList(0, 2), 100));
+            xdf.writeStrings(markers, new double[] {0.0}, new String[] {"{}"});
+            xdf.writeNumeric(alex, new double[] {1.00, 1.01}, new double[] {1, 2, 3, 4});
+            // A second user's stream declared after the first one's samples, as the recorder does.
+            int ben = xdf.addStream(XdfStream.eeg("ben", LABELS.subList(0, 3), 200));
+            xdf.writeNumeric(ben, new double[] {2.0}, new double[] {7, 8, 9});
+            xdf.writeNumeric(alex, new double[] {1.02}, new double[] {5, 6});
+        }
+        try (XdfReader r = new XdfReader(file, "ben")) {
+            assertEquals(List.of("Fp1", "Fp2", "C3"), List.of(r.channels()));
+            assertEquals(200, r.rate());
+            var s = r.next();
+            assertEquals(List.of(2.0), java.util.Arrays.stream(s.timestamps()).boxed().toList());
+            assertEquals(List.of(7.0, 8.0, 9.0), java.util.Arrays.stream(s.values()).boxed().toList());
+            assertTrue(!r.hasNext());
+        }
+        try (XdfReader r = new XdfReader(file, "nobody")) { // the first EEG stream
+            assertEquals("alex", r.streamName());
+            List<Double> t = new ArrayList<>();
+            r.forEachRemaining(s -> java.util.Arrays.stream(s.timestamps()).forEach(t::add));
+            assertEquals(List.of(1.00, 1.01, 1.02), t);
+        }
+        byte[] all = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(all, all.length - 40)); // the footers and the last samples cut
+        try (XdfReader r = new XdfReader(file, "alex")) {
+            List<Double> t = new ArrayList<>();
+            r.forEachRemaining(s -> java.util.Arrays.stream(s.timestamps()).forEach(t::add));
+            assertTrue(t.size() >= 2 && t.get(0) == 1.00, t.toString());
+        }
+        Files.writeString(file, "not xdf");
+        assertThrows(IOException.class, () -> new XdfReader(file, null));
+    }
+
+    @Test
     void wrongShapesAreRefused() throws Exception {
         try (XdfWriter xdf = new XdfWriter(dir.resolve("bad.xdf"))) {
             int eeg = xdf.addStream(XdfStream.eeg("alex", LABELS, 256));
