@@ -13,13 +13,20 @@ import java.util.concurrent.Future;
  */
 final class Backlog {
 
-    /** One encoded message and the sends of it in flight (none while unsent). */
+    /**
+     * One encoded message and the sends of it in flight (none while unsent). In durable mode it
+     * has its stream entry id from the start, so appending it again after an outage is refused
+     * by Redis rather than stored twice.
+     */
     static final class Entry {
         final byte[] payload;
         final int samples;
         final double lastTimestamp;
+        /** The stream entry id it is appended with ({@code <ms>-<seq>}), or null to let Redis choose. */
+        String streamId;
         private Future<?>[] sends;
         private boolean counted;
+        private int attempts;
 
         Entry(byte[] payload, int samples, double lastTimestamp) {
             this.payload = payload;
@@ -33,15 +40,20 @@ final class Backlog {
 
         void sent(Future<?>... futures) {
             sends = futures;
+            attempts++;
         }
     }
 
+    /** What Redis answers an XADD whose id is not above the stream's last: the entry is there already. */
+    static final String NOT_ABOVE_TOP = "equal or smaller than the target stream top item";
+
     /**
-     * Acknowledged messages kept to send again after an outage: Redis acknowledges a PUBLISH
-     * before its subscribers surely have it, so the last ones before a crash may never arrive.
-     * The job drops the repeats by timestamp.
+     * Acknowledged messages kept to send again after an outage, in seconds: Redis acknowledges a
+     * PUBLISH before its subscribers surely have it (and an append before its AOF has it on disk),
+     * so the last ones before a crash may never arrive. The job drops the repeats by timestamp;
+     * a durable stream refuses them by id.
      */
-    private static final double RESEND_SECONDS = 1.0;
+    private final double resendSeconds;
 
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private final ArrayDeque<Entry> recent = new ArrayDeque<>();
@@ -49,8 +61,9 @@ final class Backlog {
     private long samplesHeld;
     private long samplesDropped;
 
-    Backlog(double capacitySeconds) {
+    Backlog(double capacitySeconds, double resendSeconds) {
         this.capacitySeconds = capacitySeconds;
+        this.resendSeconds = resendSeconds;
     }
 
     /** Queues a message; returns the samples dropped to keep within capacity. */
@@ -105,7 +118,7 @@ final class Backlog {
                     acknowledged += e.samples;
                 }
                 recent.addLast(e);
-                while (recent.peekFirst().lastTimestamp < e.lastTimestamp - RESEND_SECONDS) {
+                while (recent.peekFirst().lastTimestamp < e.lastTimestamp - resendSeconds) {
                     recent.removeFirst();
                 }
             }
@@ -131,7 +144,12 @@ final class Backlog {
         }
     }
 
-    /** True if accepted, false if it failed (to be sent again), null while in flight. */
+    /**
+     * True if accepted, false if it failed (to be sent again), null while in flight. An append
+     * sent again and refused because its id is not above the stream's last is there already: a
+     * success. Refused the first time (the clock went back since the stream's last entry, or
+     * another relay appended), it is sent again with an id Redis chooses.
+     */
     private static Boolean outcome(Entry e) {
         for (Future<?> f : e.sends) {
             if (!f.isDone()) {
@@ -146,6 +164,12 @@ final class Backlog {
                 String message = cause == null ? null : cause.getMessage();
                 if (message != null && message.startsWith("NOPERM")) {
                     throw new RefusedException(message);
+                }
+                if (message != null && message.contains(NOT_ABOVE_TOP) && e.streamId != null) {
+                    if (e.attempts > 1) {
+                        continue; // appended before the outage and kept: not again
+                    }
+                    e.streamId = null;
                 }
                 return false;
             } catch (InterruptedException | java.util.concurrent.CancellationException failure) {

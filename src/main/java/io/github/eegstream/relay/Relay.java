@@ -104,6 +104,8 @@ public final class Relay implements AutoCloseable {
     private long sendAfterNanos;
     private double heldThrough;
     private long lastExpireNanos = System.nanoTime() - 2_000_000_000L;
+    private long lastIdMillis;
+    private long lastIdSequence;
     private long lastDropWarningNanos;
     private volatile boolean paused;
     private volatile boolean stopRequested;
@@ -119,7 +121,9 @@ public final class Relay implements AutoCloseable {
         this.source = source;
         this.screen = screen;
         this.rawChannel = bytes(Channel.of(options.userId(), ChannelKind.RAW).name());
-        this.backlog = new Backlog(options.buffer().toNanos() / 1e9);
+        // A durable stream's Redis may lose up to about two seconds of appends when it is killed
+        // (AOF fsyncs every second): those are appended again, and the ones it kept refused.
+        this.backlog = new Backlog(options.buffer().toNanos() / 1e9, options.durableRetention() != null ? 3.0 : 1.0);
         this.publisher = client.connect(ByteArrayCodec.INSTANCE);
         this.publisher.setAutoFlushCommands(false); // one network write per batch of samples
         this.subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE);
@@ -229,8 +233,11 @@ public final class Relay implements AutoCloseable {
         while (pending.size() >= chunk) {
             RawSamples message = pending.take(chunk);
             pending.drop(chunk);
-            long dropped = backlog.add(new Backlog.Entry(codec.encode(message), chunk,
-                    message.timestamps()[chunk - 1]));
+            Backlog.Entry entry = new Backlog.Entry(codec.encode(message), chunk, message.timestamps()[chunk - 1]);
+            if (options.durableRetention() != null) {
+                entry.streamId = nextStreamId();
+            }
+            long dropped = backlog.add(entry);
             if (dropped > 0 && System.nanoTime() - lastDropWarningNanos > 5_000_000_000L) {
                 lastDropWarningNanos = System.nanoTime();
                 screen.accept("relay " + options.userId() + ": buffer full (" + seconds(options.buffer())
@@ -272,7 +279,11 @@ public final class Relay implements AutoCloseable {
         for (Backlog.Entry e : backlog.unsent()) {
             RedisFuture<Long> published = publisher.async().publish(rawChannel, e.payload);
             if (options.durableRetention() != null) {
-                e.sent(published, publisher.async().xadd(rawChannel, streamTrim(), Map.of(STREAM_FIELD_BYTES, e.payload)));
+                XAddArgs args = streamTrim();
+                if (e.streamId != null) {
+                    args.id(e.streamId);
+                }
+                e.sent(published, publisher.async().xadd(rawChannel, args, Map.of(STREAM_FIELD_BYTES, e.payload)));
             } else {
                 e.sent(published);
             }
@@ -286,6 +297,22 @@ public final class Relay implements AutoCloseable {
         if (wrote) {
             publisher.flushCommands();
         }
+    }
+
+    /**
+     * The next stream entry id, {@code <wall-clock ms>-<seq>}, always above the one before (as
+     * Redis requires): fixed when the message is made, so the same message appended again after
+     * an outage has the same id, and Redis refuses it instead of storing it twice.
+     */
+    private String nextStreamId() {
+        long now = System.currentTimeMillis();
+        if (now > lastIdMillis) {
+            lastIdMillis = now;
+            lastIdSequence = 0;
+        } else {
+            lastIdSequence++;
+        }
+        return lastIdMillis + "-" + lastIdSequence;
     }
 
     /** Drops stream entries older than the retention (approximately, which Redis does cheaply). */

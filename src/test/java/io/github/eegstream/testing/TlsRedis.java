@@ -123,7 +123,7 @@ public final class TlsRedis implements AutoCloseable {
     }
 
     /** Waits for the log line that says the server listens (or for it to exit), not a fixed time. */
-    private static boolean awaitReady(Process p) throws InterruptedException {
+    static boolean awaitReady(Process p) throws InterruptedException {
         CompletableFuture<Boolean> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -176,7 +176,7 @@ public final class TlsRedis implements AutoCloseable {
     }
 
     /** The program on the PATH; fails (never skips) if it is missing. */
-    private static String program(String name) throws IOException {
+    static String program(String name) throws IOException {
         for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {
             Path p = Path.of(d, name);
             if (Files.isExecutable(p)) {
@@ -187,7 +187,7 @@ public final class TlsRedis implements AutoCloseable {
                 + " redis-tools and openssl: apt-get install redis-server redis-tools openssl)");
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         // Never the shared Redis's or Flink's default port.
         while (true) {
             try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
