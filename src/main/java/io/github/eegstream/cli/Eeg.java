@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Real-time EEG streaming and prediction on Apache Flink and Redis.",
         subcommands = {
             RelayCommand.class, JobCommand.class, DemoCommand.class, SubscribeCommand.class, PublishCommand.class,
-            FeaturesCommand.class, LslCommand.class, LslSimCommand.class, BenchCommand.class, AclCommand.class, DashboardCommand.class, RecordCommand.class,
+            FeaturesCommand.class, LslCommand.class, LslSimCommand.class, BenchCommand.class, AclCommand.class, DashboardCommand.class, RecordCommand.class, ExportCommand.class,
             ClusterCommand.class, SubmitCommand.class, StopJobCommand.class,
             CommandLine.HelpCommand.class
         })

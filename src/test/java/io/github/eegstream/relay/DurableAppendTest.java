@@ -72,6 +72,19 @@ class DurableAppendTest {
                     assertTrue(step > 0.5 / RATE && step < 1.5 / RATE, "sample " + i + ": a step of " + step + " s (a repeat or a hole)");
                 }
                 assertEquals(0, relay.samplesDropped());
+
+                // The session recovered from the stream alone, as no recorder ran: every sample, read back by libxdf.
+                java.nio.file.Path xdf = java.nio.file.Files.createTempDirectory("export-").resolve("session.xdf");
+                var summary = io.github.eegstream.record.StreamExport.export(redis.endpoint(), user, null, null, xdf);
+                assertEquals(stamps.size(), summary.samples());
+                List<String> lines = io.github.eegstream.testing.XdfHarness.dump(xdf);
+                List<Double> exported = lines.stream().filter(l -> l.startsWith("sample 0 "))
+                        .map(l -> Double.parseDouble(l.split(" ")[2])).toList();
+                assertEquals(stamps, exported, "the export holds every sample of the stream, in order");
+                java.nio.file.Path bdf = xdf.resolveSibling("session.bdf");
+                assertEquals(stamps.size(), io.github.eegstream.record.StreamExport.export(redis.endpoint(), user, null, null, bdf)
+                        .samples());
+                assertTrue(java.nio.file.Files.size(bdf) > 0);
             } finally {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             }
