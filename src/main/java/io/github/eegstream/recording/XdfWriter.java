@@ -58,9 +58,9 @@ public final class XdfWriter implements Closeable {
         }
     }
 
-    /** A new file at {@code file} (replaced if it exists), with a boundary every 5 s. */
+    /** A new file at {@code file} (replaced if it exists), with a boundary (and a flush) every second. */
     public XdfWriter(Path file) throws IOException {
-        this(Files.newOutputStream(file), java.time.Duration.ofSeconds(5));
+        this(Files.newOutputStream(file), java.time.Duration.ofSeconds(1));
     }
 
     XdfWriter(OutputStream out, java.time.Duration boundaryEvery) throws IOException {
