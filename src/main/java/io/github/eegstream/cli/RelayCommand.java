@@ -72,6 +72,13 @@ final class RelayCommand implements Callable<Integer> {
             description = "How long stream entries are kept (--durable). Default: ${DEFAULT-VALUE}.")
     double retentionSeconds;
 
+    @Option(names = "--features", description = "Also compute the job's features here and publish them to user:ID:features (no job needed), with the windows and features of --spec.")
+    boolean features;
+
+    @Option(names = "--spec", defaultValue = "default", paramLabel = "SPEC",
+            description = "With --features: the job spec whose windows and features to compute (a built-in name or a YAML file). Default: ${DEFAULT-VALUE}.")
+    String spec;
+
     @Mixin
     StreamOptions stream;
 
@@ -86,6 +93,13 @@ final class RelayCommand implements Callable<Integer> {
         SampleSource samples = openSource();
         RedisEndpoint endpoint = redis.endpoint();
         RedisClient client = endpoint.createClient();
+        if (features) {
+            io.github.eegstream.job.JobSpec job = io.github.eegstream.job.JobSpecs.load(spec);
+            samples = new io.github.eegstream.relay.EdgeFeatures(samples, user, job.window().windowing(), job.analysis(), client);
+            Screen.println("relay " + user + ": features of spec " + job.name() + " -> user:" + user + ":features");
+        } else if (!"default".equals(spec)) {
+            throw new IllegalArgumentException("--spec is for --features");
+        }
         try (Relay relay = new Relay(options, samples, client, Screen::println)) {
             Screen.println("relay " + user + ": " + samples.describe() + " -> user:" + user + ":raw ("
                     + (stream.chunk == 1 ? "one message per sample" : stream.chunk + " samples per message")
