@@ -31,7 +31,21 @@ public final class XdfReader implements Iterator<RawSamples>, AutoCloseable {
     /** A chunk larger than this is refused: no valid recording's chunk is near it. */
     private static final long MAX_CHUNK = 256L << 20;
 
-    private record Header(int id, String name, String type, int channels, double rate, String format, List<String> labels) {}
+    private record Header(int id, String name, String type, int channels, double rate, String format, List<String> labels) {
+        /** Bytes per value, or 0 for strings. */
+        int width() {
+            return switch (format) {
+                case "int8" -> 1;
+                case "int16" -> 2;
+                case "int32", "float32" -> 4;
+                case "int64", "double64" -> 8;
+                default -> 0;
+            };
+        }
+    }
+
+    /** A stream header larger than this is refused (a real one is a few kB). */
+    private static final int MAX_HEADER = 1 << 20;
 
     private final Path path;
     private final InputStream in;
@@ -113,7 +127,7 @@ public final class XdfReader implements Iterator<RawSamples>, AutoCloseable {
             }
             if (c.tag == 3 && c.content.limit() >= 4 && c.content.getInt(0) == stream.id) {
                 try {
-                    next = samples(stream, c.content);
+                    next = samples(stream, c.content); // null for a chunk of no samples (valid XDF)
                 } catch (RuntimeException e) {
                     throw new IllegalArgumentException(path + ": a malformed samples chunk of stream " + stream.name, e);
                 }
@@ -209,6 +223,9 @@ public final class XdfReader implements Iterator<RawSamples>, AutoCloseable {
     private static final Pattern CHANNEL = Pattern.compile("<channel>(.*?)</channel>", Pattern.DOTALL);
 
     private static Header header(ByteBuffer content) {
+        if (content.limit() < 4 || content.limit() > MAX_HEADER) {
+            return null;
+        }
         int id = content.getInt(0);
         byte[] xml = new byte[content.limit() - 4];
         content.get(4, xml);
@@ -220,7 +237,7 @@ public final class XdfReader implements Iterator<RawSamples>, AutoCloseable {
         } catch (NumberFormatException e) {
             return null;
         }
-        if (channels < 1 || channels > 4096) {
+        if (channels < 1 || channels > RawSamples.MAX_CHANNELS) {
             return null;
         }
         double rate;
@@ -240,7 +257,8 @@ public final class XdfReader implements Iterator<RawSamples>, AutoCloseable {
                 labels.add("ch" + i);
             }
         }
-        return new Header(id, unescape(text(x, "name")), unescape(text(x, "type")), channels, rate, format.trim(), labels);
+        Header h = new Header(id, unescape(text(x, "name")), unescape(text(x, "type")), channels, rate, format.trim(), labels);
+        return h.width() == 0 && !h.format.equals("string") ? null : h; // a format we cannot read is skipped
     }
 
     private static String text(String xml, String element) {
@@ -256,11 +274,23 @@ public final class XdfReader implements Iterator<RawSamples>, AutoCloseable {
     private RawSamples samples(Header h, ByteBuffer b) {
         b.position(4);
         long n = varLength(b);
-        int count = (int) Math.min(n, b.remaining());
+        // Each sample takes at least its timestamp byte and its values: a count the chunk cannot
+        // hold is refused before anything is allocated for it.
+        long per = 1 + (long) h.channels * h.width();
+        if (n < 0 || n > b.remaining() / per) {
+            throw new IllegalArgumentException(n + " samples do not fit in a chunk of " + b.limit() + " bytes");
+        }
+        int count = (int) n;
+        if (count == 0) {
+            return null;
+        }
         double[] timestamps = new double[count];
         double[] values = new double[count * h.channels];
         for (int i = 0; i < count; i++) {
             int tsBytes = b.get();
+            if (tsBytes != 0 && tsBytes != 8) {
+                throw new IllegalArgumentException("a timestamp of " + tsBytes + " bytes");
+            }
             double t = tsBytes == 8 ? b.getDouble()
                     : Double.isNaN(lastTimestamp) ? 0 : lastTimestamp + (h.rate > 0 ? 1 / h.rate : 0);
             timestamps[i] = t;

@@ -25,27 +25,49 @@ public final class XdfRecording implements Closeable {
     private final WireCodec codec = new WireCodec();
     private final Map<String, Integer> streams = new HashMap<>();
     private final Map<String, List<String>> layouts = new HashMap<>();
+    private final Map<String, Double> rates = new HashMap<>();
+    private final Map<String, Integer> versions = new HashMap<>();
     private final Map<String, Double> latest = new HashMap<>();
+
+    private final java.util.concurrent.ScheduledExecutorService timer;
 
     public XdfRecording(Path file) throws IOException {
         this.xdf = new XdfWriter(file);
+        // While every stream is idle (a pause, an outage), what came last still reaches the disk.
+        this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "xdf-boundary");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                xdf.boundaryIfDue();
+            } catch (IOException e) {
+                // the next write reports it
+            }
+        }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** A user's samples, into the user's EEG stream. */
     public synchronized void add(String user, RawSamples samples) throws IOException {
-        List<String> channels = List.of(samples.channels());
-        List<String> layout = layouts.get(user);
+        // A relay back from an outage sends its last seconds again: only what is newer is written.
+        Double last = latest.get(user);
+        RawSamples fresh = last == null ? samples : samples.after(last);
+        if (fresh == null) {
+            return;
+        }
+        List<String> channels = List.of(fresh.channels());
         String key = user + "\u0000eeg";
-        if (layout == null || !layout.equals(channels)) {
-            // A new layout is a new stream: XDF fixes a stream's channels in its header.
-            String name = layout == null ? user : user + " (" + channels.size() + " channels)";
-            streams.put(key, xdf.addStream(XdfStream.eeg(name, channels, samples.rate())));
+        if (!channels.equals(layouts.get(user)) || fresh.rate() != rates.getOrDefault(user, fresh.rate())) {
+            // A new layout or rate is a new stream: XDF fixes a stream's channels and rate in its header.
+            int version = versions.merge(user, 1, Integer::sum);
+            String name = version == 1 ? user : user + " (" + version + ")";
+            streams.put(key, xdf.addStream(XdfStream.eeg(name, channels, fresh.rate())));
             layouts.put(user, channels);
+            rates.put(user, fresh.rate());
         }
-        xdf.writeNumeric(streams.get(key), samples.timestamps(), samples.values());
-        if (samples.timestamps().length > 0) {
-            latest.put(user, samples.timestamps()[samples.timestamps().length - 1]);
-        }
+        xdf.writeNumeric(streams.get(key), fresh.timestamps(), fresh.values());
+        latest.put(user, fresh.timestamps()[fresh.timestamps().length - 1]);
     }
 
     /** A user's prediction, alert or features, as a JSON marker in the user's stream of that kind. */
@@ -77,6 +99,7 @@ public final class XdfRecording implements Closeable {
 
     @Override
     public synchronized void close() throws IOException {
+        timer.shutdownNow();
         xdf.close();
     }
 }

@@ -84,7 +84,12 @@ public record XdfStream(String name, String type, int channelCount, double nomin
         x.append('<').append(name).append('>').append(escape(text == null ? "" : text)).append("</").append(name).append('>');
     }
 
+    /** Characters XML 1.0 does not allow at all (one would make every reader refuse the whole file). */
+    private static final java.util.regex.Pattern NOT_XML =
+            java.util.regex.Pattern.compile("[^\\t\\n\\r\\x20-\\uD7FF\\uE000-\\uFFFD\\x{10000}-\\x{10FFFF}]");
+
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return NOT_XML.matcher(text).replaceAll("\uFFFD")
+                .replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -1,13 +1,10 @@
 package io.github.eegstream.recording;
 
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +36,9 @@ public final class XdfWriter implements Closeable {
     private static final byte[] BOUNDARY = {0x43, (byte) 0xA5, 0x46, (byte) 0xDC, (byte) 0xCB, (byte) 0xF5, 0x41, 0x0F,
             (byte) 0xB3, 0x0E, (byte) 0xD5, 0x46, 0x73, (byte) 0x83, (byte) 0xCB, (byte) 0xE4};
 
-    private final OutputStream out;
+    /** Whole chunks not yet on disk: written and forced to disk at each boundary (or when large). */
+    private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1 << 16);
+    private final java.nio.channels.FileChannel file;
     private final List<Footer> footers = new ArrayList<>();
     private final long boundaryEveryNanos;
     private long lastBoundaryNanos = System.nanoTime();
@@ -58,17 +57,43 @@ public final class XdfWriter implements Closeable {
         }
     }
 
-    /** A new file at {@code file} (replaced if it exists), with a boundary (and a flush) every second. */
+    /**
+     * A new file at {@code file} (replaced if it exists), with a boundary every second: each
+     * boundary writes the chunks since the last one whole and forces them to disk.
+     */
     public XdfWriter(Path file) throws IOException {
-        this(Files.newOutputStream(file), java.time.Duration.ofSeconds(1));
+        this(file, java.time.Duration.ofSeconds(1));
     }
 
-    XdfWriter(OutputStream out, java.time.Duration boundaryEvery) throws IOException {
-        this.out = new BufferedOutputStream(out, 1 << 16);
+    XdfWriter(Path path, java.time.Duration boundaryEvery) throws IOException {
+        this.file = java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE);
         this.boundaryEveryNanos = boundaryEvery.toNanos();
-        this.out.write("XDF:".getBytes(StandardCharsets.US_ASCII));
-        chunk(Tag.FILE_HEADER, null, xml("<?xml version=\"1.0\"?><info><version>1.0</version></info>"));
-        this.out.flush();
+        try {
+            out.write("XDF:".getBytes(StandardCharsets.US_ASCII));
+            chunk(Tag.FILE_HEADER, null, xml("<?xml version=\"1.0\"?><info><version>1.0</version></info>"));
+            flush();
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    /** Writes the pending chunks (whole) and forces them to disk. */
+    private void flush() throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(out.toByteArray());
+        while (b.hasRemaining()) {
+            file.write(b);
+        }
+        out.reset();
+        file.force(false);
+    }
+
+    /** A boundary if one is due and anything was written since the last: for a caller's timer, when streams are idle. */
+    public synchronized void boundaryIfDue() throws IOException {
+        if (!closed && out.size() > 0 && System.nanoTime() - lastBoundaryNanos >= boundaryEveryNanos) {
+            boundary();
+        }
     }
 
     /** Declares a stream; returns its id for the writes that follow. */
@@ -78,7 +103,6 @@ public final class XdfWriter implements Closeable {
         chunk(Tag.STREAM_HEADER, id, xml(stream.headerXml()));
         // LabRecorder writes clock offsets per stream; these timestamps are already on one clock.
         clockOffset(id, 0, 0);
-        out.flush();
         return id;
     }
 
@@ -110,13 +134,16 @@ public final class XdfWriter implements Closeable {
                 }
             }
         }
-        samplesWritten(f, timestamps);
         rawChunk(Tag.SAMPLES, b);
+        samplesWritten(f, timestamps);
     }
 
     /** Writes string samples (markers) of a one-channel string stream, such as predictions as JSON. */
     public synchronized void writeStrings(int id, double[] timestamps, String[] values) throws IOException {
         Footer f = footer(id);
+        if (timestamps.length != values.length) {
+            throw new IllegalArgumentException(timestamps.length + " timestamps for " + values.length + " values");
+        }
         if (f.stream.format() != XdfStream.Format.STRING || f.stream.channelCount() != 1) {
             throw new IllegalArgumentException("stream " + id + " is not a one-channel string stream");
         }
@@ -134,8 +161,8 @@ public final class XdfWriter implements Closeable {
             putVarLength(b, encoded[i].length);
             b.put(encoded[i]);
         }
-        samplesWritten(f, timestamps);
         rawChunk(Tag.SAMPLES, b);
+        samplesWritten(f, timestamps);
     }
 
     /** A ClockOffset chunk: at {@code collectionTime}, the stream's clock was {@code offset} s off the recorder's. */
@@ -154,7 +181,7 @@ public final class XdfWriter implements Closeable {
             f.last = timestamps[timestamps.length - 1];
             f.count += timestamps.length;
         }
-        if (System.nanoTime() - lastBoundaryNanos >= boundaryEveryNanos) {
+        if (System.nanoTime() - lastBoundaryNanos >= boundaryEveryNanos || out.size() > (8 << 20)) {
             boundary();
         }
     }
@@ -162,7 +189,7 @@ public final class XdfWriter implements Closeable {
     /** A Boundary chunk, and everything so far on disk. */
     public synchronized void boundary() throws IOException {
         rawChunk(Tag.BOUNDARY, ByteBuffer.allocate(BOUNDARY.length).put(BOUNDARY));
-        out.flush();
+        flush();
         lastBoundaryNanos = System.nanoTime();
     }
 
@@ -190,7 +217,7 @@ public final class XdfWriter implements Closeable {
             }
             boundary();
         } finally {
-            out.close();
+            file.close();
         }
     }
 

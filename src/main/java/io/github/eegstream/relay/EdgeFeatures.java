@@ -34,6 +34,8 @@ public final class EdgeFeatures implements SampleSource {
     private final byte[] channel;
     private final WireCodec codec = new WireCodec();
     private final AtomicLong published = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
 
     public EdgeFeatures(SampleSource source, String userId, Windowing windowing, WindowAnalysis.Settings settings,
             RedisClient client) {
@@ -64,10 +66,28 @@ public final class EdgeFeatures implements SampleSource {
     }
 
     private void publish(RawSamples window) {
-        Features f = analysis.analyze(window, false, state).features();
-        if (f != null) {
+        try {
+            WindowAnalysis.Result r = analysis.analyze(window, false, state); // null: too few samples, or no rate
+            if (r == null || r.features() == null) {
+                return;
+            }
+            if (!publisher.isOpen()) {
+                skipped.incrementAndGet(); // Redis away: a late burst of old features helps no one
+                return;
+            }
             // Asynchronous: the samples' path never waits for the features' PUBLISH.
-            publisher.async().publish(channel, codec.encode(f)).thenRun(published::incrementAndGet);
+            publisher.async().publish(channel, codec.encode(r.features())).whenComplete((n, error) -> {
+                if (error == null) {
+                    published.incrementAndGet();
+                } else if (failures.getAndIncrement() == 0) {
+                    System.err.println("relay: could not publish features: " + error.getMessage());
+                }
+            });
+        } catch (RuntimeException e) {
+            // Features are a side path: whatever goes wrong there, the raw samples go on.
+            if (failures.getAndIncrement() == 0) {
+                System.err.println("relay: features of a window failed, the samples go on: " + e);
+            }
         }
     }
 

@@ -101,11 +101,25 @@ class XdfWriterTest {
         xdf.boundary(); // what a second's flush leaves on disk
         long safe = Files.size(file);
         xdf.writeNumeric(eeg, new double[] {0.5}, new double[] {99, 99});
-        // The process dies: no footer, and the last chunk only half written.
-        byte[] all = Files.readAllBytes(file);
-        Files.write(file, java.util.Arrays.copyOf(all, (int) safe));
+        // The process dies here: what is on disk is every whole chunk up to the boundary, no more.
+        assertEquals(safe, Files.size(file), "chunks after the boundary are not on disk yet");
         List<String> lines = dump(file);
         assertEquals(10, lines.stream().filter(l -> l.startsWith("sample 0 ")).count(), String.join("\n", lines));
+        // Cut anywhere in its last chunks (a crash in the middle of a write), our reader still
+        // gives every whole chunk before the cut and never fails.
+        byte[] all = Files.readAllBytes(file);
+        Path cut = dir.resolve("cut.xdf");
+        for (int at = all.length - 60; at <= all.length; at++) {
+            Files.write(cut, java.util.Arrays.copyOf(all, at));
+            try (XdfReader r = new XdfReader(cut, "alex")) {
+                int n = 0;
+                while (r.hasNext()) {
+                    n += r.next().timestamps().length;
+                }
+                assertTrue(n <= 10, "cut at " + at + ": " + n);
+            }
+        }
+        xdf.close();
     }
 
     @Test
@@ -144,6 +158,21 @@ class XdfWriterTest {
         }
         Files.writeString(file, "not xdf");
         assertThrows(IOException.class, () -> new XdfReader(file, null));
+    }
+
+    @Test
+    void aRecordingSkipsWhatARelaySendsAgainAndSurvivesHostileLabels() throws Exception {
+        Path file = dir.resolve("hostile.xdf");
+        String[] labels = {"Fp1\u0001</label><x>", "Fp2&\uFFFF"};
+        try (XdfRecording rec = new XdfRecording(file)) {
+            rec.add("alex", new io.github.eegstream.wire.RawSamples(labels, new double[] {1.0, 1.01}, new double[] {1, 2, 3, 4}, 100));
+            // A relay back from an outage sends its last second again, then goes on.
+            rec.add("alex", new io.github.eegstream.wire.RawSamples(labels, new double[] {1.0, 1.01, 1.02},
+                    new double[] {1, 2, 3, 4, 5, 6}, 100));
+        }
+        List<String> lines = dump(file);
+        assertEquals(3, lines.stream().filter(l -> l.startsWith("sample 0 ")).count(), String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("label 0 0 Fp1\uFFFD</label><x>")), String.join("\n", lines));
     }
 
     @Test
