@@ -4,6 +4,7 @@ import io.lettuce.core.codec.RedisCodec;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Keys as byte arrays, values as {@link Payload}s that are copied out of Lettuce's buffer only if
@@ -22,17 +23,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * Lettuce decodes a reply on its I/O thread while the caller waits for it, so the budget is
  * reset before a command and read after it.
  */
-final class LimitedValueCodec implements RedisCodec<byte[], LimitedValueCodec.Payload> {
+@Internal
+public final class LimitedValueCodec implements RedisCodec<byte[], LimitedValueCodec.Payload> {
 
     /** How much of an oversized value is kept, for the dead-letter sample. */
-    static final int PREFIX_BYTES = 1024;
+    public static final int PREFIX_BYTES = 1024;
     /** Longer than any valid channel name ({@code user:}, 64 characters, {@code :predictions}). */
-    static final int MAX_KEY_BYTES = 256;
+    public static final int MAX_KEY_BYTES = 256;
 
     /** A value as received: its bytes, or a prefix of them if it was too large, or none beyond the budget. */
-    record Payload(byte[] bytes, int length, boolean overBudget) {
+    public record Payload(byte[] bytes, int length, boolean overBudget) {
         /** True if the value was larger than the reader accepts; {@link #bytes} is then only its prefix. */
-        boolean tooLarge(int maxValueBytes) {
+        public boolean tooLarge(int maxValueBytes) {
             return length > maxValueBytes;
         }
     }
@@ -51,17 +53,17 @@ final class LimitedValueCodec implements RedisCodec<byte[], LimitedValueCodec.Pa
     }
 
     /** For pub/sub: every message is a value; no budget. */
-    static LimitedValueCodec unbudgeted(int maxValueBytes) {
+    public static LimitedValueCodec unbudgeted(int maxValueBytes) {
         return new LimitedValueCodec(maxValueBytes, null);
     }
 
     /** For XREAD: only {@code field}'s values are kept, within a budget set per reply. */
-    static LimitedValueCodec budgeted(int maxValueBytes, byte[] field) {
+    public static LimitedValueCodec budgeted(int maxValueBytes, byte[] field) {
         return new LimitedValueCodec(maxValueBytes, field);
     }
 
     /** Starts a new budget of {@code bytes} for the values of the next reply. */
-    void resetBudget(long bytes) {
+    public void resetBudget(long bytes) {
         budget.set(bytes);
         spentAny = false;
     }

@@ -25,6 +25,6 @@ public interface MessageDeserializer<T> extends Serializable, ResultTypeQueryabl
 
     /** The name a rejected message is counted under, in the reader's {@code rejected} metric group. */
     default String rejectReason(Exception e) {
-        return "invalid";
+        return RejectReasons.INVALID;
     }
 }

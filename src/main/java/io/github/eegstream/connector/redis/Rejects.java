@@ -1,7 +1,5 @@
 package io.github.eegstream.connector.redis;
 
-import io.github.eegstream.redis.RedisEndpoint;
-import io.github.eegstream.wire.WireCodec;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -9,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
@@ -23,12 +21,13 @@ import org.slf4j.LoggerFactory;
  * first ones and then one in a thousand, and publishes a sample of them with the reason to the
  * dead-letter channel. Never throws and never waits: a reject must not stop the stream.
  */
-final class Rejects implements AutoCloseable {
+@Internal
+public final class Rejects implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Rejects.class);
-    private static final WireCodec CODEC = new WireCodec();
 
-    private final RedisEndpoint endpoint;
+    private final RedisClientFactory endpoint;
+    private final DeadLetterSerializer deadLetters;
     private final String clientName;
     private final byte[] deadLetterChannel;
     private final Counter rejected;
@@ -40,20 +39,25 @@ final class Rejects implements AutoCloseable {
     private CompletableFuture<Void> connecting;
     private long connectStartedNanos;
 
-    /** @param deadLetterChannel where samples of rejects go; null or blank for nowhere */
-    Rejects(SourceReaderMetricGroup metrics, RedisEndpoint endpoint, String clientName, String deadLetterChannel) {
+    /**
+     * @param deadLetterChannel where samples of rejects go; null or blank for nowhere
+     * @param deadLetters how they are encoded there
+     */
+    public Rejects(SourceReaderMetricGroup metrics, RedisClientFactory endpoint, String clientName, String deadLetterChannel,
+            DeadLetterSerializer deadLetters) {
         this.endpoint = endpoint;
+        this.deadLetters = deadLetters;
         this.clientName = clientName;
         this.deadLetterChannel = deadLetterChannel == null || deadLetterChannel.isBlank()
                 ? null : deadLetterChannel.getBytes(StandardCharsets.UTF_8);
         this.rejected = metrics.getNumRecordsInErrorsCounter();
-        this.byReasonGroup = metrics.addGroup("rejected");
+        this.byReasonGroup = metrics.addGroup(RedisConnectorMetrics.REJECTED_GROUP);
         if (this.deadLetterChannel != null) {
             connectInBackground(); // ready before the first reject, which then costs no connect
         }
     }
 
-    void reject(String channel, byte[] payload, String reason, Exception e) {
+    public void reject(String channel, byte[] payload, String reason, Exception e) {
         rejected.inc();
         Counter counter = byReason.computeIfAbsent(reason, byReasonGroup::counter);
         counter.inc();
@@ -96,15 +100,11 @@ final class Rejects implements AutoCloseable {
                 connectInBackground();
                 return;
             }
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("type", "rejected");
-            entry.put("channel", channel);
-            entry.put("reason", reason);
-            entry.put("message", message == null ? "" : message);
-            entry.put("payload", Arrays.copyOf(payload, Math.min(payload.length, 1024)));
-            entry.put("payload_bytes", payload.length);
-            entry.put("timestamp", System.currentTimeMillis() / 1000.0);
-            connection.async().publish(deadLetterChannel, CODEC.encodeMap(entry));
+            DeadLetterSerializer.DeadLetter letter = new DeadLetterSerializer.DeadLetter(channel, reason,
+                    message == null ? "" : message,
+                    Arrays.copyOf(payload, Math.min(payload.length, DeadLetterSerializer.PAYLOAD_PREFIX_BYTES)),
+                    payload.length, System.currentTimeMillis() / 1000.0);
+            connection.async().publish(deadLetterChannel, deadLetters.serialize(letter));
         } catch (RuntimeException e) {
             LOG.debug("Could not publish a dead letter", e); // the reject is counted either way
         }

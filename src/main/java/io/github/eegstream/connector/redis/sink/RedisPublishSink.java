@@ -1,6 +1,6 @@
 package io.github.eegstream.connector.redis.sink;
 
-import io.github.eegstream.redis.RedisEndpoint;
+import io.github.eegstream.connector.redis.RedisClientFactory;
 import java.time.Duration;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -8,11 +8,11 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
  * Publishes {@link Publication}s to Redis: pipelined, at most once by default, exactly once with
- * {@link Builder#setDeduplicate}.
+ * {@link Builder#setDeduplicate} and a {@link PublishOnceFunction}.
  *
  * <pre>{@code
  * stream.sinkTo(RedisPublishSink.builder()
- *         .setEndpoint(new RedisEndpoint("redis://127.0.0.1:6379"))
+ *         .setEndpoint(RedisClientFactory.fromUrl("redis://127.0.0.1:6379"))
  *         .setBatchSize(512)
  *         .setFlushInterval(Duration.ofMillis(2))
  *         .build());
@@ -20,14 +20,16 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  */
 public final class RedisPublishSink implements Sink<Publication> {
 
-    private final RedisEndpoint endpoint;
+    private final RedisClientFactory endpoint;
     private final int batchSize;
     private final Duration flushInterval;
     private final int maxInFlight;
     private final Duration deduplicateFor;
+    private final PublishOnceFunction publishOnce;
 
-    private RedisPublishSink(RedisEndpoint endpoint, int batchSize, Duration flushInterval, int maxInFlight,
-            Duration deduplicateFor) {
+    private RedisPublishSink(RedisClientFactory endpoint, int batchSize, Duration flushInterval, int maxInFlight,
+            Duration deduplicateFor, PublishOnceFunction publishOnce) {
+        this.publishOnce = publishOnce;
         this.endpoint = endpoint;
         this.batchSize = batchSize;
         this.flushInterval = flushInterval;
@@ -41,20 +43,22 @@ public final class RedisPublishSink implements Sink<Publication> {
 
     @Override
     public SinkWriter<Publication> createWriter(WriterInitContext context) {
-        return new RedisPublishWriter(context, endpoint, batchSize, flushInterval, maxInFlight, deduplicateFor);
+        return new RedisPublishWriter(context, endpoint, batchSize, flushInterval, maxInFlight, deduplicateFor, publishOnce);
     }
 
     /** Configures a {@link RedisPublishSink}; the endpoint is required. */
     public static final class Builder {
-        private RedisEndpoint endpoint;
+        private RedisClientFactory endpoint;
         private int batchSize = 512;
         private Duration flushInterval = Duration.ofMillis(2);
         private int maxInFlight = 10_000;
         private Duration deduplicateFor;
+        private PublishOnceFunction publishOnce;
 
         private Builder() {}
 
-        public Builder setEndpoint(RedisEndpoint endpoint) {
+        /** Where Redis is, and how clients are made: {@link RedisClientFactory#fromUrl}, or one's own. */
+        public Builder setEndpoint(RedisClientFactory endpoint) {
             this.endpoint = endpoint;
             return this;
         }
@@ -80,12 +84,19 @@ public final class RedisPublishSink implements Sink<Publication> {
         /**
          * Exactly-once publishing for a job that replays from checkpoints: each channel's last
          * published {@link Publication#sequence()} is kept in Redis (for {@code memory} after its
-         * last use) and a publication at or below it is skipped, atomically, in a Redis function ({@link io.github.eegstream.redis.RedisFunctions}). A failed
+         * last use) and a publication at or below it is skipped, atomically, in a Redis function
+         * ({@link #setPublishOnceFunction}, required with this). A failed
          * write then fails the job, which restarts from its checkpoint. Without this (the
          * default), publishing is at most once: a failed PUBLISH is counted and the job goes on.
          */
         public Builder setDeduplicate(Duration memory) {
             this.deduplicateFor = memory;
+            return this;
+        }
+
+        /** The Redis function that publishes each sequence once, for {@link #setDeduplicate}. */
+        public Builder setPublishOnceFunction(PublishOnceFunction publishOnce) {
+            this.publishOnce = publishOnce;
             return this;
         }
 
@@ -97,7 +108,10 @@ public final class RedisPublishSink implements Sink<Publication> {
                 throw new IllegalStateException(
                         "need batch size >= 1, max in flight >= batch size and a flush interval >= 0");
             }
-            return new RedisPublishSink(endpoint, batchSize, flushInterval, maxInFlight, deduplicateFor);
+            if (deduplicateFor != null && publishOnce == null) {
+                throw new IllegalStateException("a deduplicating Redis publish sink needs a publish-once function");
+            }
+            return new RedisPublishSink(endpoint, batchSize, flushInterval, maxInFlight, deduplicateFor, publishOnce);
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.github.eegstream.connector.redis.sink;
 
-import io.github.eegstream.redis.RedisEndpoint;
-import io.github.eegstream.redis.RedisFunctions;
+import io.github.eegstream.connector.redis.RedisClientFactory;
+import io.github.eegstream.connector.redis.RedisConnectorMetrics;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
@@ -36,8 +36,8 @@ final class RedisPublishWriter implements SinkWriter<Publication> {
     private final int batchSize;
     private final long flushIntervalMillis;
     private final int maxInFlight;
-    /** Where the last published sequence of channel C is kept: this prefix, then C (the job's ACL rules grant it). */
-    public static final String SEQUENCE_KEY_PREFIX = io.github.eegstream.redis.AclRules.SEQUENCE_KEYS.replace("*", "");
+    /** Deduplicating: the function called instead of PUBLISH (null otherwise). */
+    private final PublishOnceFunction publishOnce;
 
     private final ArrayDeque<RedisFuture<Long>> inFlight = new ArrayDeque<>();
     private final java.util.Map<String, ChannelNames> channels = new java.util.HashMap<>();
@@ -50,12 +50,13 @@ final class RedisPublishWriter implements SinkWriter<Publication> {
     private boolean timerArmed;
 
     RedisPublishWriter(
-            WriterInitContext context, RedisEndpoint endpoint, int batchSize, Duration flushInterval, int maxInFlight,
-            Duration deduplicateFor) {
-        this.client = endpoint.createClient();
+            WriterInitContext context, RedisClientFactory endpoint, int batchSize, Duration flushInterval, int maxInFlight,
+            Duration deduplicateFor, PublishOnceFunction publishOnce) {
+        this.publishOnce = deduplicateFor == null ? null : publishOnce;
+        this.client = endpoint.createClient(null);
         if (deduplicateFor != null) {
             try (StatefulRedisConnection<String, String> check = client.connect()) {
-                RedisFunctions.ensureLoaded(check.sync(), endpoint);
+                publishOnce.ensureLoaded(check.sync(), endpoint.redacted());
             } catch (RuntimeException e) {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
                 throw e;
@@ -71,7 +72,7 @@ final class RedisPublishWriter implements SinkWriter<Publication> {
         this.recordsSent = context.metricGroup().getNumRecordsSendCounter();
         this.bytesSent = context.metricGroup().getNumBytesSendCounter();
         this.failures = context.metricGroup().getNumRecordsOutErrorsCounter();
-        this.duplicates = context.metricGroup().counter("duplicatesSkipped");
+        this.duplicates = context.metricGroup().counter(RedisConnectorMetrics.DUPLICATES_SKIPPED);
         this.dedupSeconds = deduplicateFor == null ? null
                 : Long.toString(Math.max(1, deduplicateFor.toSeconds())).getBytes(StandardCharsets.UTF_8);
     }
@@ -80,7 +81,7 @@ final class RedisPublishWriter implements SinkWriter<Publication> {
     public void write(Publication publication, Context context) throws IOException, InterruptedException {
         ChannelNames names = channelNames(publication.channel());
         if (dedupSeconds != null && publication.sequence() > 0) {
-            inFlight.add(commands.fcall(RedisFunctions.PUBLISH_ONCE, ScriptOutputType.INTEGER, names.sequenceKey, names.channel,
+            inFlight.add(commands.fcall(publishOnce.name(), ScriptOutputType.INTEGER, names.sequenceKey, names.channel,
                     publication.payload(), zeroPadded(publication.sequence()), dedupSeconds));
         } else {
             inFlight.add(commands.publish(names.channel, publication.payload()));
@@ -150,7 +151,7 @@ final class RedisPublishWriter implements SinkWriter<Publication> {
                 channels.clear(); // bounded, whatever the number of users over the job's life
             }
             names = new ChannelNames(channel.getBytes(StandardCharsets.UTF_8),
-                    new byte[][] {(SEQUENCE_KEY_PREFIX + channel).getBytes(StandardCharsets.UTF_8)});
+                    new byte[][] {((publishOnce == null ? "" : publishOnce.sequenceKeyPrefix()) + channel).getBytes(StandardCharsets.UTF_8)});
             channels.put(channel, names);
         }
         return names;

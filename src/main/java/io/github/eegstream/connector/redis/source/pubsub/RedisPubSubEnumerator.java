@@ -12,6 +12,7 @@ import java.util.Set;
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import io.github.eegstream.connector.redis.RedisConnectorMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,9 +101,9 @@ public final class RedisPubSubEnumerator implements SplitEnumerator<RedisPubSubS
                 owners.put(initial.get(i), i % readers);
             }
         }
-        context.metricGroup().gauge("channelClasses", () -> owners.size());
-        context.metricGroup().gauge("channelsSeen", () -> channelsSeen);
-        context.metricGroup().gauge("handoversDone", () -> movesDone);
+        context.metricGroup().gauge(RedisConnectorMetrics.CHANNEL_CLASSES, () -> owners.size());
+        context.metricGroup().gauge(RedisConnectorMetrics.CHANNELS_SEEN, () -> channelsSeen);
+        context.metricGroup().gauge(RedisConnectorMetrics.HANDOVERS_DONE, () -> movesDone);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.github.eegstream.connector.redis.source.pubsub;
 
-import io.github.eegstream.redis.RedisEndpoint;
+import io.github.eegstream.connector.redis.DeadLetterSerializer;
+import io.github.eegstream.connector.redis.MessageDeserializer;
+import io.github.eegstream.connector.redis.RedisClientFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -17,18 +19,18 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * the channel names look like, each message read once (see {@link RedisPubSubEnumerator}).
  *
  * <pre>{@code
- * RedisPubSubSource<UserSamples> source = RedisPubSubSource.<UserSamples>builder()
- *         .setEndpoint(new RedisEndpoint("redis://127.0.0.1:6379"))
- *         .setChannelFamily("user:*:raw")
- *         .setDeserializer(new RawSamplesDeserializer())
+ * RedisPubSubSource<String> source = RedisPubSubSource.<String>builder()
+ *         .setEndpoint(RedisClientFactory.fromUrl("redis://127.0.0.1:6379"))
+ *         .setChannelFamily("sensor:*:raw")
+ *         .setDeserializer(new MyDeserializer())
  *         .build();
- * env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw EEG");
+ * env.fromSource(source, WatermarkStrategy.noWatermarks(), "sensors");
  * }</pre>
  */
 public final class RedisPubSubSource<T>
         implements Source<T, RedisPubSubSplit, RedisPubSubEnumeratorState>, ResultTypeQueryable<T> {
 
-    private final RedisEndpoint endpoint;
+    private final RedisClientFactory endpoint;
     private final ChannelClass family;
     private final MessageDeserializer<T> deserializer;
     private final int queueCapacity;
@@ -36,10 +38,13 @@ public final class RedisPubSubSource<T>
     private final int maxMessageBytes;
     private final String clientName;
     private final String deadLetterChannel;
+    private final DeadLetterSerializer deadLetters;
 
-    private RedisPubSubSource(RedisEndpoint endpoint, ChannelClass family, MessageDeserializer<T> deserializer,
-            int queueCapacity, long queueBytes, int maxMessageBytes, String clientName, String deadLetterChannel) {
+    private RedisPubSubSource(RedisClientFactory endpoint, ChannelClass family, MessageDeserializer<T> deserializer,
+            int queueCapacity, long queueBytes, int maxMessageBytes, String clientName, String deadLetterChannel,
+            DeadLetterSerializer deadLetters) {
         this.deadLetterChannel = deadLetterChannel;
+        this.deadLetters = deadLetters;
         this.endpoint = endpoint;
         this.family = family;
         this.deserializer = deserializer;
@@ -61,7 +66,7 @@ public final class RedisPubSubSource<T>
     @Override
     public SourceReader<T, RedisPubSubSplit> createReader(SourceReaderContext context) {
         return new RedisPubSubSourceReader<>(context, endpoint, deserializer, queueCapacity, queueBytes, maxMessageBytes, clientName,
-                deadLetterChannel);
+                deadLetterChannel, deadLetters);
     }
 
     @Override
@@ -103,7 +108,7 @@ public final class RedisPubSubSource<T>
 
     /** Configures a {@link RedisPubSubSource}; endpoint, patterns and deserializer are required. */
     public static final class Builder<T> {
-        private RedisEndpoint endpoint;
+        private RedisClientFactory endpoint;
         private ChannelClass family;
         private MessageDeserializer<T> deserializer;
         private int queueCapacity = 100_000;
@@ -111,8 +116,15 @@ public final class RedisPubSubSource<T>
         private int maxMessageBytes = 1 << 20;
         private String clientName;
         private String deadLetterChannel;
+        private DeadLetterSerializer deadLetters = DeadLetterSerializer.JSON;
 
         private Builder() {}
+
+        /** How dead letters are encoded (default {@link DeadLetterSerializer#JSON}). */
+        public Builder<T> setDeadLetterSerializer(DeadLetterSerializer deadLetters) {
+            this.deadLetters = deadLetters;
+            return this;
+        }
 
         /**
          * Where a sample of rejected messages goes, with the reason (the first ten per reason, then
@@ -129,7 +141,8 @@ public final class RedisPubSubSource<T>
             return this;
         }
 
-        public Builder<T> setEndpoint(RedisEndpoint endpoint) {
+        /** Where Redis is, and how clients are made: {@link RedisClientFactory#fromUrl}, or one's own. */
+        public Builder<T> setEndpoint(RedisClientFactory endpoint) {
             this.endpoint = endpoint;
             return this;
         }
@@ -170,11 +183,14 @@ public final class RedisPubSubSource<T>
             if (endpoint == null || deserializer == null || family == null) {
                 throw new IllegalStateException("a Redis pub/sub source needs an endpoint, a channel family and a deserializer");
             }
+            if (deadLetters == null) {
+                throw new IllegalStateException("a dead-letter serializer is required (the default is JSON)");
+            }
             if (queueCapacity < 1) {
                 throw new IllegalStateException("queue capacity must be at least 1");
             }
             return new RedisPubSubSource<>(endpoint, family, deserializer, queueCapacity, queueBytes, maxMessageBytes, clientName,
-                deadLetterChannel);
+                deadLetterChannel, deadLetters);
         }
     }
 }

@@ -1,6 +1,13 @@
 package io.github.eegstream.connector.redis.source.pubsub;
 
-import io.github.eegstream.redis.RedisEndpoint;
+import io.github.eegstream.connector.redis.DeadLetterSerializer;
+import io.github.eegstream.connector.redis.LimitedValueCodec;
+import io.github.eegstream.connector.redis.MessageDeserializer;
+import io.github.eegstream.connector.redis.RedisClientFactory;
+import io.github.eegstream.connector.redis.RedisConnectorMetrics;
+import io.github.eegstream.connector.redis.RejectReasons;
+import io.github.eegstream.connector.redis.Rejects;
+import io.github.eegstream.connector.redis.SubscriptionMarker;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -18,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import io.github.eegstream.wire.RejectReason;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -50,7 +56,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     /** A queued message; {@code length} is its size on the wire (over the limit: only a prefix is kept). */
     private record Received(ByteBuffer channel, byte[] payload, int length, long receivedMillis, long cost) {}
 
-    private final RedisEndpoint endpoint;
+    private final RedisClientFactory endpoint;
     private final MessageDeserializer<T> deserializer;
     private final SourceReaderMetricGroup metrics;
     private final ArrayBlockingQueue<Received> queue;
@@ -90,8 +96,9 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
 
     private final String clientName;
 
-    RedisPubSubSourceReader(SourceReaderContext context, RedisEndpoint endpoint, MessageDeserializer<T> deserializer,
-            int queueCapacity, long maxQueuedBytes, int maxMessageBytes, String clientName, String deadLetterChannel) {
+    RedisPubSubSourceReader(SourceReaderContext context, RedisClientFactory endpoint, MessageDeserializer<T> deserializer,
+            int queueCapacity, long maxQueuedBytes, int maxMessageBytes, String clientName, String deadLetterChannel,
+            DeadLetterSerializer deadLetters) {
         this.clientName = clientName;
         this.context = context;
         this.handoverChannel = handoverChannel(clientName).getBytes(StandardCharsets.UTF_8);
@@ -105,30 +112,21 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         // other users' messages still find room.
         this.maxQueuedBytesPerChannel = Math.max(maxMessageBytes + 1024L, maxQueuedBytes / CHANNEL_SHARES);
         this.maxMessageBytes = maxMessageBytes;
-        this.rejects = new Rejects(metrics, endpoint, clientName, deadLetterChannel);
-        this.dropped = metrics.counter("droppedMessages");
-        this.droppedOverShare = metrics.counter("droppedOverChannelShare");
+        this.rejects = new Rejects(metrics, endpoint, clientName, deadLetterChannel, deadLetters);
+        this.dropped = metrics.counter(RedisConnectorMetrics.DROPPED_MESSAGES);
+        this.droppedOverShare = metrics.counter(RedisConnectorMetrics.DROPPED_OVER_CHANNEL_SHARE);
         this.bytesIn = metrics.getIOMetricGroup().getNumBytesInCounter();
         this.recordsIn = metrics.getIOMetricGroup().getNumRecordsInCounter();
-        this.disconnects = metrics.counter("disconnects");
-        metrics.gauge("queuedMessages", queue::size);
-        metrics.gauge("queuedBytes", queuedBytes::get);
-        metrics.gauge("lastGapMillis", () -> lastGapMillis);
-        this.handoverSkipped = metrics.counter(HANDOVER_SKIPPED);
-        metrics.gauge(ASSIGNED_PATTERNS, patterns::size);
-        metrics.gauge(ACTIVE_CHANNELS, () -> activeChannels);
-        metrics.gauge(MESSAGES_PER_SECOND, () -> messagesPerSecond);
+        this.disconnects = metrics.counter(RedisConnectorMetrics.DISCONNECTS);
+        metrics.gauge(RedisConnectorMetrics.QUEUED_MESSAGES, queue::size);
+        metrics.gauge(RedisConnectorMetrics.QUEUED_BYTES, queuedBytes::get);
+        metrics.gauge(RedisConnectorMetrics.LAST_GAP_MILLIS, () -> lastGapMillis);
+        this.handoverSkipped = metrics.counter(RedisConnectorMetrics.HANDOVER_SKIPPED);
+        metrics.gauge(RedisConnectorMetrics.ASSIGNED_PATTERNS, patterns::size);
+        metrics.gauge(RedisConnectorMetrics.ACTIVE_CHANNELS, () -> activeChannels);
+        metrics.gauge(RedisConnectorMetrics.MESSAGES_PER_SECOND, () -> messagesPerSecond);
     }
 
-    /** Metric: messages per second this reader read over the last report interval. */
-    public static final String MESSAGES_PER_SECOND = "messagesPerSecond";
-
-    /** Metric: channels (users) this reader read a message of in the last report interval. */
-    public static final String ACTIVE_CHANNELS = "activeChannels";
-    /** Metric: patterns (channel classes) this reader is subscribed to. */
-    public static final String ASSIGNED_PATTERNS = "assignedPatterns";
-    /** Metric: messages of a class being handed over that another reader reads (not lost). */
-    public static final String HANDOVER_SKIPPED = "handoverSkipped";
     /** Channels counted per report; beyond them (garbage names, say) messages are not counted. */
     static final int MAX_COUNTED_CHANNELS = 50_000;
     /** Channels reported (the busiest): at most about 1 MB per event. */
@@ -193,7 +191,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
                 if (!closing) {
                     disconnects.inc();
                     disconnectedAtNanos = System.nanoTime();
-                    LOG.warn("Lost the Redis connection at {}; reconnecting (messages published meanwhile are lost)", endpoint);
+                    LOG.warn("Lost the Redis connection at {}; reconnecting (messages published meanwhile are lost)", endpoint.redacted());
                 }
             }
 
@@ -206,7 +204,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
                 if (since != 0) {
                     disconnectedAtNanos = 0;
                     lastGapMillis = (System.nanoTime() - since) / 1_000_000;
-                    LOG.warn("Reconnected to {} after {} ms; re-subscribing to {}", endpoint, lastGapMillis, patterns.keySet());
+                    LOG.warn("Reconnected to {} after {} ms; re-subscribing to {}", endpoint.redacted(), lastGapMillis, patterns.keySet());
                 }
             }
         });
@@ -356,7 +354,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
             bytesIn.inc(r.length());
             String channel = new String(r.channel().array(), StandardCharsets.UTF_8);
             if (r.length() > maxMessageBytes) {
-                rejects.reject(channel, r.payload(), RejectReason.TOO_LARGE.metricName(), new IllegalArgumentException(
+                rejects.reject(channel, r.payload(), RejectReasons.TOO_LARGE, new IllegalArgumentException(
                         "message of " + r.length() + " bytes is larger than the limit of " + maxMessageBytes));
                 continue;
             }
@@ -404,10 +402,10 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
                 psubscribe(pattern);
             }
             if (clientName != null) { // tells the launcher this reader is subscribed (no CLIENT LIST needed)
-                connection.sync().subscribe(io.github.eegstream.redis.SubscriptionMarker.channel(clientName,
+                connection.sync().subscribe(SubscriptionMarker.channel(clientName,
                         "reader-" + context.getIndexOfSubtask()).getBytes(StandardCharsets.UTF_8));
             }
-            LOG.info("Reading {} channel classes at {}: {}", a.patterns().size(), endpoint, a.patterns());
+            LOG.info("Reading {} channel classes at {}: {}", a.patterns().size(), endpoint.redacted(), a.patterns());
         } else if (event instanceof HandoverEvent.Subscribe s) {
             for (String pattern : s.patterns()) {
                 patterns.put(pattern, new PatternState(s.token()));
@@ -429,7 +427,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
                     break;
                 } catch (RuntimeException e) {
                     if (attempt == 3 || !patterns.containsKey(r.pattern())) {
-                        LOG.warn("Could not publish the handover marker for {} at {}: {}", r.pattern(), endpoint, e.toString());
+                        LOG.warn("Could not publish the handover marker for {} at {}: {}", r.pattern(), endpoint.redacted(), e.toString());
                         break;
                     }
                 }
@@ -465,7 +463,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         try {
             connection.sync().psubscribe(pattern.getBytes(StandardCharsets.UTF_8));
         } catch (io.lettuce.core.RedisCommandExecutionException e) {
-            throw new IllegalStateException("Redis refused PSUBSCRIBE " + pattern + " at " + endpoint
+            throw new IllegalStateException("Redis refused PSUBSCRIBE " + pattern + " at " + endpoint.redacted()
                     + ": " + e.getMessage() + ". The source chooses its patterns as it balances the load, and Redis"
                     + " allows a pattern only if the user's rules name it exactly: give the job's Redis user the rules"
                     + " of bin/eeg acl --role job (they allow every channel)", e);

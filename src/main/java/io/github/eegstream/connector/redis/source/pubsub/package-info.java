@@ -1,11 +1,16 @@
 /**
- * A FLIP-27 source reading Redis pub/sub channels through Lettuce pattern subscriptions.
+ * A FLIP-27 source of Redis pub/sub messages: {@link
+ * io.github.eegstream.connector.redis.source.pubsub.RedisPubSubSource} (configured by its builder)
+ * reads a channel family such as {@code sensor:*:raw}.
  *
- * <p>Shaped like Flink's Kafka connector: {@link io.github.eegstream.job.source.RedisPubSubSource}
- * (builder-configured) creates a {@link io.github.eegstream.job.source.RedisPubSubEnumerator} that
- * assigns {@link io.github.eegstream.job.source.RedisPubSubSplit}s (one pattern each) to
- * {@link io.github.eegstream.job.source.RedisPubSubSourceReader}s. Pub/sub keeps no history, so a
- * split's state is only its pattern: delivery is at-most-once, and each message is read by the one
- * reader that owns the matching split.
+ * <p>Its {@link io.github.eegstream.connector.redis.source.pubsub.RedisPubSubEnumerator} divides the
+ * family into {@link io.github.eegstream.connector.redis.source.pubsub.ChannelClass}es, one Redis
+ * pattern each, and tells each {@link io.github.eegstream.connector.redis.source.pubsub.RedisPubSubSourceReader}
+ * its classes by {@link io.github.eegstream.connector.redis.source.pubsub.HandoverEvent}s. As the
+ * readers report their load, the {@link io.github.eegstream.connector.redis.source.pubsub.Rebalancer}
+ * cuts busy classes finer and moves them between readers, handing over at a marker so that no
+ * message is read twice or lost in a move. Pub/sub keeps no history: delivery is at most once, and
+ * only the classes and rates are checkpointed ({@link
+ * io.github.eegstream.connector.redis.source.pubsub.RedisPubSubEnumeratorState}).
  */
 package io.github.eegstream.connector.redis.source.pubsub;

@@ -1,6 +1,6 @@
 package io.github.eegstream.connector.redis.source.streams;
 
-import io.github.eegstream.redis.RedisEndpoint;
+import io.github.eegstream.connector.redis.RedisClientFactory;
 import io.lettuce.core.KeyScanArgs;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
@@ -28,7 +28,7 @@ public final class RedisStreamEnumerator implements SplitEnumerator<RedisStreamS
     private static final Logger LOG = LoggerFactory.getLogger(RedisStreamEnumerator.class);
 
     private final SplitEnumeratorContext<RedisStreamSplit> context;
-    private final RedisEndpoint endpoint;
+    private final RedisClientFactory endpoint;
     private final String keyPattern;
     private final Duration discoveryInterval;
     private final Set<String> assigned;
@@ -36,7 +36,7 @@ public final class RedisStreamEnumerator implements SplitEnumerator<RedisStreamS
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
 
-    RedisStreamEnumerator(SplitEnumeratorContext<RedisStreamSplit> context, RedisEndpoint endpoint, String keyPattern,
+    RedisStreamEnumerator(SplitEnumeratorContext<RedisStreamSplit> context, RedisClientFactory endpoint, String keyPattern,
             Duration discoveryInterval, RedisStreamEnumeratorState state) {
         this.context = context;
         this.endpoint = endpoint;
@@ -71,7 +71,7 @@ public final class RedisStreamEnumerator implements SplitEnumerator<RedisStreamS
     /** On the coordinator thread. */
     private void onDiscovered(List<String> keys, Throwable error) {
         if (error != null) {
-            LOG.warn("Could not look for streams matching {} at {}: {}", keyPattern, endpoint, error.toString());
+            LOG.warn("Could not look for streams matching {} at {}: {}", keyPattern, endpoint.redacted(), error.toString());
             return;
         }
         for (String key : keys) {

@@ -1,6 +1,8 @@
 package io.github.eegstream.connector.redis.source.streams;
 
-import io.github.eegstream.redis.RedisEndpoint;
+import io.github.eegstream.connector.redis.DeadLetterSerializer;
+import io.github.eegstream.connector.redis.MessageDeserializer;
+import io.github.eegstream.connector.redis.RedisClientFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -20,23 +22,26 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * reads every entry after it once. Each stream is one split; streams are found as they appear.
  *
  * <pre>{@code
- * RedisStreamSource<UserSamples> source = RedisStreamSource.<UserSamples>builder()
- *         .setEndpoint(new RedisEndpoint("redis://127.0.0.1:6379"))
- *         .setKeyPattern("user:*:raw")
- *         .setDeserializer(new RawSamplesDeserializer(4 << 20))
+ * RedisStreamSource<String> source = RedisStreamSource.<String>builder()
+ *         .setEndpoint(RedisClientFactory.fromUrl("redis://127.0.0.1:6379"))
+ *         .setKeyPattern("sensor:*:raw")
+ *         .setDataField("data")
+ *         .setDeserializer(new MyDeserializer())
  *         .build();
  * }</pre>
  */
 public final class RedisStreamSource<T>
         implements Source<T, RedisStreamSplit, RedisStreamEnumeratorState>, ResultTypeQueryable<T> {
 
-    private final RedisEndpoint endpoint;
+    private final RedisClientFactory endpoint;
     private final String keyPattern;
     private final MessageDeserializer<T> deserializer;
     private final Duration discoveryInterval;
     private final FetchLimits limits;
     private final String clientName;
     private final String deadLetterChannel;
+    private final DeadLetterSerializer deadLetters;
+    private final String dataField;
 
     private RedisStreamSource(Builder<T> b) {
         this.endpoint = b.endpoint;
@@ -46,7 +51,12 @@ public final class RedisStreamSource<T>
         this.limits = new FetchLimits(b.readCount, b.fetchBytes, b.maxMessageBytes);
         this.clientName = b.clientName;
         this.deadLetterChannel = b.deadLetterChannel;
+        this.deadLetters = b.deadLetters;
+        this.dataField = b.dataField;
     }
+
+    /** The field of a stream entry read by default. */
+    public static final String DEFAULT_DATA_FIELD = "data";
 
     public static <T> Builder<T> builder() {
         return new Builder<>();
@@ -59,7 +69,8 @@ public final class RedisStreamSource<T>
 
     @Override
     public SourceReader<T, RedisStreamSplit> createReader(SourceReaderContext context) {
-        return RedisStreamSourceReader.create(context, endpoint, clientName, limits, deadLetterChannel, deserializer);
+        return RedisStreamSourceReader.create(context, endpoint, clientName, limits, dataField, deadLetterChannel, deadLetters,
+                deserializer);
     }
 
     @Override
@@ -91,7 +102,7 @@ public final class RedisStreamSource<T>
 
     /** Configures a {@link RedisStreamSource}; endpoint, key pattern and deserializer are required. */
     public static final class Builder<T> {
-        private RedisEndpoint endpoint;
+        private RedisClientFactory endpoint;
         private String keyPattern;
         private MessageDeserializer<T> deserializer;
         private Duration discoveryInterval = Duration.ofSeconds(1);
@@ -100,10 +111,28 @@ public final class RedisStreamSource<T>
         private int maxMessageBytes = 1 << 20;
         private String clientName;
         private String deadLetterChannel;
+        private DeadLetterSerializer deadLetters = DeadLetterSerializer.JSON;
+        private String dataField = DEFAULT_DATA_FIELD;
 
         private Builder() {}
 
-        public Builder<T> setEndpoint(RedisEndpoint endpoint) {
+        /**
+         * The entry field whose value is the message (default {@value #DEFAULT_DATA_FIELD}); other
+         * fields are not read. An entry without it is rejected (its payload is empty).
+         */
+        public Builder<T> setDataField(String dataField) {
+            this.dataField = dataField;
+            return this;
+        }
+
+        /** How dead letters are encoded (default {@link DeadLetterSerializer#JSON}). */
+        public Builder<T> setDeadLetterSerializer(DeadLetterSerializer deadLetters) {
+            this.deadLetters = deadLetters;
+            return this;
+        }
+
+        /** Where Redis is, and how clients are made: {@link RedisClientFactory#fromUrl}, or one's own. */
+        public Builder<T> setEndpoint(RedisClientFactory endpoint) {
             this.endpoint = endpoint;
             return this;
         }
@@ -158,6 +187,9 @@ public final class RedisStreamSource<T>
         public RedisStreamSource<T> build() {
             if (endpoint == null || deserializer == null || keyPattern == null || keyPattern.isBlank()) {
                 throw new IllegalStateException("a Redis stream source needs an endpoint, a key pattern and a deserializer");
+            }
+            if (dataField == null || dataField.isEmpty() || deadLetters == null) {
+                throw new IllegalStateException("a Redis stream source needs a data field and a dead-letter serializer");
             }
             if (readCount < 1 || discoveryInterval.isNegative() || discoveryInterval.isZero()) {
                 throw new IllegalStateException("read count and discovery interval must be positive");

@@ -1,6 +1,11 @@
 package io.github.eegstream.connector.redis.source.streams;
 
-import io.github.eegstream.redis.RedisEndpoint;
+import io.github.eegstream.connector.redis.DeadLetterSerializer;
+import io.github.eegstream.connector.redis.MessageDeserializer;
+import io.github.eegstream.connector.redis.RedisClientFactory;
+import io.github.eegstream.connector.redis.RedisConnectorMetrics;
+import io.github.eegstream.connector.redis.RejectReasons;
+import io.github.eegstream.connector.redis.Rejects;
 import java.util.Map;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -17,17 +22,19 @@ final class RedisStreamSourceReader<T>
 
     private final Rejects rejects;
 
-    private RedisStreamSourceReader(SourceReaderContext context, RedisEndpoint endpoint, String clientName,
-            FetchLimits limits, Rejects rejects, MessageDeserializer<T> deserializer) {
-        super(() -> new RedisStreamSplitReader(endpoint, clientName, limits, context.metricGroup().counter("readErrors")),
+    private RedisStreamSourceReader(SourceReaderContext context, RedisClientFactory endpoint, String clientName,
+            FetchLimits limits, String dataField, Rejects rejects, MessageDeserializer<T> deserializer) {
+        super(() -> new RedisStreamSplitReader(endpoint, clientName, limits, dataField,
+                        context.metricGroup().counter(RedisConnectorMetrics.READ_ERRORS)),
                 new Emitter<>(deserializer, rejects), new Configuration(), context);
         this.rejects = rejects;
     }
 
-    static <T> RedisStreamSourceReader<T> create(SourceReaderContext context, RedisEndpoint endpoint, String clientName,
-            FetchLimits limits, String deadLetterChannel, MessageDeserializer<T> deserializer) {
-        Rejects rejects = new Rejects(context.metricGroup(), endpoint, clientName, deadLetterChannel);
-        return new RedisStreamSourceReader<>(context, endpoint, clientName, limits, rejects, deserializer);
+    static <T> RedisStreamSourceReader<T> create(SourceReaderContext context, RedisClientFactory endpoint, String clientName,
+            FetchLimits limits, String dataField, String deadLetterChannel, DeadLetterSerializer deadLetters,
+            MessageDeserializer<T> deserializer) {
+        Rejects rejects = new Rejects(context.metricGroup(), endpoint, clientName, deadLetterChannel, deadLetters);
+        return new RedisStreamSourceReader<>(context, endpoint, clientName, limits, dataField, rejects, deserializer);
     }
 
     @Override
@@ -59,11 +66,13 @@ final class RedisStreamSourceReader<T>
             implements RecordEmitter<StreamEntry, T, RedisStreamSplitState> {
         @Override
         public void emitRecord(StreamEntry entry, SourceOutput<T> output, RedisStreamSplitState state) {
+            if (entry.tooLarge()) {
+                rejects.reject(entry.key(), entry.payload(), RejectReasons.TOO_LARGE, new IllegalArgumentException(
+                        "stream entry of " + entry.length() + " bytes is larger than the limit"));
+                state.advanceTo(entry.id());
+                return;
+            }
             try {
-                if (entry.tooLarge()) {
-                    throw new io.github.eegstream.wire.WireException(io.github.eegstream.wire.RejectReason.TOO_LARGE,
-                            "stream entry of " + entry.length() + " bytes is larger than the limit");
-                }
                 output.collect(deserializer.deserialize(entry.key(), entry.payload()));
             } catch (Exception e) {
                 rejects.reject(entry.key(), entry.payload(), deserializer.rejectReason(e), e);

@@ -1,6 +1,7 @@
 package io.github.eegstream.connector.redis.source.streams;
 
-import io.github.eegstream.redis.RedisEndpoint;
+import io.github.eegstream.connector.redis.LimitedValueCodec;
+import io.github.eegstream.connector.redis.RedisClientFactory;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.StreamMessage;
@@ -38,12 +39,13 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisStreamSplitReader.class);
     private static final Duration BLOCK = Duration.ofMillis(100);
-    private static final byte[] FIELD = io.github.eegstream.wire.Channel.STREAM_FIELD.getBytes(StandardCharsets.UTF_8);
 
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], LimitedValueCodec.Payload> connection;
     private final LimitedValueCodec codec;
     private final FetchLimits limits;
+    /** The entry field read ({@link RedisStreamSource.Builder#setDataField}). */
+    private final byte[] field;
     /** Where the next XREAD starts in the list of streams, when they take turns. */
     private int turn;
     /** A running average of entries' sizes, so that COUNT asks Redis for no more than the byte budget. */
@@ -52,9 +54,11 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
     /** Stream key to the id of the last entry fetched (ahead of what is emitted and checkpointed). */
     private final Map<String, String> positions = new LinkedHashMap<>();
 
-    RedisStreamSplitReader(RedisEndpoint endpoint, String clientName, FetchLimits limits, Counter readErrors) {
+    RedisStreamSplitReader(RedisClientFactory endpoint, String clientName, FetchLimits limits, String dataField,
+            Counter readErrors) {
+        this.field = dataField.getBytes(StandardCharsets.UTF_8);
         this.client = endpoint.createClient(clientName);
-        this.codec = LimitedValueCodec.budgeted(limits.maxEntryBytes(), FIELD);
+        this.codec = LimitedValueCodec.budgeted(limits.maxEntryBytes(), field);
         this.connection = client.connect(codec);
         this.limits = limits;
         this.readErrors = readErrors;
@@ -113,14 +117,14 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
         return records.build();
     }
 
-    /** The entry's {@code data} field; an entry without one yields an empty payload, which is rejected. */
-    private static LimitedValueCodec.Payload payloadOf(Map<byte[], LimitedValueCodec.Payload> body) {
+    /** The entry's data field; an entry without one yields an empty payload, which is rejected. */
+    private LimitedValueCodec.Payload payloadOf(Map<byte[], LimitedValueCodec.Payload> body) {
         LimitedValueCodec.Payload found = EMPTY;
         for (Map.Entry<byte[], LimitedValueCodec.Payload> field : body.entrySet()) {
             if (field.getValue().overBudget()) {
                 return field.getValue(); // any field beyond the budget: read the entry again next time
             }
-            if (Arrays.equals(field.getKey(), FIELD)) {
+            if (Arrays.equals(field.getKey(), this.field)) {
                 found = field.getValue();
             }
         }

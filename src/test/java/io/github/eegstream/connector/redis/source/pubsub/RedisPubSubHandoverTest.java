@@ -3,7 +3,8 @@ package io.github.eegstream.connector.redis.source.pubsub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.eegstream.redis.SubscriptionMarker;
+import io.github.eegstream.connector.redis.MessageDeserializer;
+import io.github.eegstream.connector.redis.SubscriptionMarker;
 import io.github.eegstream.testing.TestFlink;
 import io.github.eegstream.testing.TestRedis;
 import io.lettuce.core.api.StatefulRedisConnection;

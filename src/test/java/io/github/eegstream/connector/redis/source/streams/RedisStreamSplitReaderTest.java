@@ -38,7 +38,7 @@ class RedisStreamSplitReaderTest {
         }
         FetchLimits limits = new FetchLimits(25, 1 << 20, 1 << 20);
         Map<String, Integer> read = new HashMap<>();
-        try (RedisStreamSplitReader reader = new RedisStreamSplitReader(TestRedis.endpoint(), null, limits, new SimpleCounter())) {
+        try (RedisStreamSplitReader reader = new RedisStreamSplitReader(TestRedis.endpoint(), null, limits, "data", new SimpleCounter())) {
             reader.handleSplitsChanges(new SplitsAddition<>(splits));
             for (int fetch = 0; fetch < 400 && read.values().stream().mapToInt(Integer::intValue).sum() < 600; fetch++) {
                 RecordsWithSplitIds<StreamEntry> records = reader.fetch();
