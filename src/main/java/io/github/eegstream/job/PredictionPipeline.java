@@ -113,7 +113,7 @@ public final class PredictionPipeline {
                 .process(new WindowAnalyzer(spec))
                 .uid("analysis")
                 .name("analysis");
-        RedisPublishSink.Builder sink = RedisPublishSink.builder()
+        RedisPublishSink.Builder<Publication> sink = RedisPublishSink.builder()
                 .setEndpoint(endpoint)
                 .setBatchSize(spec.sink().batchSize())
                 .setFlushInterval(spec.sink().flushInterval());

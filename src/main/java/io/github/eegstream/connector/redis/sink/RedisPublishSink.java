@@ -7,8 +7,10 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Publishes {@link Publication}s to Redis: pipelined, at most once by default, exactly once with
- * {@link Builder#setDeduplicate} and a {@link PublishOnceFunction}.
+ * Publishes records to Redis, each as the {@link Publication} its {@link PublicationSerializer}
+ * makes of it: pipelined, at most once by default, exactly once with {@link Builder#setDeduplicate}
+ * and a {@link PublishOnceFunction}. {@link #builder()} is for a stream of {@code Publication}s,
+ * {@link #builder(PublicationSerializer)} for any other.
  *
  * <pre>{@code
  * stream.sinkTo(RedisPublishSink.builder()
@@ -18,7 +20,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  *         .build());
  * }</pre>
  */
-public final class RedisPublishSink implements Sink<Publication> {
+public final class RedisPublishSink<T> implements Sink<T> {
 
     private final RedisClientFactory endpoint;
     private final int batchSize;
@@ -26,9 +28,11 @@ public final class RedisPublishSink implements Sink<Publication> {
     private final int maxInFlight;
     private final Duration deduplicateFor;
     private final PublishOnceFunction publishOnce;
+    private final PublicationSerializer<T> serializer;
 
-    private RedisPublishSink(RedisClientFactory endpoint, int batchSize, Duration flushInterval, int maxInFlight,
-            Duration deduplicateFor, PublishOnceFunction publishOnce) {
+    private RedisPublishSink(PublicationSerializer<T> serializer, RedisClientFactory endpoint, int batchSize,
+            Duration flushInterval, int maxInFlight, Duration deduplicateFor, PublishOnceFunction publishOnce) {
+        this.serializer = serializer;
         this.publishOnce = publishOnce;
         this.endpoint = endpoint;
         this.batchSize = batchSize;
@@ -37,17 +41,25 @@ public final class RedisPublishSink implements Sink<Publication> {
         this.deduplicateFor = deduplicateFor;
     }
 
-    public static Builder builder() {
-        return new Builder();
+    /** A sink of {@link Publication}s. */
+    public static Builder<Publication> builder() {
+        return new Builder<>(PublicationSerializer.identity());
+    }
+
+    /** A sink of records that {@code serializer} turns into publications. */
+    public static <T> Builder<T> builder(PublicationSerializer<T> serializer) {
+        return new Builder<>(serializer);
     }
 
     @Override
-    public SinkWriter<Publication> createWriter(WriterInitContext context) {
-        return new RedisPublishWriter(context, endpoint, batchSize, flushInterval, maxInFlight, deduplicateFor, publishOnce);
+    public SinkWriter<T> createWriter(WriterInitContext context) {
+        return new RedisPublishWriter<>(context, serializer, endpoint, batchSize, flushInterval, maxInFlight, deduplicateFor,
+                publishOnce);
     }
 
     /** Configures a {@link RedisPublishSink}; the endpoint is required. */
-    public static final class Builder {
+    public static final class Builder<T> {
+        private final PublicationSerializer<T> serializer;
         private RedisClientFactory endpoint;
         private int batchSize = 512;
         private Duration flushInterval = Duration.ofMillis(2);
@@ -55,28 +67,30 @@ public final class RedisPublishSink implements Sink<Publication> {
         private Duration deduplicateFor;
         private PublishOnceFunction publishOnce;
 
-        private Builder() {}
+        private Builder(PublicationSerializer<T> serializer) {
+            this.serializer = serializer;
+        }
 
         /** Where Redis is, and how clients are made: {@link RedisClientFactory#fromUrl}, or one's own. */
-        public Builder setEndpoint(RedisClientFactory endpoint) {
+        public Builder<T> setEndpoint(RedisClientFactory endpoint) {
             this.endpoint = endpoint;
             return this;
         }
 
         /** Commands written to the socket at once. */
-        public Builder setBatchSize(int batchSize) {
+        public Builder<T> setBatchSize(int batchSize) {
             this.batchSize = batchSize;
             return this;
         }
 
         /** The longest a command waits for its batch to fill: the latency the sink may add. */
-        public Builder setFlushInterval(Duration flushInterval) {
+        public Builder<T> setFlushInterval(Duration flushInterval) {
             this.flushInterval = flushInterval;
             return this;
         }
 
         /** Unacknowledged commands after which the writer waits for Redis (backpressure). */
-        public Builder setMaxInFlight(int maxInFlight) {
+        public Builder<T> setMaxInFlight(int maxInFlight) {
             this.maxInFlight = maxInFlight;
             return this;
         }
@@ -89,20 +103,20 @@ public final class RedisPublishSink implements Sink<Publication> {
          * write then fails the job, which restarts from its checkpoint. Without this (the
          * default), publishing is at most once: a failed PUBLISH is counted and the job goes on.
          */
-        public Builder setDeduplicate(Duration memory) {
+        public Builder<T> setDeduplicate(Duration memory) {
             this.deduplicateFor = memory;
             return this;
         }
 
         /** The Redis function that publishes each sequence once, for {@link #setDeduplicate}. */
-        public Builder setPublishOnceFunction(PublishOnceFunction publishOnce) {
+        public Builder<T> setPublishOnceFunction(PublishOnceFunction publishOnce) {
             this.publishOnce = publishOnce;
             return this;
         }
 
-        public RedisPublishSink build() {
-            if (endpoint == null) {
-                throw new IllegalStateException("a Redis publish sink needs an endpoint");
+        public RedisPublishSink<T> build() {
+            if (endpoint == null || serializer == null) {
+                throw new IllegalStateException("a Redis publish sink needs an endpoint and a serializer");
             }
             if (batchSize < 1 || maxInFlight < batchSize || flushInterval.isNegative()) {
                 throw new IllegalStateException(
@@ -111,7 +125,8 @@ public final class RedisPublishSink implements Sink<Publication> {
             if (deduplicateFor != null && publishOnce == null) {
                 throw new IllegalStateException("a deduplicating Redis publish sink needs a publish-once function");
             }
-            return new RedisPublishSink(endpoint, batchSize, flushInterval, maxInFlight, deduplicateFor, publishOnce);
+            return new RedisPublishSink<>(serializer, endpoint, batchSize, flushInterval, maxInFlight, deduplicateFor,
+                    publishOnce);
         }
     }
 }

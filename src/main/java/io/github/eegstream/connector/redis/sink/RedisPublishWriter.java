@@ -24,7 +24,7 @@ import org.apache.flink.metrics.Counter;
  * Writes PUBLISH commands without waiting for each reply. All methods, the flush timer's callback
  * included, run on the task's mailbox thread, so the unsynchronized state here is safe.
  */
-final class RedisPublishWriter implements SinkWriter<Publication> {
+final class RedisPublishWriter<T> implements SinkWriter<T> {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisPublishWriter.class);
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
@@ -36,6 +36,7 @@ final class RedisPublishWriter implements SinkWriter<Publication> {
     private final int batchSize;
     private final long flushIntervalMillis;
     private final int maxInFlight;
+    private final PublicationSerializer<T> serializer;
     /** Deduplicating: the function called instead of PUBLISH (null otherwise). */
     private final PublishOnceFunction publishOnce;
 
@@ -50,8 +51,9 @@ final class RedisPublishWriter implements SinkWriter<Publication> {
     private boolean timerArmed;
 
     RedisPublishWriter(
-            WriterInitContext context, RedisClientFactory endpoint, int batchSize, Duration flushInterval, int maxInFlight,
+            WriterInitContext context, PublicationSerializer<T> serializer, RedisClientFactory endpoint, int batchSize, Duration flushInterval, int maxInFlight,
             Duration deduplicateFor, PublishOnceFunction publishOnce) {
+        this.serializer = serializer;
         this.publishOnce = deduplicateFor == null ? null : publishOnce;
         this.client = endpoint.createClient(null);
         if (deduplicateFor != null) {
@@ -78,7 +80,8 @@ final class RedisPublishWriter implements SinkWriter<Publication> {
     }
 
     @Override
-    public void write(Publication publication, Context context) throws IOException, InterruptedException {
+    public void write(T element, Context context) throws IOException, InterruptedException {
+        Publication publication = serializer.serialize(element);
         ChannelNames names = channelNames(publication.channel());
         if (dedupSeconds != null && publication.sequence() > 0) {
             inFlight.add(commands.fcall(publishOnce.name(), ScriptOutputType.INTEGER, names.sequenceKey, names.channel,
