@@ -1,5 +1,7 @@
 package io.github.eegstream;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -8,14 +10,25 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dependencies point one way: the wire format depends on nothing of ours; the relay, the
- * dashboard, the recorder and the cluster tooling (which run without Flink) never on Flink or the job.
+ * Dependencies point one way: the Redis connector and the wire format depend on nothing of ours;
+ * the relay, the dashboard, the recorder and the cluster tooling (which run without Flink) never
+ * on Flink or the job.
  */
 class ArchitectureTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.github.eegstream");
+
+    /** The connector is for any Flink job: only Flink, Lettuce, slf4j and the JDK. */
+    @Test
+    void connectorDependsOnNothingElseOfOurs() {
+        noClasses()
+            .that().resideInAPackage("io.github.eegstream.connector..")
+            .should().dependOnClassesThat(resideInAPackage("io.github.eegstream..")
+                    .and(not(resideInAPackage("io.github.eegstream.connector.."))))
+                .check(CLASSES);
+    }
 
     @Test
     void wireDependsOnNothingOfOurs() {
@@ -24,7 +37,7 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(
                     "..eegstream.relay..", "..eegstream.job..", "..eegstream.redis..", "..eegstream.dsp..",
                     "..eegstream.model..", "..eegstream.cli..", "..eegstream.sim..", "..eegstream.dashboard..",
-                    "..eegstream.record..", "..eegstream.bench..")
+                    "..eegstream.record..", "..eegstream.bench..", "..eegstream.connector..")
                 .check(CLASSES);
     }
 

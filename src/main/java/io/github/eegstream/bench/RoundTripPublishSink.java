@@ -1,6 +1,6 @@
 package io.github.eegstream.bench;
 
-import io.github.eegstream.job.sink.Publication;
+import io.github.eegstream.connector.redis.sink.Publication;
 import io.github.eegstream.redis.RedisEndpoint;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -13,7 +13,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
  * The benchmark's baseline sink: one PUBLISH and one wait for its reply per record, as Apache
- * Bahir's Redis sink works. Only for comparison with {@link io.github.eegstream.job.sink.RedisPublishSink}.
+ * Bahir's Redis sink works. Only for comparison with {@link io.github.eegstream.connector.redis.sink.RedisPublishSink}.
  */
 public final class RoundTripPublishSink implements Sink<Publication> {
 

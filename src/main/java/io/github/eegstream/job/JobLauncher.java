@@ -1,7 +1,7 @@
 package io.github.eegstream.job;
 
+import io.github.eegstream.connector.redis.SubscriptionMarker;
 import io.github.eegstream.redis.RedisEndpoint;
-import io.github.eegstream.redis.SubscriptionMarker;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;

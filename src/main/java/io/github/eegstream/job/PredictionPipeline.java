@@ -1,10 +1,12 @@
 package io.github.eegstream.job;
 
-import io.github.eegstream.job.sink.Publication;
-import io.github.eegstream.job.sink.RedisPublishSink;
-import io.github.eegstream.job.source.RedisPubSubSource;
+import io.github.eegstream.connector.redis.sink.Publication;
+import io.github.eegstream.connector.redis.sink.RedisPublishSink;
+import io.github.eegstream.connector.redis.source.pubsub.RedisPubSubSource;
+import io.github.eegstream.connector.redis.source.streams.RedisStreamSource;
 import io.github.eegstream.redis.RedisEndpoint;
-import io.github.eegstream.job.source.RedisStreamSource;
+import io.github.eegstream.redis.RedisFunctions;
+import io.github.eegstream.wire.Channel;
 import io.github.eegstream.wire.ChannelKind;
 import java.time.Duration;
 import java.util.List;
@@ -69,6 +71,7 @@ public final class PredictionPipeline {
             RedisStreamSource<UserSamples> source = RedisStreamSource.<UserSamples>builder()
                     .setEndpoint(endpoint)
                     .setKeyPattern(ChannelKind.RAW.patternForAllUsers())
+                    .setDataField(Channel.STREAM_FIELD)
                     .setDeserializer(deserializer)
                     .setDiscoveryInterval(sourceSpec.discoveryInterval())
                     .setReadCount(sourceSpec.fetchEntries())
@@ -76,6 +79,7 @@ public final class PredictionPipeline {
                     .setMaxMessageBytes(sourceSpec.maxMessageBytes())
                     .setClientName(sourceClientName)
                     .setDeadLetterChannel(sourceSpec.deadLetterChannel())
+                    .setDeadLetterSerializer(WireDeadLetters.INSTANCE)
                     .build();
             samples = env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw EEG").uid("raw-stream-source");
             readers = env.getParallelism();
@@ -89,6 +93,7 @@ public final class PredictionPipeline {
                     .setMaxMessageBytes(sourceSpec.maxMessageBytes())
                     .setClientName(sourceClientName)
                     .setDeadLetterChannel(sourceSpec.deadLetterChannel())
+                    .setDeadLetterSerializer(WireDeadLetters.INSTANCE)
                     .build();
             samples = env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw EEG").uid("raw-source");
             readers = env.getParallelism();
@@ -108,12 +113,13 @@ public final class PredictionPipeline {
                 .process(new WindowAnalyzer(spec))
                 .uid("analysis")
                 .name("analysis");
-        RedisPublishSink.Builder sink = RedisPublishSink.builder()
+        RedisPublishSink.Builder<Publication> sink = RedisPublishSink.builder()
                 .setEndpoint(endpoint)
                 .setBatchSize(spec.sink().batchSize())
                 .setFlushInterval(spec.sink().flushInterval());
         if (sourceSpec.durable()) {
-            sink.setDeduplicate(spec.state().userTtl()); // windows replayed after a restore are not published twice
+            // windows replayed after a restore are not published twice
+            sink.setDeduplicate(spec.state().userTtl()).setPublishOnceFunction(RedisFunctions.publishOnce());
         }
         predictions
                 .sinkTo(sink.build())

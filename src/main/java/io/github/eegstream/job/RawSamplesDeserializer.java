@@ -1,6 +1,6 @@
 package io.github.eegstream.job;
 
-import io.github.eegstream.job.source.MessageDeserializer;
+import io.github.eegstream.connector.redis.MessageDeserializer;
 import io.github.eegstream.wire.Channel;
 import io.github.eegstream.wire.ChannelKind;
 import io.github.eegstream.wire.WireCodec;

@@ -1,6 +1,6 @@
 package io.github.eegstream.job;
 
-import io.github.eegstream.job.sink.Publication;
+import io.github.eegstream.connector.redis.sink.Publication;
 import io.github.eegstream.model.UserState;
 import io.github.eegstream.model.WindowAnalysis;
 import io.github.eegstream.wire.Alert;

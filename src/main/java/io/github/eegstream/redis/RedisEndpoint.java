@@ -1,5 +1,6 @@
 package io.github.eegstream.redis;
 
+import io.github.eegstream.connector.redis.RedisClientFactory;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
@@ -26,7 +27,7 @@ import java.util.function.Supplier;
  * of the project is made here. Serializable, so Flink operators carry it to the cluster; its
  * {@code toString} never shows the password.
  */
-public record RedisEndpoint(String url, RedisTls tls) implements Serializable {
+public record RedisEndpoint(String url, RedisTls tls) implements Serializable, RedisClientFactory {
 
     public static final String DEFAULT_URL = "redis://127.0.0.1:6379";
     public static final String ENV = "REDIS_URL";
@@ -109,6 +110,7 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable {
     }
 
     /** As {@link #createClient()}, its connections named {@code clientName} in Redis's CLIENT LIST. */
+    @Override
     public RedisClient createClient(String clientName) {
         RedisURI uri = RedisURI.create(url);
         if (clientName != null) {
@@ -238,6 +240,7 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable {
     }
 
     /** The URL without its password, for messages and logs. */
+    @Override
     public String redacted() {
         return redact(url);
     }

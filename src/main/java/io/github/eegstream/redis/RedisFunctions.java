@@ -1,5 +1,6 @@
 package io.github.eegstream.redis;
 
+import io.github.eegstream.connector.redis.sink.PublishOnceFunction;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -39,6 +40,38 @@ public final class RedisFunctions {
 
     private RedisFunctions() {}
 
+    /**
+     * {@value #PUBLISH_ONCE} for the durable sink ({@code RedisPublishSink}'s deduplication): its
+     * sequence keys are {@link AclRules#SEQUENCE_KEYS}, which the job's ACL rules grant.
+     */
+    public static PublishOnceFunction publishOnce() {
+        return PublishOnce.INSTANCE;
+    }
+
+    private static final class PublishOnce implements PublishOnceFunction {
+        static final PublishOnce INSTANCE = new PublishOnce();
+
+        @Override
+        public String name() {
+            return PUBLISH_ONCE;
+        }
+
+        @Override
+        public String sequenceKeyPrefix() {
+            return AclRules.SEQUENCE_KEYS.replace("*", "");
+        }
+
+        @Override
+        public void ensureLoaded(RedisCommands<String, String> redis, String where) {
+            RedisFunctions.ensureLoaded(redis, where);
+        }
+
+        @Override
+        public String toString() {
+            return PUBLISH_ONCE;
+        }
+    }
+
     /** Loads (or replaces) the library; needs FUNCTION LOAD, i.e. an administrator. */
     public static void load(RedisCommands<String, String> admin) {
         admin.functionLoad(CODE, true);
@@ -51,6 +84,10 @@ public final class RedisFunctions {
      * @throws IllegalStateException if it is missing or outdated and this user may not load it
      */
     public static void ensureLoaded(RedisCommands<String, String> redis, RedisEndpoint where) {
+        ensureLoaded(redis, where.redacted());
+    }
+
+    private static void ensureLoaded(RedisCommands<String, String> redis, String where) {
         Long version = loadedVersion(redis);
         if (version != null && version >= VERSION) {
             return;

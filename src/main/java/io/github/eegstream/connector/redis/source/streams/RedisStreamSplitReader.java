@@ -1,0 +1,163 @@
+package io.github.eegstream.connector.redis.source.streams;
+
+import io.github.eegstream.connector.redis.LimitedValueCodec;
+import io.github.eegstream.connector.redis.RedisClientFactory;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.connector.base.source.reader.RecordsBySplits;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.apache.flink.metrics.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads its streams with XREAD on the fetcher thread, blocking at most {@link #BLOCK} so that new
+ * splits and shutdown are seen promptly. While Redis is unreachable it retries (and counts the
+ * failures) rather than failing the job: the positions it holds make the retry exact.
+ *
+ * <p>One XREAD brings back at most {@link FetchLimits#entries()} entries and
+ * {@link FetchLimits#bytes()} bytes in all: the entries are shared out over the streams (taking
+ * turns when there are more streams than entries), and entries beyond the bytes are not copied
+ * but read again next time, from the same position.
+ */
+final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStreamSplit> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisStreamSplitReader.class);
+    private static final Duration BLOCK = Duration.ofMillis(100);
+
+    private final RedisClient client;
+    private final StatefulRedisConnection<byte[], LimitedValueCodec.Payload> connection;
+    private final LimitedValueCodec codec;
+    private final FetchLimits limits;
+    /** The entry field read ({@link RedisStreamSource.Builder#setDataField}). */
+    private final byte[] field;
+    /** Where the next XREAD starts in the list of streams, when they take turns. */
+    private int turn;
+    /** A running average of entries' sizes, so that COUNT asks Redis for no more than the byte budget. */
+    private double averageEntryBytes = 1024;
+    private final Counter readErrors;
+    /** Stream key to the id of the last entry fetched (ahead of what is emitted and checkpointed). */
+    private final Map<String, String> positions = new LinkedHashMap<>();
+
+    RedisStreamSplitReader(RedisClientFactory endpoint, String clientName, FetchLimits limits, String dataField,
+            Counter readErrors) {
+        this.field = dataField.getBytes(StandardCharsets.UTF_8);
+        this.client = endpoint.createClient(clientName);
+        this.codec = LimitedValueCodec.budgeted(limits.maxEntryBytes(), field);
+        this.connection = client.connect(codec);
+        this.limits = limits;
+        this.readErrors = readErrors;
+    }
+
+    @Override
+    public RecordsWithSplitIds<StreamEntry> fetch() {
+        RecordsBySplits.Builder<StreamEntry> records = new RecordsBySplits.Builder<>();
+        if (positions.isEmpty()) {
+            sleep(BLOCK);
+            return records.build();
+        }
+        List<Map.Entry<String, String>> streams = new ArrayList<>(positions.entrySet());
+        int reading = Math.min(streams.size(), limits.entries());
+        // Entries per stream: the entries shared out, and no more than the bytes let Redis send.
+        long byBytes = Math.max(1, (long) (limits.bytes() / (reading * Math.max(64.0, averageEntryBytes))));
+        int perStream = (int) Math.max(1, Math.min(limits.entries() / reading, byBytes));
+        turn = turn % streams.size();
+        @SuppressWarnings("unchecked")
+        XReadArgs.StreamOffset<byte[]>[] offsets = new XReadArgs.StreamOffset[reading];
+        for (int i = 0; i < reading; i++) {
+            Map.Entry<String, String> e = streams.get((turn + i) % streams.size());
+            offsets[i] = XReadArgs.StreamOffset.from(e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue());
+        }
+        // Take turns at being first too: the first entry of a reply always fits the byte budget.
+        turn += reading < streams.size() ? reading : 1;
+        List<StreamMessage<byte[], LimitedValueCodec.Payload>> messages;
+        try {
+            codec.resetBudget(limits.bytes());
+            // Block only when this read covers every stream: with streams taking turns, a turn of
+            // idle ones must not hold up the busy ones.
+            XReadArgs args = reading == streams.size() ? XReadArgs.Builder.block(BLOCK).count(perStream)
+                    : XReadArgs.Builder.count(perStream);
+            messages = connection.sync().xread(args, offsets);
+        } catch (RedisException e) {
+            readErrors.inc();
+            if (readErrors.getCount() <= 10 || readErrors.getCount() % 100 == 0) {
+                LOG.warn("Could not read streams (failure #{}); retrying: {}", readErrors.getCount(), e.toString());
+            }
+            sleep(Duration.ofMillis(500));
+            return records.build();
+        }
+        Set<String> overBudget = new HashSet<>();
+        for (StreamMessage<byte[], LimitedValueCodec.Payload> m : messages) {
+            String key = new String(m.getStream(), StandardCharsets.UTF_8);
+            LimitedValueCodec.Payload payload = payloadOf(m.getBody());
+            if (overBudget.contains(key) || payload.overBudget()) {
+                overBudget.add(key); // this one and the rest of its stream are read next time
+                continue;
+            }
+            positions.put(key, m.getId());
+            averageEntryBytes += (payload.length() - averageEntryBytes) / 64;
+            records.add(key, new StreamEntry(key, m.getId(), payload.bytes(), payload.length(),
+                    payload.tooLarge(limits.maxEntryBytes())));
+        }
+        return records.build();
+    }
+
+    /** The entry's data field; an entry without one yields an empty payload, which is rejected. */
+    private LimitedValueCodec.Payload payloadOf(Map<byte[], LimitedValueCodec.Payload> body) {
+        LimitedValueCodec.Payload found = EMPTY;
+        for (Map.Entry<byte[], LimitedValueCodec.Payload> field : body.entrySet()) {
+            if (field.getValue().overBudget()) {
+                return field.getValue(); // any field beyond the budget: read the entry again next time
+            }
+            if (Arrays.equals(field.getKey(), this.field)) {
+                found = field.getValue();
+            }
+        }
+        return found;
+    }
+
+    private static final LimitedValueCodec.Payload EMPTY = new LimitedValueCodec.Payload(new byte[0], 0, false);
+
+    @Override
+    public void handleSplitsChanges(SplitsChange<RedisStreamSplit> change) {
+        if (change instanceof SplitsAddition<RedisStreamSplit> addition) {
+            for (RedisStreamSplit split : addition.splits()) {
+                positions.put(split.key(), split.lastId());
+            }
+        }
+    }
+
+    @Override
+    public void wakeUp() {
+        // fetch() blocks for at most BLOCK
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+}
