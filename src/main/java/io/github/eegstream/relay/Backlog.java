@@ -26,7 +26,6 @@ final class Backlog {
         String streamId;
         private Future<?>[] sends;
         private boolean counted;
-        private int attempts;
 
         Entry(byte[] payload, int samples, double lastTimestamp) {
             this.payload = payload;
@@ -40,7 +39,6 @@ final class Backlog {
 
         void sent(Future<?>... futures) {
             sends = futures;
-            attempts++;
         }
     }
 
@@ -61,9 +59,26 @@ final class Backlog {
     private long samplesHeld;
     private long samplesDropped;
 
-    Backlog(double capacitySeconds, double resendSeconds) {
+    /**
+     * Whether the stream holds an entry of this id, or has trimmed past it (null: cannot tell
+     * now); asked only when Redis refuses an append.
+     */
+    interface StreamCheck {
+        Boolean holdsOrTrimmed(String id);
+    }
+
+    private final StreamCheck streamCheck;
+    private long appendedOutOfOrder;
+
+    Backlog(double capacitySeconds, double resendSeconds, StreamCheck streamCheck) {
         this.capacitySeconds = capacitySeconds;
         this.resendSeconds = resendSeconds;
+        this.streamCheck = streamCheck;
+    }
+
+    /** Appends Redis refused for an id it had gone past without holding it: appended again, at the end. */
+    long appendedOutOfOrder() {
+        return appendedOutOfOrder;
     }
 
     /** Queues a message; returns the samples dropped to keep within capacity. */
@@ -146,11 +161,12 @@ final class Backlog {
 
     /**
      * True if accepted, false if it failed (to be sent again), null while in flight. An append
-     * sent again and refused because its id is not above the stream's last is there already: a
-     * success. Refused the first time (the clock went back since the stream's last entry, or
-     * another relay appended), it is sent again with an id Redis chooses.
+     * refused because its id is not above the stream's last is looked up: if the stream holds it
+     * (sent before, kept, or replayed by the client after a reconnect) or has trimmed past it, it
+     * is delivered; if not (Redis lost it but kept later ones, or the clock went back, or another
+     * relay appended), it is sent again with an id Redis chooses: at the end, but not lost.
      */
-    private static Boolean outcome(Entry e) {
+    private Boolean outcome(Entry e) {
         for (Future<?> f : e.sends) {
             if (!f.isDone()) {
                 return null;
@@ -166,10 +182,14 @@ final class Backlog {
                     throw new RefusedException(message);
                 }
                 if (message != null && message.contains(NOT_ABOVE_TOP) && e.streamId != null) {
-                    if (e.attempts > 1) {
-                        continue; // appended before the outage and kept: not again
+                    Boolean there = streamCheck.holdsOrTrimmed(e.streamId);
+                    if (Boolean.TRUE.equals(there)) {
+                        continue; // there already: not again
                     }
-                    e.streamId = null;
+                    if (there != null) {
+                        e.streamId = null;
+                        appendedOutOfOrder++;
+                    }
                 }
                 return false;
             } catch (InterruptedException | java.util.concurrent.CancellationException failure) {

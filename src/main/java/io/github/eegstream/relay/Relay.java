@@ -121,9 +121,10 @@ public final class Relay implements AutoCloseable {
         this.source = source;
         this.screen = screen;
         this.rawChannel = bytes(Channel.of(options.userId(), ChannelKind.RAW).name());
-        // A durable stream's Redis may lose up to about two seconds of appends when it is killed
-        // (AOF fsyncs every second): those are appended again, and the ones it kept refused.
-        this.backlog = new Backlog(options.buffer().toNanos() / 1e9, options.durableRetention() != null ? 3.0 : 1.0);
+        // A durable stream's Redis may lose up to about two seconds of appends it acknowledged when
+        // its host crashes (AOF fsyncs every second): those are appended again, the ones it kept refused.
+        this.backlog = new Backlog(options.buffer().toNanos() / 1e9, options.durableRetention() != null ? 3.0 : 1.0,
+                this::streamHoldsOrTrimmed);
         this.publisher = client.connect(ByteArrayCodec.INSTANCE);
         this.publisher.setAutoFlushCommands(false); // one network write per batch of samples
         this.subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE);
@@ -313,6 +314,21 @@ public final class Relay implements AutoCloseable {
             lastIdSequence++;
         }
         return lastIdMillis + "-" + lastIdSequence;
+    }
+
+    /** Whether the user's stream holds the entry {@code id}, or its retention has gone past it. */
+    private Boolean streamHoldsOrTrimmed(String id) {
+        long millis = Long.parseLong(id.substring(0, id.indexOf('-')));
+        if (millis < System.currentTimeMillis() - options.durableRetention().toMillis()) {
+            return true;
+        }
+        try {
+            var found = publisher.async().xrange(rawChannel, io.lettuce.core.Range.create(id, id));
+            publisher.flushCommands(); // this connection sends in batches
+            return !found.get(5, java.util.concurrent.TimeUnit.SECONDS).isEmpty();
+        } catch (Exception e) {
+            return null; // cannot tell now: sent again with the same id, and asked again
+        }
     }
 
     /** Drops stream entries older than the retention (approximately, which Redis does cheaply). */

@@ -32,6 +32,16 @@ class DurableAppendTest {
 
     @Test
     void aStreamHoldsEverySampleOnceAcrossAKilledRedis() throws Exception {
+        run(false);
+    }
+
+    /** A crash that loses the last second of appends Redis had acknowledged: appended again, in order. */
+    @Test
+    void aStreamHoldsEverySampleOnceWhenRedisLosesItsLastSecond() throws Exception {
+        run(true);
+    }
+
+    private void run(boolean loseLastSecond) throws Exception {
         String user = TestRedis.uniqueUser("aof");
         List<String> screen = new CopyOnWriteArrayList<>();
         try (AofRedis redis = AofRedis.start()) {
@@ -47,9 +57,23 @@ class DurableAppendTest {
                     }
                     assertTrue(c.sync().xlen(key) >= 100, "the relay appends");
                 }
-                redis.kill();
-                Thread.sleep(1_500); // the outage: the relay holds what it reads meanwhile
-                redis.restart();
+                if (loseLastSecond) {
+                    redis.snapshot();
+                    Thread.sleep(1_000); // a second of appends that will not survive
+                    long before;
+                    try (StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE)) {
+                        before = c.sync().xlen(Channel.of(user, ChannelKind.RAW).name().getBytes(StandardCharsets.UTF_8));
+                    }
+                    redis.crashLosingSinceSnapshot();
+                    try (StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE)) {
+                        long after = c.sync().xlen(Channel.of(user, ChannelKind.RAW).name().getBytes(StandardCharsets.UTF_8));
+                        assertTrue(after < before - 5, "the crash lost appends Redis had acknowledged: " + before + " then " + after);
+                    }
+                } else {
+                    redis.kill();
+                    Thread.sleep(1_500); // the outage: the relay holds what it reads meanwhile
+                    redis.restart();
+                }
                 assertTrue(awaitLine(screen, l -> l.contains("caught up"), Duration.ofSeconds(30)), String.join("\n", screen));
                 Thread.sleep(1_000);
                 relay.stop();
@@ -66,6 +90,8 @@ class DurableAppendTest {
                         }
                     }
                 }
+                java.util.TreeSet<Double> distinct = new java.util.TreeSet<>(stamps);
+                assertEquals(stamps.size(), distinct.size(), (stamps.size() - distinct.size()) + " samples repeated");
                 assertEquals(relay.samplesPublished(), stamps.size(), "every sample the relay published, once");
                 for (int i = 1; i < stamps.size(); i++) {
                     double step = stamps.get(i) - stamps.get(i - 1);
@@ -73,6 +99,9 @@ class DurableAppendTest {
                 }
                 assertEquals(0, relay.samplesDropped());
 
+                if (loseLastSecond) {
+                    return;
+                }
                 // The session recovered from the stream alone, as no recorder ran: every sample, read back by libxdf.
                 java.nio.file.Path xdf = java.nio.file.Files.createTempDirectory("export-").resolve("session.xdf");
                 var summary = io.github.eegstream.record.StreamExport.export(redis.endpoint(), user, null, null, xdf);

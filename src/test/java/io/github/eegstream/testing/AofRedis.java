@@ -4,6 +4,7 @@ import io.github.eegstream.redis.RedisEndpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,6 +49,39 @@ public final class AofRedis implements AutoCloseable {
         server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** Copies the append-only files as they are now (Redis goes on writing). */
+    public void snapshot() throws IOException {
+        Path copy = dir.resolveSibling(dir.getFileName() + "-snapshot");
+        copyTree(dir, copy);
+    }
+
+    /**
+     * SIGKILL, then the files as {@link #snapshot} found them, and a restart: what a host crash
+     * does when the last writes never reached the disk (Redis acknowledged them from the page cache).
+     */
+    public void crashLosingSinceSnapshot() throws IOException, InterruptedException {
+        kill();
+        Path copy = dir.resolveSibling(dir.getFileName() + "-snapshot");
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).filter(f -> !f.equals(dir)).forEach(f -> f.toFile().delete());
+        }
+        copyTree(copy, dir);
+        launch();
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
     /** Starts again on the same port, from the append-only file. */
     public void restart() throws IOException, InterruptedException {
         launch();
@@ -58,8 +92,12 @@ public final class AofRedis implements AutoCloseable {
         if (server != null) {
             server.destroyForcibly();
         }
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        for (Path d : List.of(dir, dir.resolveSibling(dir.getFileName() + "-snapshot"))) {
+            if (Files.exists(d)) {
+                try (var files = Files.walk(d)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
         }
     }
 }
