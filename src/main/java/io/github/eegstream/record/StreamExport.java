@@ -21,12 +21,13 @@ import java.util.List;
 /**
  * Recovers a session after the fact from a user's durable stream ({@code user:{id}:raw}, as
  * {@code relay --durable} appends it), even if no recorder ran: the entries between two times,
- * in pages of {@value #PAGE}, into an XDF or BDF+ file. Entries that do not decode are counted
- * and skipped.
+ * in pages of {@value #PAGE}, into an XDF or BDF+ file. Times select entries by their ids (when
+ * the relay made them), not by sample time. Entries that do not decode are counted and skipped.
  */
 public final class StreamExport {
 
-    private static final int PAGE = 1_000;
+    /** Entries per XRANGE: a page of large messages (up to the source's 1 MiB) stays around 100 MB at most. */
+    private static final int PAGE = 100;
 
     /** What an export found. */
     public record Summary(long entries, long samples, long skipped, Double first, Double last) {}
@@ -53,18 +54,18 @@ public final class StreamExport {
                 throw new IllegalArgumentException("no stream " + new String(key, StandardCharsets.UTF_8)
                         + " at " + endpoint + ": was the relay run with --durable, and within its --retention-seconds?");
             }
-            try (AutoCloseable file = xdf ? new XdfRecording(out) : new UserRecording(out, user, 0)) {
+            // Written beside the target and renamed when complete: a failed export leaves no file that looks whole.
+            Path partial = out.resolveSibling(out.getFileName() + ".partial");
+            try (AutoCloseable file = xdf ? new XdfRecording(partial) : new UserRecording(partial, user, 0)) {
             String from = fromMillis == null ? "-" : fromMillis + "-0";
-            String to = toMillis == null ? "+" : toMillis + "-" + Long.MAX_VALUE;
+            String to = toMillis == null ? "+" : Long.toString(toMillis); // every entry of that millisecond
             while (true) {
                 List<StreamMessage<byte[], byte[]>> page = c.sync().xrange(key, Range.create(from, to), Limit.from(PAGE));
                 for (StreamMessage<byte[], byte[]> m : page) {
                     entries++;
-                    byte[] data = m.getBody().get(Channel.STREAM_FIELD.getBytes(StandardCharsets.UTF_8));
-                    if (data == null) {
-                        data = m.getBody().entrySet().stream().filter(e -> new String(e.getKey(), StandardCharsets.UTF_8)
-                                .equals(Channel.STREAM_FIELD)).map(java.util.Map.Entry::getValue).findFirst().orElse(null);
-                    }
+                    // byte[] keys compare by identity: find the field by its content
+                    byte[] data = m.getBody().entrySet().stream().filter(e -> new String(e.getKey(), StandardCharsets.UTF_8)
+                            .equals(Channel.STREAM_FIELD)).map(java.util.Map.Entry::getValue).findFirst().orElse(null);
                     RawSamples s;
                     try {
                         s = codec.decodeRaw(data);
@@ -89,6 +90,7 @@ public final class StreamExport {
                 from = "(" + page.get(page.size() - 1).getId(); // exclusive: after the last one read
             }
             }
+            java.nio.file.Files.move(partial, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {

@@ -18,6 +18,8 @@ public final class FileSource implements SampleSource {
 
     /** Samples handed over at once: about 1/32 s at 256 Hz, as a device would deliver them. */
     private static final int PIECE = 8;
+    /** The longest pause a replay makes for a gap in the recording. */
+    private static final long MAX_WAIT_NANOS = 5_000_000_000L;
 
     private final Path path;
     private final Iterator<RawSamples> recording;
@@ -97,8 +99,14 @@ public final class FileSource implements SampleSource {
             startEpochSeconds = System.currentTimeMillis() / 1000.0;
             startNanos = System.nanoTime();
         }
-        long due = startNanos + (long) ((last - firstTimestamp) / speed * 1e9);
+        long due = startNanos + (long) Math.min((last - firstTimestamp) / speed * 1e9, Long.MAX_VALUE / 4.0);
         long wait = due - System.nanoTime();
+        if (wait > MAX_WAIT_NANOS) {
+            // A jump in the recording's timestamps (a pause, a clock step): replay it as a short
+            // pause rather than waiting for hours; the timestamps keep the jump.
+            startNanos -= wait - MAX_WAIT_NANOS;
+            wait = MAX_WAIT_NANOS;
+        }
         if (wait > 0) {
             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }
