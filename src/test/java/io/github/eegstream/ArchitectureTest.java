@@ -33,7 +33,7 @@ class ArchitectureTest {
         noClasses()
             .that().resideInAnyPackage("..eegstream.wire..", "..eegstream.relay..", "..eegstream.redis..",
                     "..eegstream.sim..", "..eegstream.dsp..", "..eegstream.model..", "..eegstream.lsl..",
-                    "..eegstream.dashboard..", "..eegstream.record..", "..eegstream.cluster..")
+                    "..eegstream.dashboard..", "..eegstream.record..", "..eegstream.cluster..", "..eegstream.spec..")
             .should().dependOnClassesThat().resideInAPackage("org.apache.flink..")
                 .check(CLASSES);
     }
@@ -43,7 +43,7 @@ class ArchitectureTest {
         noClasses()
             .that().resideInAnyPackage("..eegstream.wire..", "..eegstream.relay..", "..eegstream.dsp..",
                     "..eegstream.model..", "..eegstream.sim..", "..eegstream.redis..", "..eegstream.dashboard..",
-                    "..eegstream.record..", "..eegstream.cluster..")
+                    "..eegstream.record..", "..eegstream.cluster..", "..eegstream.spec..")
             .should().dependOnClassesThat().resideInAPackage("..eegstream.job..")
                 .check(CLASSES);
     }

@@ -1,7 +1,7 @@
 package io.github.eegstream.bench;
 
 import io.github.eegstream.job.PredictionPipeline;
-import io.github.eegstream.job.JobSpec;
+import io.github.eegstream.spec.JobSpec;
 import io.github.eegstream.job.sink.Publication;
 import io.github.eegstream.job.sink.RedisPublishSink;
 import io.github.eegstream.redis.RedisEndpoint;

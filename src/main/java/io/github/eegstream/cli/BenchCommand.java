@@ -6,7 +6,7 @@ import io.github.eegstream.bench.LatencyRecorder;
 import io.github.eegstream.dsp.Length;
 import io.github.eegstream.job.EmbeddedFlink;
 import io.github.eegstream.job.JobOptions;
-import io.github.eegstream.job.JobSpec;
+import io.github.eegstream.spec.JobSpec;
 import io.github.eegstream.redis.LocalRedis;
 import io.github.eegstream.redis.RedisEndpoint;
 import io.lettuce.core.RedisClient;

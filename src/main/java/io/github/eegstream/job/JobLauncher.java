@@ -1,5 +1,6 @@
 package io.github.eegstream.job;
 
+import io.github.eegstream.spec.JobSpec;
 import io.github.eegstream.redis.RedisEndpoint;
 import io.github.eegstream.redis.SubscriptionMarker;
 import io.lettuce.core.RedisClient;

@@ -1,5 +1,6 @@
 package io.github.eegstream.job;
 
+import io.github.eegstream.spec.JobSpec;
 import io.github.eegstream.job.sink.Publication;
 import io.github.eegstream.job.sink.RedisPublishSink;
 import io.github.eegstream.job.source.RedisPubSubSource;

@@ -1,5 +1,6 @@
 package io.github.eegstream.job;
 
+import io.github.eegstream.spec.JobSpec;
 import io.github.eegstream.job.sink.Publication;
 import io.github.eegstream.model.UserState;
 import io.github.eegstream.model.WindowAnalysis;
