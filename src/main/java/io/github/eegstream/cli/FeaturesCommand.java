@@ -9,7 +9,7 @@ import io.github.eegstream.spec.JobSpec;
 import io.github.eegstream.spec.JobSpecs;
 import io.github.eegstream.model.UserState;
 import io.github.eegstream.model.WindowAnalysis;
-import io.github.eegstream.relay.CsvRecording;
+import io.github.eegstream.recording.CsvRecording;
 import io.github.eegstream.wire.Alert;
 import io.github.eegstream.wire.RawSamples;
 import io.github.eegstream.wire.WireCodec;
