@@ -2,6 +2,7 @@ package io.github.eegstream;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -10,9 +11,11 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dependencies point one way: the Redis connector and the wire format depend on nothing of ours;
- * the relay, the dashboard, the recorder and the cluster tooling (which run without Flink) never
- * on Flink or the job.
+ * Dependencies point one way (docs/design.md, "Packages and their dependencies"): the Redis
+ * connector and the wire format depend on nothing else of ours; the relay, the specs, the recording formats, the signal processing
+ * and the models, the dashboard, the recorder and the cluster tooling (which run without Flink)
+ * never on Flink; and nothing but the command line, the benchmark and the cluster's entry class
+ * name knows the job.
  */
 class ArchitectureTest {
 
@@ -31,33 +34,56 @@ class ArchitectureTest {
     }
 
     @Test
-    void wireDependsOnNothingOfOurs() {
-        noClasses()
-            .that().resideInAPackage("..eegstream.wire..")
-            .should().dependOnClassesThat().resideInAnyPackage(
-                    "..eegstream.relay..", "..eegstream.job..", "..eegstream.redis..", "..eegstream.dsp..",
-                    "..eegstream.model..", "..eegstream.cli..", "..eegstream.sim..", "..eegstream.dashboard..",
-                    "..eegstream.record..", "..eegstream.bench..", "..eegstream.connector..")
-                .check(CLASSES);
+    void wireAndUtilDependOnNothingElseOfOurs() {
+        for (String own : new String[] {"wire", "util"}) {
+            noClasses()
+                .that().resideInAPackage("io.github.eegstream." + own + "..")
+                .should().dependOnClassesThat(resideInAPackage("io.github.eegstream..")
+                        .and(resideOutsideOfPackage("io.github.eegstream." + own + "..")))
+                    .check(CLASSES);
+        }
     }
 
     @Test
-    void relayLslAndWireNeverUseFlink() {
+    void relayLslSimDspModelSpecAndRecordingNeverUseFlink() {
         noClasses()
             .that().resideInAnyPackage("..eegstream.wire..", "..eegstream.relay..", "..eegstream.redis..",
                     "..eegstream.sim..", "..eegstream.dsp..", "..eegstream.model..", "..eegstream.lsl..",
+                    "..eegstream.spec..", "..eegstream.recording..", "..eegstream.util..",
                     "..eegstream.dashboard..", "..eegstream.record..", "..eegstream.cluster..")
             .should().dependOnClassesThat().resideInAPackage("org.apache.flink..")
                 .check(CLASSES);
     }
 
     @Test
-    void onlyTheJobAndTheCommandLineKnowTheJob() {
+    void onlyTheJobTheCommandLineAndTheBenchmarkKnowTheJob() {
         noClasses()
             .that().resideInAnyPackage("..eegstream.wire..", "..eegstream.relay..", "..eegstream.dsp..",
-                    "..eegstream.model..", "..eegstream.sim..", "..eegstream.redis..", "..eegstream.dashboard..",
-                    "..eegstream.record..", "..eegstream.cluster..")
+                    "..eegstream.model..", "..eegstream.sim..", "..eegstream.lsl..", "..eegstream.redis..",
+                    "..eegstream.dashboard..", "..eegstream.record..", "..eegstream.recording..",
+                    "..eegstream.spec..", "..eegstream.util..", "..eegstream.cluster..")
             .should().dependOnClassesThat().resideInAPackage("..eegstream.job..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void fileFormatsAndSpecsStayBelowWhatUsesThem() {
+        // The relay replays recordings but is no recorder; the formats know no reader or writer of Redis.
+        noClasses()
+            .that().resideInAnyPackage("..eegstream.relay..", "..eegstream.recording..")
+            .should().dependOnClassesThat().resideInAnyPackage("..eegstream.record..", "..eegstream.cli..",
+                    "..eegstream.dashboard..")
+                .check(CLASSES);
+        noClasses()
+            .that().resideInAPackage("..eegstream.recording..")
+            .should().dependOnClassesThat().resideInAnyPackage("..eegstream.redis..", "..eegstream.relay..",
+                    "..eegstream.spec..", "..eegstream.model..", "..eegstream.dsp..")
+                .check(CLASSES);
+        // Specs are read by the job and the command line, never the other way round.
+        noClasses()
+            .that().resideInAnyPackage("..eegstream.spec..", "..eegstream.dsp..", "..eegstream.model..")
+            .should().dependOnClassesThat().resideInAnyPackage("..eegstream.cli..", "..eegstream.relay..",
+                    "..eegstream.record..", "..eegstream.dashboard..", "..eegstream.bench..")
                 .check(CLASSES);
     }
 }

@@ -1,9 +1,9 @@
 package io.github.eegstream.bench;
 
 import io.github.eegstream.job.PredictionPipeline;
-import io.github.eegstream.job.JobSpec;
 import io.github.eegstream.connector.redis.sink.Publication;
 import io.github.eegstream.connector.redis.sink.RedisPublishSink;
+import io.github.eegstream.spec.JobSpec;
 import io.github.eegstream.redis.RedisEndpoint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;

@@ -1,7 +1,7 @@
 package io.github.eegstream.cli;
 
-import io.github.eegstream.job.JobSpec;
-import io.github.eegstream.job.JobSpecs;
+import io.github.eegstream.spec.JobSpec;
+import io.github.eegstream.spec.JobSpecs;
 import io.github.eegstream.redis.AclRules;
 import io.github.eegstream.redis.RedisEndpoint;
 import io.github.eegstream.redis.RedisFunctions;

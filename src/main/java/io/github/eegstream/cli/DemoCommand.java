@@ -2,7 +2,7 @@ package io.github.eegstream.cli;
 
 import io.github.eegstream.job.EmbeddedFlink;
 import io.github.eegstream.job.JobOptions;
-import io.github.eegstream.job.JobSpec;
+import io.github.eegstream.spec.JobSpec;
 import io.github.eegstream.redis.LocalRedis;
 import io.github.eegstream.redis.RedisEndpoint;
 import io.github.eegstream.relay.Relay;

@@ -2,7 +2,7 @@ package io.github.eegstream.cli;
 
 import io.github.eegstream.job.EmbeddedFlink;
 import io.github.eegstream.job.JobOptions;
-import io.github.eegstream.job.JobSpec;
+import io.github.eegstream.spec.JobSpec;
 import io.github.eegstream.job.PredictionPipeline;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;

@@ -94,7 +94,7 @@ final class RelayCommand implements Callable<Integer> {
         RedisEndpoint endpoint = redis.endpoint();
         RedisClient client = endpoint.createClient();
         if (features) {
-            io.github.eegstream.job.JobSpec job = io.github.eegstream.job.JobSpecs.load(spec);
+            io.github.eegstream.spec.JobSpec job = io.github.eegstream.spec.JobSpecs.load(spec);
             samples = new io.github.eegstream.relay.EdgeFeatures(samples, user, job.window().windowing(), job.analysis(), client);
             Screen.println("relay " + user + ": features of spec " + job.name() + " -> user:" + user + ":features");
         } else if (!"default".equals(spec)) {

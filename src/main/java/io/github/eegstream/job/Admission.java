@@ -1,5 +1,8 @@
 package io.github.eegstream.job;
 
+import io.github.eegstream.spec.JobSpec;
+
+
 /**
  * One user's admission: a token bucket of samples, refilled at the user's limit (in processing
  * time) and holding a burst of the stream's samples. A Flink POJO in the user's keyed state; the

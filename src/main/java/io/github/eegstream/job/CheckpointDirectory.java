@@ -1,6 +1,7 @@
 package io.github.eegstream.job;
 
 import com.sun.security.auth.module.UnixSystem;
+import io.github.eegstream.spec.JobSpecs;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.FileAlreadyExistsException;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -31,7 +31,6 @@ import java.util.stream.Stream;
 public final class CheckpointDirectory {
 
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final int GROUP_OR_OTHERS_WRITE = 0022;
     private static final int STICKY = 01000;
     private static final int ROOT = 0;
@@ -46,20 +45,9 @@ public final class CheckpointDirectory {
         return base.resolve("eegstream").resolve("checkpoints");
     }
 
-    /**
-     * Refuses a spec name that could not be one directory of its own: empty, only dots
-     * ({@code .}, {@code ..} name the directory itself or its parent), or with anything outside
-     * {@code [A-Za-z0-9_.-]} (a {@code /} would nest it, and replacing characters would let two
-     * specs share one directory).
-     *
-     * @throws IllegalArgumentException saying which names are allowed
-     */
+    /** The spec name, if it can be one directory of its own ({@link JobSpecs#requireValidName}). */
     static String requireValidName(String specName) {
-        if (specName == null || !NAME.matcher(specName).matches() || specName.chars().allMatch(c -> c == '.')) {
-            throw new IllegalArgumentException("the spec name '" + specName + "' is not allowed: it names the spec's"
-                    + " checkpoint directory, so use letters, digits, '_', '-' and '.' only (not only dots)");
-        }
-        return specName;
+        return JobSpecs.requireValidName(specName);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.eegstream.job;
 
+import io.github.eegstream.spec.JobSpec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,6 +1,7 @@
 package io.github.eegstream.job;
 
 import io.github.eegstream.connector.redis.SubscriptionMarker;
+import io.github.eegstream.spec.JobSpec;
 import io.github.eegstream.redis.RedisEndpoint;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;

@@ -1,5 +1,7 @@
 package io.github.eegstream.job;
 
+import io.github.eegstream.spec.JobSpec;
+import io.github.eegstream.spec.JobSpecs;
 import io.github.eegstream.redis.RedisTlsOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,5 +1,6 @@
 package io.github.eegstream.job;
 
+import io.github.eegstream.spec.JobSpec;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;

@@ -4,6 +4,7 @@ import io.github.eegstream.connector.redis.sink.Publication;
 import io.github.eegstream.connector.redis.sink.RedisPublishSink;
 import io.github.eegstream.connector.redis.source.pubsub.RedisPubSubSource;
 import io.github.eegstream.connector.redis.source.streams.RedisStreamSource;
+import io.github.eegstream.spec.JobSpec;
 import io.github.eegstream.redis.RedisEndpoint;
 import io.github.eegstream.redis.RedisFunctions;
 import io.github.eegstream.wire.Channel;

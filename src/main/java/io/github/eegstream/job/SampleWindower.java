@@ -1,5 +1,6 @@
 package io.github.eegstream.job;
 
+import io.github.eegstream.spec.JobSpec;
 import io.github.eegstream.dsp.Timeline;
 import io.github.eegstream.dsp.WindowBuffer;
 import io.github.eegstream.dsp.Windowing;

@@ -1,11 +1,13 @@
 package io.github.eegstream.job;
 
 import io.github.eegstream.connector.redis.sink.Publication;
+import io.github.eegstream.spec.JobSpec;
 import io.github.eegstream.model.UserState;
 import io.github.eegstream.model.WindowAnalysis;
 import io.github.eegstream.wire.Alert;
 import io.github.eegstream.wire.Channel;
 import io.github.eegstream.wire.ChannelKind;
+import io.github.eegstream.util.SampledLog;
 import io.github.eegstream.wire.WireCodec;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -115,11 +117,11 @@ public final class WindowAnalyzer extends KeyedProcessFunction<String, SampleWin
         } else {
             unpredictable.inc();
         }
-        if (result.modelError() != null && modelErrors.getCount() % 1000 == 0) {
-            LOG.warn("No prediction for {} (model error #{}): {}", id, modelErrors.getCount() + 1, result.modelError());
-        }
         if (result.modelError() != null) {
             modelErrors.inc();
+            if (SampledLog.shouldLog(modelErrors.getCount())) {
+                LOG.warn("No prediction for {} (model error #{}): {}", id, modelErrors.getCount(), result.modelError());
+            }
         }
         publishAlerts(id, result.alerts(), out, end, 1);
     }

@@ -1,6 +1,7 @@
 package io.github.eegstream.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.eegstream.wire.Alert;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -38,7 +39,7 @@ public record AlertRule(
     public AlertRule {
         holdFor = holdFor == null ? Duration.ZERO : holdFor;
         clearAfter = clearAfter == null ? holdFor : clearAfter;
-        severity = severity == null ? "warning" : severity;
+        severity = severity == null ? Alert.Severity.WARNING.wireName() : severity;
     }
 
     /**
@@ -50,7 +51,7 @@ public record AlertRule(
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("an alert rule needs a name");
         }
-        if (!java.util.Set.of("info", "warning", "critical").contains(severity)) {
+        if (Alert.Severity.of(severity).isEmpty()) {
             throw new IllegalArgumentException("alert '" + name + "': severity must be info, warning or critical");
         }
         condition();

@@ -16,7 +16,7 @@ public final class AlertRules {
 
     /** Built in: a window in which no channel is usable yields this alert instead of a prediction. */
     public static final AlertRule NO_USABLE_SIGNAL = new AlertRule("no_usable_signal", "bad_channel_fraction >= 1",
-            null, null, "critical", "no channel has a usable signal: check the electrodes");
+            null, null, Alert.Severity.CRITICAL.wireName(), "no channel has a usable signal: check the electrodes");
 
     private final List<AlertRule> rules;
     private final List<AlertRule.Condition> conditions;
@@ -43,7 +43,7 @@ public final class AlertRules {
                 }
                 if (!state.getRaised()[r] && time - state.getHoldingSince()[r] >= seconds(rule.holdFor())) {
                     state.getRaised()[r] = true;
-                    out.add(alert(rule, "raised", describe(rule, condition, value), time, source, value));
+                    out.add(alert(rule, Alert.State.RAISED, describe(rule, condition, value), time, source, value));
                 }
             } else {
                 state.getHoldingSince()[r] = Double.NaN;
@@ -54,7 +54,7 @@ public final class AlertRules {
                     if (time - state.getNotHoldingSince()[r] >= seconds(rule.clearAfter())) {
                         state.getRaised()[r] = false;
                         state.getNotHoldingSince()[r] = Double.NaN;
-                        out.add(alert(rule, "cleared", condition.metric() + " back to normal", time, source, value));
+                        out.add(alert(rule, Alert.State.CLEARED, condition.metric() + " back to normal", time, source, value));
                     }
                 }
             }
@@ -70,9 +70,9 @@ public final class AlertRules {
                 rule.holdFor().isZero() ? "" : " for " + seconds(rule.holdFor()) + " s");
     }
 
-    private static Alert alert(AlertRule rule, String state, String message, double time, String source, Double value) {
+    private static Alert alert(AlertRule rule, Alert.State state, String message, double time, String source, Double value) {
         Map<String, Object> data = value == null ? Map.of() : Map.of(rule.condition().metric(), value);
-        return new Alert(rule.name(), rule.severity(), state, message, source, time, data);
+        return new Alert(rule.name(), rule.severity(), state.wireName(), message, source, time, data);
     }
 
     private static double seconds(java.time.Duration d) {

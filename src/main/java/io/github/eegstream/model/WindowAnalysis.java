@@ -73,12 +73,12 @@ public final class WindowAnalysis implements AutoCloseable {
         double last = window.timestamps()[window.sampleCount() - 1];
         if (state.getAlerts().isStalled()) {
             state.getAlerts().setStalled(false);
-            alerts.add(new Alert("stream_stalled", "warning", "cleared", "samples are arriving again",
+            alerts.add(new Alert("stream_stalled", Alert.Severity.WARNING, Alert.State.CLEARED, "samples are arriving again",
                     settings.source(), first, Map.of()));
         }
         if (state.getAlerts().isClockJumped() && !partial) {
             state.getAlerts().setClockJumped(false);
-            alerts.add(new Alert("clock_jump", "warning", "cleared", "a full window of consistent timestamps",
+            alerts.add(new Alert("clock_jump", Alert.Severity.WARNING, Alert.State.CLEARED, "a full window of consistent timestamps",
                     settings.source(), first, Map.of()));
         }
         WindowFeatures f = extractor.extract(window.channels(), window.values(), window.sampleCount(), rate);
@@ -120,7 +120,7 @@ public final class WindowAnalysis implements AutoCloseable {
         }
         Map<String, Object> data = new LinkedHashMap<>(alert.data());
         data.put("channels", bad);
-        String message = alert.state().equals("raised") && !bad.isEmpty()
+        String message = Alert.State.RAISED.is(alert.state()) && !bad.isEmpty()
                 ? alert.message() + " (" + bad.keySet().stream().map(c -> c + ": " + bad.get(c)).reduce((a, b) -> a + ", " + b).orElse("") + ")"
                 : alert.message();
         return new Alert(alert.alertType(), alert.severity(), alert.state(), message, alert.source(), alert.timestamp(), data);
@@ -131,7 +131,7 @@ public final class WindowAnalysis implements AutoCloseable {
      * nothing to clear: the stream goes on.
      */
     public Alert samplesMissing(double from, double to) {
-        return new Alert("samples_missing", "warning", "raised",
+        return new Alert("samples_missing", Alert.Severity.WARNING, Alert.State.RAISED,
                 String.format(java.util.Locale.ROOT, "%.2f s of samples missing", to - from), settings.source(), to,
                 Map.of("missing_from", from, "missing_to", to, "missing_seconds", to - from));
     }
@@ -146,7 +146,7 @@ public final class WindowAnalysis implements AutoCloseable {
         }
         state.getAlerts().setClockJumped(true);
         double jump = to - from;
-        return List.of(new Alert("clock_jump", "warning", "raised",
+        return List.of(new Alert("clock_jump", Alert.Severity.WARNING, Alert.State.RAISED,
                 String.format(java.util.Locale.ROOT, "timestamps jumped %s by %.3f s; a new timeline starts",
                         jump < 0 ? "back" : "forward", Math.abs(jump)),
                 settings.source(), to, Map.of("from", from, "to", to, "jump_seconds", jump)));
@@ -161,7 +161,7 @@ public final class WindowAnalysis implements AutoCloseable {
             return List.of();
         }
         state.getAlerts().setRateExceeded(true);
-        return List.of(new Alert("rate_exceeded", "warning", "raised",
+        return List.of(new Alert("rate_exceeded", Alert.Severity.WARNING, Alert.State.RAISED,
                 String.format(java.util.Locale.ROOT, "more than %.0f samples/s: the excess is dropped", limit),
                 settings.source(), timestamp, Map.of("limit_samples_per_second", limit)));
     }
@@ -172,7 +172,7 @@ public final class WindowAnalysis implements AutoCloseable {
             return List.of();
         }
         state.getAlerts().setRateExceeded(false);
-        return List.of(new Alert("rate_exceeded", "warning", "cleared", "samples arrive within the limit again",
+        return List.of(new Alert("rate_exceeded", Alert.Severity.WARNING, Alert.State.CLEARED, "samples arrive within the limit again",
                 settings.source(), timestamp, Map.of()));
     }
 
@@ -182,7 +182,7 @@ public final class WindowAnalysis implements AutoCloseable {
             return List.of();
         }
         state.getAlerts().setStalled(true);
-        return List.of(new Alert("stream_stalled", "warning", "raised",
+        return List.of(new Alert("stream_stalled", Alert.Severity.WARNING, Alert.State.RAISED,
                 String.format(java.util.Locale.ROOT, "no samples for %.0f s", silentSeconds), settings.source(),
                 lastTimestamp, Map.of("silent_seconds", silentSeconds)));
     }

@@ -1,5 +1,6 @@
 package io.github.eegstream.record;
 
+import io.github.eegstream.recording.BdfWriter;
 import io.github.eegstream.wire.Alert;
 import io.github.eegstream.wire.Features;
 import io.github.eegstream.wire.Prediction;

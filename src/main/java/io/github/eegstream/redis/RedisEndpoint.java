@@ -12,13 +12,11 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -148,24 +146,17 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable, R
     }
 
     /**
-     * A client that retries a lost connection every 10 ms to 1 s (Lettuce's default backs off to
-     * 30 s, which would keep a relay waiting long after Redis is back), with resources of its own
-     * that its shutdown releases. A connection refused for its TLS certificate fails with a message
-     * that says so, and which CA was used.
+     * A client on the process's {@link SharedClientResources} (which retry a lost connection every
+     * 10 ms to 1 s); its shutdown gives them back, and the last client's shutdown releases them. A
+     * connection refused for its TLS certificate fails with a message that says so, and which CA
+     * was used.
      */
     private static final class ReconnectingClient extends RedisClient {
-        private final ClientResources resources;
         private final RedisEndpoint endpoint;
+        private final AtomicBoolean released = new AtomicBoolean();
 
         ReconnectingClient(RedisURI uri, RedisEndpoint endpoint) {
-            this(DefaultClientResources.builder()
-                    .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                    .build(), uri, endpoint);
-        }
-
-        private ReconnectingClient(ClientResources resources, RedisURI uri, RedisEndpoint endpoint) {
-            super(resources, uri);
-            this.resources = resources;
+            super(SharedClientResources.acquire(), uri);
             this.endpoint = endpoint;
         }
 
@@ -181,11 +172,10 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable, R
 
         @Override
         public CompletableFuture<Void> shutdownAsync(long quietPeriod, long timeout, TimeUnit timeUnit) {
-            return super.shutdownAsync(quietPeriod, timeout, timeUnit).thenCompose(done -> {
-                CompletableFuture<Void> released = new CompletableFuture<>();
-                resources.shutdown(quietPeriod, timeout, timeUnit).addListener(f -> released.complete(null));
-                return released;
-            });
+            // Shared resources are never shut down by RedisClient itself; this client gives its hold back once.
+            return super.shutdownAsync(quietPeriod, timeout, timeUnit).thenCompose(done -> released.compareAndSet(false, true)
+                    ? SharedClientResources.release(quietPeriod, timeout, timeUnit)
+                    : CompletableFuture.completedFuture(null));
         }
     }
 
@@ -228,7 +218,7 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable, R
     public boolean isReachable(Duration timeout) {
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(timeout);
-        RedisClient client = RedisClient.create(uri);
+        RedisClient client = RedisClient.create(SharedClientResources.acquire(), uri);
         client.setOptions(options(timeout, false).build());
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             return "PONG".equals(c.sync().ping());
@@ -236,6 +226,7 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable, R
             return false;
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            SharedClientResources.release(0, 1, TimeUnit.SECONDS).join();
         }
     }
 

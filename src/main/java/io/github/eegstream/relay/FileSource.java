@@ -1,6 +1,7 @@
 package io.github.eegstream.relay;
 
-import io.github.eegstream.record.BdfRecording;
+import io.github.eegstream.recording.BdfRecording;
+import io.github.eegstream.recording.CsvRecording;
 import io.github.eegstream.wire.RawSamples;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -27,7 +27,7 @@ import java.util.function.Consumer;
 /**
  * An edge relay for one user: publishes a {@link SampleSource}'s samples to {@code user:{id}:raw}
  * and shows each message arriving on the user's predictions, commands and alerts channels as one
- * line. Obeys the commands {@code pause}, {@code resume}, {@code stop} and {@code set}.
+ * line. Obeys the commands {@code pause}, {@code resume}, {@code stop} and {@code set} ({@link RelayCommands}).
  *
  * <p>While Redis is unreachable the relay keeps reading its source and holds the messages (up to
  * {@link Options#buffer()} of samples); when Redis is back it sends them in order. A message
@@ -107,7 +107,7 @@ public final class Relay implements AutoCloseable {
     private long lastIdMillis;
     private long lastIdSequence;
     private long lastDropWarningNanos;
-    private volatile boolean paused;
+    private final RelayCommands commands;
     private volatile boolean stopRequested;
     private Thread thread;
 
@@ -125,6 +125,7 @@ public final class Relay implements AutoCloseable {
         // its host crashes (AOF fsyncs every second): those are appended again, the ones it kept refused.
         this.backlog = new Backlog(options.buffer().toNanos() / 1e9, options.durableRetention() != null ? 3.0 : 1.0,
                 this::streamHoldsOrTrimmed);
+        this.commands = new RelayCommands(options.userId(), source, screen, this::stop);
         this.publisher = client.connect(ByteArrayCodec.INSTANCE);
         this.publisher.setAutoFlushCommands(false); // one network write per batch of samples
         this.subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE);
@@ -207,7 +208,7 @@ public final class Relay implements AutoCloseable {
                 if (samples == null) {
                     break;
                 }
-                if (!paused) {
+                if (!commands.paused()) {
                     pending.append(samples);
                     enqueue(pending, options.chunkSize());
                 }
@@ -362,39 +363,12 @@ public final class Relay implements AutoCloseable {
             messagesReceived.incrementAndGet();
             screen.accept(MessageLines.format(options.userId(), message, now));
             if (message instanceof Command command) {
-                obey(command);
+                commands.obey(command);
             }
         } catch (WireException e) {
             messagesRejected.incrementAndGet();
             screen.accept("relay " + options.userId() + ": ignored a bad message on " + channelName
                     + " (" + e.reason().metricName() + ": " + e.getMessage() + ")");
-        }
-    }
-
-    private void obey(Command command) {
-        String id = options.userId();
-        switch (command.command()) {
-            case "pause" -> {
-                paused = true;
-                screen.accept("relay " + id + ": paused; send 'resume' to continue");
-            }
-            case "resume" -> {
-                paused = false;
-                screen.accept("relay " + id + ": resumed");
-            }
-            case "stop" -> {
-                screen.accept("relay " + id + ": stopping on command");
-                stop();
-            }
-            case "set" -> {
-                try {
-                    screen.accept("relay " + id + ": set " + source.apply(command.args()));
-                } catch (IllegalArgumentException e) {
-                    screen.accept("relay " + id + ": cannot set: " + e.getMessage());
-                }
-            }
-            default -> screen.accept("relay " + id + ": ignored unknown command '" + command.command()
-                    + "' (known: pause, resume, stop, set)");
         }
     }
 

@@ -15,8 +15,8 @@ final class Decoding {
 
     /** {@code {"type":"raw","timestamp":t,"channels":{"Fp1":v,...}}}: the seed's form. */
     static RawSamples rawSample(ObjectNode map) {
-        double timestamp = finite(map, "timestamp");
-        JsonNode channels = map.get("channels");
+        double timestamp = finite(map, WireFields.TIMESTAMP);
+        JsonNode channels = map.get(WireFields.CHANNELS);
         if (channels == null) {
             throw new WireException(RejectReason.MISSING_FIELD, "a raw sample needs 'channels'");
         }
@@ -39,7 +39,7 @@ final class Decoding {
      * {@code "timestamps":[..]} instead of {@code t0}.
      */
     static RawSamples rawChunk(ObjectNode map) {
-        JsonNode channels = require(map, "channels");
+        JsonNode channels = require(map, WireFields.CHANNELS);
         if (!channels.isArray() || channels.isEmpty()) {
             throw new WireException(RejectReason.WRONG_TYPE, "'channels' must be a non-empty list of names");
         }
@@ -51,7 +51,7 @@ final class Decoding {
             }
             names[c] = n.textValue();
         }
-        JsonNode samples = require(map, "samples");
+        JsonNode samples = require(map, WireFields.SAMPLES);
         if (!samples.isArray() || samples.isEmpty()) {
             throw new WireException(RejectReason.WRONG_TYPE, "'samples' must be a non-empty list of rows");
         }
@@ -65,24 +65,24 @@ final class Decoding {
                         "'samples' row " + s + " must hold " + names.length + " numbers, one per channel");
             }
             for (int c = 0; c < names.length; c++) {
-                values[s * names.length + c] = finiteValue(row.get(c), "samples");
+                values[s * names.length + c] = finiteValue(row.get(c), WireFields.SAMPLES);
             }
         }
-        double rate = map.has("rate") ? finite(map, "rate") : 0;
+        double rate = map.has(WireFields.RATE) ? finite(map, WireFields.RATE) : 0;
         if (rate < 0) {
             throw new WireException(RejectReason.WRONG_TYPE, "'rate' must be >= 0");
         }
         double[] timestamps = new double[n];
-        JsonNode ts = map.get("timestamps");
+        JsonNode ts = map.get(WireFields.TIMESTAMPS);
         if (ts != null) {
             if (!ts.isArray() || ts.size() != n) {
                 throw new WireException(RejectReason.WRONG_TYPE, "'timestamps' must hold one number per sample");
             }
             for (int s = 0; s < n; s++) {
-                timestamps[s] = finiteValue(ts.get(s), "timestamps");
+                timestamps[s] = finiteValue(ts.get(s), WireFields.TIMESTAMPS);
             }
         } else {
-            double t0 = finite(map, "t0");
+            double t0 = finite(map, WireFields.T0);
             if (!(rate > 0)) {
                 throw new WireException(RejectReason.MISSING_FIELD, "a chunk with 't0' needs a positive 'rate'");
             }
@@ -94,20 +94,20 @@ final class Decoding {
     }
 
     static Features features(ObjectNode map) {
-        List<String> channels = strings(require(map, "channels"), "channels");
-        List<String> problems = strings(require(map, "quality_problems"), "quality_problems");
+        List<String> channels = strings(require(map, WireFields.CHANNELS), WireFields.CHANNELS);
+        List<String> problems = strings(require(map, WireFields.QUALITY_PROBLEMS), WireFields.QUALITY_PROBLEMS);
         Map<String, Double> indices = new LinkedHashMap<>();
-        JsonNode idx = require(map, "indices");
+        JsonNode idx = require(map, WireFields.INDICES);
         if (!idx.isObject()) {
             throw new WireException(RejectReason.WRONG_TYPE, "'indices' must be a map");
         }
         idx.fields().forEachRemaining(e -> indices.put(e.getKey(), finiteValue(e.getValue(), "indices." + e.getKey())));
         return new Features(
-                finite(map, "timestamp"), finite(map, "window_start"), finite(map, "window_end"),
-                (int) finite(map, "sample_count"), finite(map, "rate"), channels,
-                perBand(map, "band_power", channels.size()), perBand(map, "relative_power", channels.size()),
-                numbers(require(map, "quality"), "quality"), problems, indices, finite(map, "confidence"),
-                optText(map, "source"));
+                finite(map, WireFields.TIMESTAMP), finite(map, WireFields.WINDOW_START), finite(map, WireFields.WINDOW_END),
+                (int) finite(map, WireFields.SAMPLE_COUNT), finite(map, WireFields.RATE), channels,
+                perBand(map, WireFields.BAND_POWER, channels.size()), perBand(map, WireFields.RELATIVE_POWER, channels.size()),
+                numbers(require(map, WireFields.QUALITY), WireFields.QUALITY), problems, indices, finite(map, WireFields.CONFIDENCE),
+                optText(map, WireFields.SOURCE));
     }
 
     private static Map<String, double[]> perBand(ObjectNode map, String key, int channels) {
@@ -152,49 +152,49 @@ final class Decoding {
     }
 
     static Prediction prediction(ObjectNode map) {
-        JsonNode data = require(map, "data");
+        JsonNode data = require(map, WireFields.DATA);
         if (!data.isObject()) {
             throw new WireException(RejectReason.WRONG_TYPE, "'data' must be a map");
         }
         return new Prediction(
-                optText(map, "prediction_type"),
+                optText(map, WireFields.PREDICTION_TYPE),
                 orderedCopy(data.fields()),
-                optNumber(map, "confidence"),
-                optText(map, "source"),
-                optNumber(map, "timestamp"),
-                optNumber(map, "window_start"),
-                optNumber(map, "window_end"),
-                optInt(map, "sample_count"),
-                optText(map, "model"),
-                optText(map, "model_version"),
-                optBoolean(map, "partial"),
-                optInt(map, "calibration_windows"));
+                optNumber(map, WireFields.CONFIDENCE),
+                optText(map, WireFields.SOURCE),
+                optNumber(map, WireFields.TIMESTAMP),
+                optNumber(map, WireFields.WINDOW_START),
+                optNumber(map, WireFields.WINDOW_END),
+                optInt(map, WireFields.SAMPLE_COUNT),
+                optText(map, WireFields.MODEL),
+                optText(map, WireFields.MODEL_VERSION),
+                optBoolean(map, WireFields.PARTIAL),
+                optInt(map, WireFields.CALIBRATION_WINDOWS));
     }
 
     static Command command(ObjectNode map) {
-        JsonNode args = map.get("args");
+        JsonNode args = map.get(WireFields.ARGS);
         if (args != null && !args.isNull() && !args.isObject()) {
             throw new WireException(RejectReason.WRONG_TYPE, "'args' must be a map");
         }
         return new Command(
-                optText(map, "command"),
+                optText(map, WireFields.COMMAND),
                 args == null || args.isNull() ? null : orderedCopy(args.fields()),
-                optText(map, "source"),
-                optNumber(map, "timestamp"));
+                optText(map, WireFields.SOURCE),
+                optNumber(map, WireFields.TIMESTAMP));
     }
 
     static Alert alert(ObjectNode map) {
-        JsonNode data = map.get("data");
+        JsonNode data = map.get(WireFields.DATA);
         if (data != null && !data.isNull() && !data.isObject()) {
             throw new WireException(RejectReason.WRONG_TYPE, "'data' must be a map");
         }
         return new Alert(
-                optText(map, "alert_type"),
-                optText(map, "severity"),
-                optText(map, "state"),
-                optText(map, "message"),
-                optText(map, "source"),
-                optNumber(map, "timestamp"),
+                optText(map, WireFields.ALERT_TYPE),
+                optText(map, WireFields.SEVERITY),
+                optText(map, WireFields.STATE),
+                optText(map, WireFields.MESSAGE),
+                optText(map, WireFields.SOURCE),
+                optNumber(map, WireFields.TIMESTAMP),
                 data == null || data.isNull() ? null : orderedCopy(data.fields()));
     }
 

@@ -29,9 +29,9 @@ final class Encoding {
         if (raw.sampleCount() == 1) {
             w.map(3);
             type(w, raw);
-            w.key("timestamp");
+            w.key(WireFields.TIMESTAMP);
             w.number(raw.timestamps()[0]);
-            w.key("channels");
+            w.key(WireFields.CHANNELS);
             w.map(channels.length);
             for (int c = 0; c < channels.length; c++) {
                 w.key(channels[c]);
@@ -44,17 +44,17 @@ final class Encoding {
         boolean regular = RawChunkTiming.isRegular(raw.timestamps(), raw.rate());
         w.map(raw.rate() > 0 ? 5 : 4);
         type(w, raw);
-        w.key("channels");
+        w.key(WireFields.CHANNELS);
         w.array(channels.length);
         for (String name : channels) {
             w.string(name);
         }
         w.end();
         if (regular) {
-            w.key("t0");
+            w.key(WireFields.T0);
             w.number(raw.timestamps()[0]);
         } else {
-            w.key("timestamps");
+            w.key(WireFields.TIMESTAMPS);
             w.array(raw.sampleCount());
             for (double t : raw.timestamps()) {
                 w.number(t);
@@ -62,10 +62,10 @@ final class Encoding {
             w.end();
         }
         if (raw.rate() > 0) {
-            w.key("rate");
+            w.key(WireFields.RATE);
             w.number(raw.rate());
         }
-        w.key("samples");
+        w.key(WireFields.SAMPLES);
         w.array(raw.sampleCount());
         for (int s = 0, i = 0; s < raw.sampleCount(); s++) {
             w.array(channels.length);
@@ -90,37 +90,37 @@ final class Encoding {
     private static void features(ValueWriter w, Features f) throws IOException {
         w.map(f.source() == null ? 13 : 14);
         type(w, f);
-        number(w, "timestamp", f.timestamp());
-        number(w, "window_start", f.windowStart());
-        number(w, "window_end", f.windowEnd());
-        w.key("sample_count");
+        number(w, WireFields.TIMESTAMP, f.timestamp());
+        number(w, WireFields.WINDOW_START, f.windowStart());
+        number(w, WireFields.WINDOW_END, f.windowEnd());
+        w.key(WireFields.SAMPLE_COUNT);
         w.integer(f.sampleCount());
-        number(w, "rate", f.rate());
-        w.key("channels");
+        number(w, WireFields.RATE, f.rate());
+        w.key(WireFields.CHANNELS);
         w.array(f.channels().size());
         for (String c : f.channels()) {
             w.string(c);
         }
         w.end();
-        perBand(w, "band_power", f.bandPower());
-        perBand(w, "relative_power", f.relativePower());
-        w.key("quality");
+        perBand(w, WireFields.BAND_POWER, f.bandPower());
+        perBand(w, WireFields.RELATIVE_POWER, f.relativePower());
+        w.key(WireFields.QUALITY);
         numbers(w, f.quality());
-        w.key("quality_problems");
+        w.key(WireFields.QUALITY_PROBLEMS);
         w.array(f.qualityProblems().size());
         for (String p : f.qualityProblems()) {
             w.string(p);
         }
         w.end();
-        w.key("indices");
+        w.key(WireFields.INDICES);
         w.map(f.indices().size());
         for (Map.Entry<String, Double> e : f.indices().entrySet()) {
             number(w, e.getKey(), e.getValue());
         }
         w.end();
-        number(w, "confidence", f.confidence());
+        number(w, WireFields.CONFIDENCE, f.confidence());
         if (f.source() != null) {
-            string(w, "source", f.source());
+            string(w, WireFields.SOURCE, f.source());
         }
         w.end();
     }
@@ -148,27 +148,27 @@ final class Encoding {
                 p.sampleCount(), p.model(), p.modelVersion(), p.partial(), p.calibrationWindows()));
         type(w, p);
         if (p.predictionType() != null) {
-            string(w, "prediction_type", p.predictionType());
+            string(w, WireFields.PREDICTION_TYPE, p.predictionType());
         }
-        w.key("data");
+        w.key(WireFields.DATA);
         plain(w, p.data());
-        optNumber(w, "confidence", p.confidence());
-        optString(w, "source", p.source());
-        optNumber(w, "timestamp", p.timestamp());
-        optNumber(w, "window_start", p.windowStart());
-        optNumber(w, "window_end", p.windowEnd());
+        optNumber(w, WireFields.CONFIDENCE, p.confidence());
+        optString(w, WireFields.SOURCE, p.source());
+        optNumber(w, WireFields.TIMESTAMP, p.timestamp());
+        optNumber(w, WireFields.WINDOW_START, p.windowStart());
+        optNumber(w, WireFields.WINDOW_END, p.windowEnd());
         if (p.sampleCount() != null) {
-            w.key("sample_count");
+            w.key(WireFields.SAMPLE_COUNT);
             w.integer(p.sampleCount());
         }
-        optString(w, "model", p.model());
-        optString(w, "model_version", p.modelVersion());
+        optString(w, WireFields.MODEL, p.model());
+        optString(w, WireFields.MODEL_VERSION, p.modelVersion());
         if (p.partial() != null) {
-            w.key("partial");
+            w.key(WireFields.PARTIAL);
             w.bool(p.partial());
         }
         if (p.calibrationWindows() != null) {
-            w.key("calibration_windows");
+            w.key(WireFields.CALIBRATION_WINDOWS);
             w.integer(p.calibrationWindows());
         }
         w.end();
@@ -177,34 +177,34 @@ final class Encoding {
     private static void command(ValueWriter w, Command c) throws IOException {
         w.map(2 + (c.args().isEmpty() ? 0 : 1) + count(c.source(), c.timestamp()));
         type(w, c);
-        string(w, "command", c.command());
+        string(w, WireFields.COMMAND, c.command());
         if (!c.args().isEmpty()) {
-            w.key("args");
+            w.key(WireFields.ARGS);
             plain(w, c.args());
         }
-        optString(w, "source", c.source());
-        optNumber(w, "timestamp", c.timestamp());
+        optString(w, WireFields.SOURCE, c.source());
+        optNumber(w, WireFields.TIMESTAMP, c.timestamp());
         w.end();
     }
 
     private static void alert(ValueWriter w, Alert a) throws IOException {
         w.map(4 + count(a.message(), a.source(), a.timestamp()) + (a.data().isEmpty() ? 0 : 1));
         type(w, a);
-        string(w, "alert_type", a.alertType());
-        string(w, "severity", a.severity());
-        string(w, "state", a.state());
-        optString(w, "message", a.message());
-        optString(w, "source", a.source());
-        optNumber(w, "timestamp", a.timestamp());
+        string(w, WireFields.ALERT_TYPE, a.alertType());
+        string(w, WireFields.SEVERITY, a.severity());
+        string(w, WireFields.STATE, a.state());
+        optString(w, WireFields.MESSAGE, a.message());
+        optString(w, WireFields.SOURCE, a.source());
+        optNumber(w, WireFields.TIMESTAMP, a.timestamp());
         if (!a.data().isEmpty()) {
-            w.key("data");
+            w.key(WireFields.DATA);
             plain(w, a.data());
         }
         w.end();
     }
 
     private static void type(ValueWriter w, WireMessage m) throws IOException {
-        string(w, "type", m.type());
+        string(w, WireFields.TYPE, m.type());
     }
 
     private static int count(Object... optional) {

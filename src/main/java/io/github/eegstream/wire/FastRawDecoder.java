@@ -30,15 +30,15 @@ final class FastRawDecoder {
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
     private static final int MAX_SKIP_DEPTH = 32;
 
-    private static final byte[] TYPE = ascii("type");
-    private static final byte[] TIMESTAMP = ascii("timestamp");
-    private static final byte[] CHANNELS = ascii("channels");
-    private static final byte[] RAW = ascii("raw");
-    private static final byte[] CHUNK = ascii("raw_chunk");
-    private static final byte[] SAMPLES = ascii("samples");
-    private static final byte[] T0 = ascii("t0");
-    private static final byte[] RATE = ascii("rate");
-    private static final byte[] TIMESTAMPS = ascii("timestamps");
+    private static final byte[] TYPE = ascii(WireFields.TYPE);
+    private static final byte[] TIMESTAMP = ascii(WireFields.TIMESTAMP);
+    private static final byte[] CHANNELS = ascii(WireFields.CHANNELS);
+    private static final byte[] RAW = ascii(RawSamples.TYPE);
+    private static final byte[] CHUNK = ascii(RawSamples.CHUNK_TYPE);
+    private static final byte[] SAMPLES = ascii(WireFields.SAMPLES);
+    private static final byte[] T0 = ascii(WireFields.T0);
+    private static final byte[] RATE = ascii(WireFields.RATE);
+    private static final byte[] TIMESTAMPS = ascii(WireFields.TIMESTAMPS);
     private static final byte[][] KEYS = {TYPE, TIMESTAMP, CHANNELS, SAMPLES, T0, RATE, TIMESTAMPS};
 
     private byte[][] lastKeys = new byte[0][];

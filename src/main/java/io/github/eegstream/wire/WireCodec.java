@@ -64,7 +64,7 @@ public final class WireCodec {
      */
     public WireMessage decode(ChannelKind kind, byte[] payload) {
         ObjectNode map = parseMap(payload);
-        String type = Decoding.optText(map, "type");
+        String type = Decoding.optText(map, WireFields.TYPE);
         if (type == null) {
             type = defaultType(kind);
         }

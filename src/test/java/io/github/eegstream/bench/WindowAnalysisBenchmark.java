@@ -1,8 +1,8 @@
 package io.github.eegstream.bench;
 
 import io.github.eegstream.dsp.FeatureExtractor;
-import io.github.eegstream.job.JobSpec;
-import io.github.eegstream.job.JobSpecs;
+import io.github.eegstream.spec.JobSpec;
+import io.github.eegstream.spec.JobSpecs;
 import io.github.eegstream.model.UserState;
 import io.github.eegstream.model.WindowAnalysis;
 import io.github.eegstream.sim.SimulatedEeg;

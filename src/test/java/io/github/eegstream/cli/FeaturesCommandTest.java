@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.eegstream.job.JobSpecs;
-import io.github.eegstream.relay.CsvRecording;
+import io.github.eegstream.spec.JobSpecs;
+import io.github.eegstream.recording.CsvRecording;
 import io.github.eegstream.sim.SimulatedEeg;
 import io.github.eegstream.testing.ChannelRecorder;
 import io.github.eegstream.testing.Publisher;

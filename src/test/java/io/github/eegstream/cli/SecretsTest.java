@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.eegstream.job.JobSpecs;
+import io.github.eegstream.spec.JobSpecs;
 import io.github.eegstream.redis.RedisEndpoint;
 import io.github.eegstream.testing.CapturedLogs;
 import io.github.eegstream.testing.CliRun;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.eegstream.dashboard.Dashboard;
 import io.github.eegstream.dashboard.DashboardAccess;
-import io.github.eegstream.job.JobSpec;
-import io.github.eegstream.job.JobSpecs;
+import io.github.eegstream.spec.JobSpec;
+import io.github.eegstream.spec.JobSpecs;
 import io.github.eegstream.record.Recorder;
 import io.github.eegstream.redis.RedisEndpoint;
 import io.github.eegstream.redis.RedisTls;

@@ -1,5 +1,7 @@
 package io.github.eegstream.job;
 
+import io.github.eegstream.spec.JobSpec;
+import io.github.eegstream.spec.JobSpecs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.eegstream.job.JobSpec;
-import io.github.eegstream.job.JobSpecs;
+import io.github.eegstream.spec.JobSpec;
+import io.github.eegstream.spec.JobSpecs;
 import io.github.eegstream.sim.SimulatedEeg;
 import io.github.eegstream.wire.RawSamples;
 import java.nio.file.Files;

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.eegstream.dsp.WindowBuffer;
 import io.github.eegstream.dsp.Windowing;
-import io.github.eegstream.job.JobSpec;
-import io.github.eegstream.job.JobSpecs;
+import io.github.eegstream.spec.JobSpec;
+import io.github.eegstream.spec.JobSpecs;
 import io.github.eegstream.sim.SimulatedEeg;
 import io.github.eegstream.wire.Alert;
 import io.github.eegstream.wire.RawSamples;

@@ -32,6 +32,26 @@ class RedisEndpointTest {
     }
 
     @Test
+    void everyClientSharesTheProcesssResourcesAndShuttingOneDownLeavesThemToTheOthers() {
+        RedisEndpoint endpoint = io.github.eegstream.testing.TestRedis.endpoint();
+        io.lettuce.core.RedisClient first = endpoint.createClient("shared-resources-1");
+        io.lettuce.core.RedisClient second = endpoint.createClient("shared-resources-2");
+        try {
+            assertTrue(first.getResources() == second.getResources(), "one ClientResources per process");
+            first.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(1));
+            first.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(1)); // twice gives back one hold only
+            assertTrue(SharedClientResources.holders() >= 1);
+            assertTrue(!second.getResources().eventExecutorGroup().isShuttingDown(), "the others' resources stay up");
+            try (var c = second.connect()) {
+                assertEquals("PONG", c.sync().ping());
+            }
+            assertTrue(endpoint.isReachable(java.time.Duration.ofSeconds(2)));
+        } finally {
+            second.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
     void tlsSettingsComeFromTheEnvironment() throws Exception {
         Path ca = Files.writeString(dir.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
         RedisTls tls = RedisTls.configured(Map.of(RedisTls.CA_ENV, ca.toString())::get);

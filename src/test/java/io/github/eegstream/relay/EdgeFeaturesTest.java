@@ -3,8 +3,8 @@ package io.github.eegstream.relay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.eegstream.job.JobSpec;
-import io.github.eegstream.job.JobSpecs;
+import io.github.eegstream.spec.JobSpec;
+import io.github.eegstream.spec.JobSpecs;
 import io.github.eegstream.testing.ChannelRecorder;
 import io.github.eegstream.testing.TestPython;
 import io.github.eegstream.testing.TestRedis;

@@ -1,8 +1,8 @@
 package io.github.eegstream.testing;
 
-import io.github.eegstream.job.JobSpec;
+import io.github.eegstream.spec.JobSpec;
 import io.github.eegstream.job.JobLauncher;
-import io.github.eegstream.job.JobSpecs;
+import io.github.eegstream.spec.JobSpecs;
 import io.github.eegstream.job.PredictionPipeline;
 import java.time.Duration;
 import org.apache.flink.api.common.JobStatus;

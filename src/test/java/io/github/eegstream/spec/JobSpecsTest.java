@@ -1,4 +1,4 @@
-package io.github.eegstream.job;
+package io.github.eegstream.spec;
 
 import io.github.eegstream.dsp.Length;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,6 +44,43 @@ class JobSpecsTest {
             }
         }
         assertEquals(Length.seconds(5), JobSpecs.load("batch-5s").window().hop());
+    }
+
+    @Test
+    void everySpecInJobsIsListedAsBuiltIn() throws Exception {
+        try (var files = Files.list(Path.of("jobs"))) {
+            List<String> shipped = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".yaml"))
+                    .map(f -> f.replace(".yaml", "")).sorted().toList();
+            assertEquals(shipped, java.util.Arrays.stream(JobSpecs.BUILT_IN).sorted().toList());
+        }
+        assertEquals(SourceMode.STREAMS, JobSpecs.load("durable").source().mode());
+        assertTrue(JobSpecs.load("durable").source().durable());
+        assertEquals(SourceMode.PUBSUB, JobSpecs.load("default").source().mode());
+        assertMessage("source.mode must be pubsub or streams, was 'kafka'",
+                () -> JobSpecs.load(write("source:\n  mode: kafka\n")));
+    }
+
+    @Test
+    void durationsReadAsFlinksConfigurationWritesThem() {
+        assertEquals(Duration.ofSeconds(10), Durations.parse("10 s"));
+        assertEquals(Duration.ofSeconds(2), Durations.parse("2s"));
+        assertEquals(Duration.ofMillis(500), Durations.parse("500 ms"));
+        assertEquals(Duration.ofMillis(5), Durations.parse("5ms"));
+        assertEquals(Duration.ofMillis(250), Durations.parse("250"));
+        assertEquals(Duration.ofMinutes(1), Durations.parse("1 min"));
+        assertEquals(Duration.ofMinutes(3), Durations.parse("3m"));
+        assertEquals(Duration.ofHours(24), Durations.parse("24h"));
+        assertEquals(Duration.ofDays(2), Durations.parse("2 days"));
+        assertEquals(Duration.ofSeconds(7), Durations.parse(" 7 Seconds "));
+        assertEquals(Duration.ofNanos(1500), Durations.parse("1500ns"));
+        assertEquals(Duration.ofNanos(3000), Durations.parse("3µs"));
+        assertEquals(Duration.ZERO, Durations.parse("0"));
+        assertEquals(Duration.ofSeconds(5), Durations.parse("PT5S"));
+        for (String bad : new String[] {"", "  ", "s", "1.5s", "5 fortnights", "-1s", "PT-5S", "99999999999999999999d"}) {
+            assertThrows(IllegalArgumentException.class, () -> Durations.parse(bad), bad);
+        }
+        assertMessage("does not match any of the recognized units",
+                () -> JobSpecs.load(write("sink:\n  flush-interval: 2 fortnights\n")));
     }
 
     @Test

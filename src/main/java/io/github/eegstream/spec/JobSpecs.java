@@ -1,4 +1,4 @@
-package io.github.eegstream.job;
+package io.github.eegstream.spec;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +19,7 @@ import java.util.Iterator;
 import java.util.Map;
 import io.github.eegstream.model.OnnxModel;
 import io.github.eegstream.model.PredictionModels;
-import org.apache.flink.util.TimeUtils;
+import java.util.regex.Pattern;
 
 /**
  * Loads job specs: the one place configuration is read. A spec is a YAML file merged over
@@ -28,25 +28,44 @@ import org.apache.flink.util.TimeUtils;
 public final class JobSpecs {
 
     /** Specs shipped in {@code jobs/} (and inside the jar, for clusters). */
-    public static final String[] BUILT_IN = {"default", "seed-compatible"};
+    public static final String[] BUILT_IN = {"default", "seed-compatible", "batch-5s", "chunk-aligned", "durable",
+        "onnx-workload"};
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-            .registerModule(new SimpleModule().addDeserializer(Duration.class, new FlinkDurationDeserializer()))
+            .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()))
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     private JobSpecs() {}
 
-    /** Durations as Flink's own configuration writes them: {@code 5s}, {@code 2ms}, {@code 1min}. */
-    private static final class FlinkDurationDeserializer extends FromStringDeserializer<Duration> {
-        FlinkDurationDeserializer() {
+    /** Durations as Flink's own configuration writes them: {@code 5s}, {@code 2ms}, {@code 1min} ({@link Durations}). */
+    private static final class DurationDeserializer extends FromStringDeserializer<Duration> {
+        DurationDeserializer() {
             super(Duration.class);
         }
 
         @Override
         protected Duration _deserialize(String value, com.fasterxml.jackson.databind.DeserializationContext ctx) {
-            return TimeUtils.parseDuration(value);
+            return Durations.parse(value);
         }
+    }
+
+    /**
+     * Refuses a spec name that could not be one directory of its own (the name keys the spec's
+     * checkpoint directory): empty, only dots ({@code .}, {@code ..} name the directory itself or
+     * its parent), or with anything outside {@code [A-Za-z0-9_.-]} (a {@code /} would nest it, and
+     * replacing characters would let two specs share one directory).
+     *
+     * @throws IllegalArgumentException saying which names are allowed
+     */
+    public static String requireValidName(String specName) {
+        if (specName == null || !NAME.matcher(specName).matches() || specName.chars().allMatch(c -> c == '.')) {
+            throw new IllegalArgumentException("the spec name '" + specName + "' is not allowed: it names the spec's"
+                    + " checkpoint directory, so use letters, digits, '_', '-' and '.' only (not only dots)");
+        }
+        return specName;
     }
 
     /**
@@ -164,15 +183,15 @@ public final class JobSpecs {
 
     private static JobSpec validate(String what, JobSpec spec) {
         try {
-            CheckpointDirectory.requireValidName(spec.name());
+            requireValidName(spec.name());
             spec.window().windowing();
             spec.alerts().forEach(io.github.eegstream.model.AlertRule::validate);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("job spec " + what + ": " + e.getMessage());
         }
-        String mode = spec.source().mode();
-        if (!JobSpec.Source.PUBSUB.equals(mode) && !JobSpec.Source.STREAMS.equals(mode)) {
-            throw new IllegalArgumentException("job spec " + what + ": source.mode must be pubsub or streams, was '" + mode + "'");
+        SourceMode mode = spec.source().mode();
+        if (mode == null) {
+            throw new IllegalArgumentException("job spec " + what + ": source.mode must be pubsub or streams, was 'null'");
         }
         if (spec.source().durable() && spec.pipeline().checkpointInterval().isZero()) {
             throw new IllegalArgumentException("job spec " + what + ": source.mode streams needs checkpoints to keep its"

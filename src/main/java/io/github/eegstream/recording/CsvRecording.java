@@ -1,4 +1,4 @@
-package io.github.eegstream.relay;
+package io.github.eegstream.recording;
 
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;

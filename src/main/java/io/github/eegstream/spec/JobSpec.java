@@ -1,4 +1,4 @@
-package io.github.eegstream.job;
+package io.github.eegstream.spec;
 
 import io.github.eegstream.dsp.FeatureSettings;
 import io.github.eegstream.dsp.Length;
@@ -76,19 +76,16 @@ public record JobSpec(
      * {@code fetchBytes} bytes per XREAD, across all its streams. A message over
      * {@code maxMessageBytes} is rejected as it arrives, before it is copied.
      */
-    public record Source(String mode, List<String> patterns, Integer shards, int queueCapacity, long queueBytes,
+    public record Source(SourceMode mode, List<String> patterns, Integer shards, int queueCapacity, long queueBytes,
             int maxMessageBytes, String deadLetterChannel, Duration discoveryInterval, int fetchEntries, long fetchBytes)
             implements Serializable {
-        public static final String PUBSUB = "pubsub";
-        public static final String STREAMS = "streams";
-
         public Source {
             patterns = patterns == null ? List.of() : List.copyOf(patterns);
         }
 
         /** True in streams mode: every sample is read from a Redis Stream, exactly once across restarts. */
         public boolean durable() {
-            return STREAMS.equals(mode);
+            return mode == SourceMode.STREAMS;
         }
     }
 

@@ -1,4 +1,4 @@
-package io.github.eegstream.record;
+package io.github.eegstream.recording;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

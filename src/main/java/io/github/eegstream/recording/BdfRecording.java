@@ -1,4 +1,4 @@
-package io.github.eegstream.record;
+package io.github.eegstream.recording;
 
 import io.github.eegstream.wire.RawSamples;
 import java.io.IOException;

@@ -1,0 +1,262 @@
+package io.github.eegstream.bench;
+
+import io.github.eegstream.job.EmbeddedFlink;
+import io.github.eegstream.redis.LocalRedis;
+import io.github.eegstream.redis.RedisEndpoint;
+import io.github.eegstream.redis.RedisTls;
+import io.github.eegstream.spec.JobSpec;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The job under a paced load of simulated relays ({@code eeg bench}): U users at HZ, per-sample
+ * messages or chunks, published by a load process of its own ({@link LoadProcess}) to the job
+ * running embedded, its predictions' latency recorded ({@link LatencyRecorder}); then, with a
+ * baseline, the original Python consumer under the same load.
+ */
+public final class PacedBenchmark {
+
+    /**
+     * What to run.
+     *
+     * @param consumer the original consumer's script; null for the project's
+     * @param tlsEnvironment the command's TLS options, for the load process's environment
+     */
+    public record Settings(int users, double rate, int channels, int chunk, double duration, double warmup,
+            int connections, boolean baseline, Path consumer, Map<String, String> tlsEnvironment) {}
+
+    private final Settings settings;
+
+    public PacedBenchmark(Settings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Runs the load against the job, and then against the baseline if asked, at the Redis of
+     * {@code probe}'s spec (or an embedded one, if none answers there); {@code specFor} gives the
+     * spec to run against a Redis URL.
+     */
+    public BenchResult run(JobSpec probe, Function<String, JobSpec> specFor) throws Exception {
+        int users = settings.users();
+        int offset = ThreadLocalRandom.current().nextInt(1_000_000, 9_000_000);
+        List<String> ids = new ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            ids.add(Integer.toString(offset + u)); // numeric, as the original consumer names its users
+        }
+        try (LocalRedis redis = LocalRedis.reachableOrEmbedded(probe.redis().endpoint())) {
+            JobSpec spec = specFor.apply(redis.endpoint().url());
+            RedisClient client = redis.endpoint().createClient();
+            try {
+                BenchResult.Run ours;
+                EmbeddedFlink.Running running = EmbeddedFlink.start(spec, 0);
+                try {
+                    ours = measure(client, redis.endpoint(), ids, offset, spec);
+                } finally {
+                    running.job().cancel().get(30, TimeUnit.SECONDS);
+                }
+                BenchResult.Run theirs = null;
+                BenchResult.Ratio ratio = null;
+                if (settings.baseline()) {
+                    if (settings.chunk() != 1) {
+                        throw new IllegalArgumentException("the original consumer reads per-sample messages only: --baseline needs --chunk 1");
+                    }
+                    theirs = runBaseline(client, redis.endpoint(), ids, offset, spec);
+                    ratio = new BenchResult.Ratio(ours.consumedSamplesPerSecond() / Math.max(1e-9, theirs.consumedSamplesPerSecond()),
+                            theirs.latencyMillis().p99() / Math.max(1e-9, ours.latencyMillis().p99()));
+                }
+                return new BenchResult(users, settings.rate(), settings.channels(), settings.chunk(), settings.duration(), ours,
+                        theirs, ratio);
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+        }
+    }
+
+    /** The pipelined sink against one round trip per record, same records, same run ({@code eeg bench --sink N}). */
+    public static BenchResult.Sink sink(JobSpec probe, long records) throws Exception {
+        try (LocalRedis redis = LocalRedis.reachableOrEmbedded(probe.redis().endpoint())) {
+            double roundTrip = SinkBenchmark.run(redis.endpoint(), probe, Math.max(1, records / 10), true);
+            double pipelined = SinkBenchmark.run(redis.endpoint(), probe, records, false);
+            return new BenchResult.Sink(records, pipelined, roundTrip, pipelined / roundTrip);
+        }
+    }
+
+    private BenchResult.Run measure(RedisClient client, RedisEndpoint endpoint, List<String> ids, int offset, JobSpec spec)
+            throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long[] processCpu = new long[1];
+        double[] redisCpu = new double[1];
+        try (LatencyRecorder recorder = new LatencyRecorder(client, ids)) {
+            Load load = load(endpoint, offset, () -> {
+                recorder.reset();
+                processCpu[0] = os.getProcessCpuTime();
+                redisCpu[0] = redisCpuSeconds(endpoint);
+            });
+            recorder.drain(2_000, 30_000);
+            BenchResult.Run run = report(load, recorder, spec);
+            double job = 100.0 * (os.getProcessCpuTime() - processCpu[0]) / 1e9 / load.seconds();
+            double loadGenerator = 100.0 * load.cpuSeconds() / load.seconds();
+            double redis = 100.0 * (redisCpuSeconds(endpoint) - redisCpu[0]) / load.seconds();
+            return run.withCpu(job, null, loadGenerator, redis);
+        }
+    }
+
+    /** What a load process published in its measured part. */
+    private record Load(long[] samples, double cpuSeconds, double seconds) {
+        long total() {
+            return java.util.Arrays.stream(samples).sum();
+        }
+    }
+
+    /**
+     * Runs the load in its own JVM (see LoadProcess): warm-up, then the measured part, which
+     * {@code onMeasuring} is called at the start of.
+     */
+    private Load load(RedisEndpoint endpoint, int offset, Runnable onMeasuring) throws Exception {
+        Process p = loadProcess(endpoint, settings.tlsEnvironment(), Integer.toString(offset), Integer.toString(settings.users()),
+                Double.toString(settings.rate()), Integer.toString(settings.channels()), Integer.toString(settings.chunk()),
+                Integer.toString(settings.connections()), Double.toString(settings.warmup()), Double.toString(settings.duration()))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        java.io.BufferedReader lines = new java.io.BufferedReader(
+                new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        String result = null;
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (line.equals("measuring")) {
+                onMeasuring.run();
+            } else if (line.startsWith("{")) {
+                result = line;
+            }
+        }
+        if (p.waitFor() != 0 || result == null) {
+            throw new IllegalStateException("the load process failed (exit " + p.exitValue() + ")");
+        }
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result);
+        long[] samples = new long[settings.users()];
+        for (int u = 0; u < settings.users(); u++) {
+            samples[u] = json.get("samples").get(u).asLong();
+        }
+        return new Load(samples, json.get("cpu_s").asDouble(), json.get("seconds").asDouble());
+    }
+
+    /**
+     * The load process's command: its credentials (the URL, and where the TLS files are) go in its
+     * environment, which only its owner can read, never among its arguments, which {@code ps} shows
+     * to every user of the machine. {@code tlsEnv} holds the command's TLS options.
+     */
+    public static ProcessBuilder loadProcess(RedisEndpoint endpoint, Map<String, String> tlsEnv, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Xmx512m", "-cp", System.getProperty("java.class.path"), LoadProcess.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put(RedisEndpoint.ENV, endpoint.url());
+        putIfSet(builder, RedisTls.CA_PROPERTY, RedisTls.CA_ENV);
+        putIfSet(builder, RedisTls.CLIENT_CERT_PROPERTY, RedisTls.CLIENT_CERT_ENV);
+        putIfSet(builder, RedisTls.CLIENT_KEY_PROPERTY, RedisTls.CLIENT_KEY_ENV);
+        builder.environment().putAll(tlsEnv);
+        return builder;
+    }
+
+    private static void putIfSet(ProcessBuilder builder, String property, String env) {
+        String value = System.getProperty(property);
+        if (value != null && !value.isBlank()) {
+            builder.environment().put(env, value);
+        }
+    }
+
+    private BenchResult.Run runBaseline(RedisClient client, RedisEndpoint endpoint, List<String> ids, int offset, JobSpec spec)
+            throws Exception {
+        Path script = settings.consumer() != null ? settings.consumer() : Path.of(System.getProperty("eegstream.home", "."))
+                .resolve("examples/python/seed_bench_consumer.py").normalize();
+        if (!Files.isRegularFile(script)) {
+            throw new IllegalArgumentException("the original consumer is not at " + script + ": pass --baseline-consumer PATH");
+        }
+        RedisURI uri = RedisURI.create(endpoint.url());
+        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), "--host", uri.getHost(), "--port",
+                Integer.toString(uri.getPort()), "--users", Integer.toString(settings.users()), "--user-offset",
+                Integer.toString(offset), "--fs", Double.toString(settings.rate())).redirectErrorStream(true).start();
+        try (StatefulRedisConnection<String, String> admin = client.connect(io.lettuce.core.codec.StringCodec.UTF8)) {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            String last = "user:" + ids.get(ids.size() - 1) + ":raw";
+            while (admin.sync().pubsubNumsub(last).getOrDefault(last, 0L) < 1) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the original consumer did not subscribe: "
+                            + new String(p.getInputStream().readNBytes(2000)));
+                }
+                Thread.sleep(100);
+            }
+            long[] cpu0 = new long[1];
+            double[] redisCpu = new double[1];
+            try (LatencyRecorder recorder = new LatencyRecorder(client, ids)) {
+                Load load = load(endpoint, offset, () -> {
+                    recorder.reset();
+                    try {
+                        cpu0[0] = processCpuTicks(p.pid());
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    redisCpu[0] = redisCpuSeconds(endpoint);
+                });
+                recorder.drain(2_000, 60_000);
+                BenchResult.Run run = report(load, recorder, spec);
+                double consumer = 100.0 * (processCpuTicks(p.pid()) - cpu0[0]) / 100.0 / load.seconds();
+                double loadGenerator = 100.0 * load.cpuSeconds() / load.seconds();
+                double redis = 100.0 * (redisCpuSeconds(endpoint) - redisCpu[0]) / load.seconds();
+                return run.withCpu(null, consumer, loadGenerator, redis);
+            }
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private BenchResult.Run report(Load load, LatencyRecorder recorder, JobSpec spec) {
+        double seconds = load.seconds();
+        int size = spec.window().size().sampleCount();
+        int hop = spec.window().hop().sampleCount();
+        long expected = 0;
+        for (int u = 0; u < settings.users(); u++) {
+            long n = load.samples()[u];
+            expected += n >= size ? (n - size) / hop + 1 : 0;
+        }
+        long received = recorder.predictions();
+        return new BenchResult.Run(load.total() / seconds, load.total() / (double) settings.chunk() / seconds,
+                Math.min(received, expected) * (double) hop / seconds, received / seconds, expected, received,
+                expected == 0 ? 0 : Math.max(0, 1 - (double) received / expected),
+                new BenchResult.Latency(recorder.percentile(50), recorder.percentile(95), recorder.percentile(99),
+                        recorder.percentile(100)),
+                null, null, 0, 0);
+    }
+
+    private static double redisCpuSeconds(RedisEndpoint endpoint) {
+        RedisClient c = endpoint.createClient();
+        try (StatefulRedisConnection<String, String> conn = c.connect()) {
+            double cpu = 0;
+            for (String line : conn.sync().info("cpu").split("\r?\n")) {
+                if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                    cpu += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+            return cpu;
+        } finally {
+            c.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
+    }
+
+    /** utime + stime of a process, in clock ticks (100 per second on Linux). */
+    private static long processCpuTicks(long pid) throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+}
