@@ -34,8 +34,8 @@ class ArchitectureTest {
     }
 
     @Test
-    void wireAndUtilDependOnNothingElseOfOurs() {
-        for (String own : new String[] {"wire", "util"}) {
+    void wireDependsOnNothingElseOfOurs() {
+        for (String own : new String[] {"wire"}) {
             noClasses()
                 .that().resideInAPackage("io.github.eegstream." + own + "..")
                 .should().dependOnClassesThat(resideInAPackage("io.github.eegstream..")
@@ -49,7 +49,7 @@ class ArchitectureTest {
         noClasses()
             .that().resideInAnyPackage("..eegstream.wire..", "..eegstream.relay..", "..eegstream.redis..",
                     "..eegstream.sim..", "..eegstream.dsp..", "..eegstream.model..", "..eegstream.lsl..",
-                    "..eegstream.spec..", "..eegstream.recording..", "..eegstream.util..",
+                    "..eegstream.spec..", "..eegstream.recording..",
                     "..eegstream.dashboard..", "..eegstream.record..", "..eegstream.cluster..")
             .should().dependOnClassesThat().resideInAPackage("org.apache.flink..")
                 .check(CLASSES);
@@ -61,7 +61,7 @@ class ArchitectureTest {
             .that().resideInAnyPackage("..eegstream.wire..", "..eegstream.relay..", "..eegstream.dsp..",
                     "..eegstream.model..", "..eegstream.sim..", "..eegstream.lsl..", "..eegstream.redis..",
                     "..eegstream.dashboard..", "..eegstream.record..", "..eegstream.recording..",
-                    "..eegstream.spec..", "..eegstream.util..", "..eegstream.cluster..")
+                    "..eegstream.spec..", "..eegstream.cluster..")
             .should().dependOnClassesThat().resideInAPackage("..eegstream.job..")
                 .check(CLASSES);
     }

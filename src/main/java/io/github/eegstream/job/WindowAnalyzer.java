@@ -7,7 +7,7 @@ import io.github.eegstream.model.WindowAnalysis;
 import io.github.eegstream.wire.Alert;
 import io.github.eegstream.wire.Channel;
 import io.github.eegstream.wire.ChannelKind;
-import io.github.eegstream.util.SampledLog;
+import io.github.eegstream.connector.redis.SampledLog;
 import io.github.eegstream.wire.WireCodec;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;

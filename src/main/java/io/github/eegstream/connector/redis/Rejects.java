@@ -62,10 +62,10 @@ public final class Rejects implements AutoCloseable {
         Counter counter = byReason.computeIfAbsent(reason, byReasonGroup::counter);
         counter.inc();
         long count = rejected.getCount();
-        if (count <= 10 || count % 1000 == 0) {
+        if (SampledLog.shouldLog(count)) {
             LOG.warn("Rejected message #{} on {} ({}): {}", count, channel, reason, e.getMessage());
         }
-        if (deadLetterChannel != null && (counter.getCount() <= 10 || counter.getCount() % 1000 == 0)) {
+        if (deadLetterChannel != null && SampledLog.shouldLog(counter.getCount())) {
             deadLetter(channel, reason, e.getMessage(), payload);
         }
     }

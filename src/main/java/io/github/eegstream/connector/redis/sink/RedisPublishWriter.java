@@ -184,7 +184,7 @@ final class RedisPublishWriter<T> implements SinkWriter<T> {
                 throw new IOException("PUBLISH failed: " + e.getCause().getMessage(), e.getCause());
             }
             failures.inc();
-            if (failures.getCount() <= 10 || failures.getCount() % 1000 == 0) {
+            if (io.github.eegstream.connector.redis.SampledLog.shouldLog(failures.getCount())) {
                 LOG.warn("PUBLISH failed ({} so far; those predictions are lost): {}", failures.getCount(),
                         e.getCause().getMessage());
             }

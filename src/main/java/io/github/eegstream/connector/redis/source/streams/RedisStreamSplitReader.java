@@ -95,7 +95,7 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
             messages = connection.sync().xread(args, offsets);
         } catch (RedisException e) {
             readErrors.inc();
-            if (readErrors.getCount() <= 10 || readErrors.getCount() % 100 == 0) {
+            if (io.github.eegstream.connector.redis.SampledLog.shouldLog(readErrors.getCount(), 10, 100)) {
                 LOG.warn("Could not read streams (failure #{}); retrying: {}", readErrors.getCount(), e.toString());
             }
             sleep(Duration.ofMillis(500));

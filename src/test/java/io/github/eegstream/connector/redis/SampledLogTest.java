@@ -1,4 +1,4 @@
-package io.github.eegstream.util;
+package io.github.eegstream.connector.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package io.github.eegstream.util;
+package io.github.eegstream.connector.redis;
 
 /**
  * Which occurrences of a repeated event are worth a log line: the first few, then one in many, so
