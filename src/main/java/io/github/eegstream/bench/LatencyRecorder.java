@@ -3,12 +3,9 @@ package io.github.eegstream.bench;
 import io.github.eegstream.wire.Channel;
 import io.github.eegstream.wire.ChannelKind;
 import io.github.eegstream.wire.Prediction;
-import io.github.eegstream.wire.WireCodec;
+import io.github.eegstream.redis.MessageFeed;
+import io.github.eegstream.wire.WireMessage;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -20,8 +17,7 @@ import java.util.Map;
  */
 public final class LatencyRecorder implements AutoCloseable {
 
-    private final StatefulRedisPubSubConnection<byte[], byte[]> connection;
-    private final WireCodec codec = new WireCodec();
+    private final MessageFeed feed;
     private final Map<String, Integer> index = new HashMap<>();
     private final long[] predictions;
     private double[] latencies = new double[1 << 16];
@@ -33,23 +29,27 @@ public final class LatencyRecorder implements AutoCloseable {
             index.put(Channel.of(users.get(u), ChannelKind.PREDICTIONS).name(), u);
         }
         this.predictions = new long[users.size()];
-        connection = client.connectPubSub(ByteArrayCodec.INSTANCE);
-        connection.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(byte[] pattern, byte[] channel, byte[] message) {
-                record(new String(channel, StandardCharsets.UTF_8), message);
-            }
-        });
-        connection.sync().psubscribe("user:*:predictions".getBytes(StandardCharsets.UTF_8));
+        // Decoded off Lettuce's thread; the arrival time is taken on it, as the message came.
+        feed = MessageFeed.ofAllUsers(client, "eegstream-bench-latency", 1 << 20, List.of(ChannelKind.PREDICTIONS),
+                new MessageFeed.Handler() {
+                    @Override
+                    public void accept(Channel channel, WireMessage message) {}
+
+                    @Override
+                    public void deliver(MessageFeed.Delivery d) {
+                        if (d.message() instanceof Prediction p) {
+                            record(d.channel().name(), p, d.receivedMillis());
+                        }
+                    }
+                }, (channel, e) -> { });
     }
 
-    private synchronized void record(String channel, byte[] message) {
-        double now = System.currentTimeMillis() / 1000.0;
+    private synchronized void record(String channel, Prediction p, long receivedMillis) {
+        double now = receivedMillis / 1000.0;
         Integer u = index.get(channel);
         if (u == null) {
             return;
         }
-        Prediction p = (Prediction) codec.decode(ChannelKind.PREDICTIONS, message);
         predictions[u]++;
         lastArrivalNanos = System.nanoTime();
         if (p.timestamp() != null) {
@@ -103,6 +103,6 @@ public final class LatencyRecorder implements AutoCloseable {
 
     @Override
     public void close() {
-        connection.close();
+        feed.close();
     }
 }

@@ -4,12 +4,9 @@ import io.github.eegstream.relay.MessageLines;
 import io.github.eegstream.wire.Channel;
 import io.github.eegstream.wire.ChannelKind;
 import io.github.eegstream.wire.WireCodec;
-import io.github.eegstream.wire.WireException;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.nio.charset.StandardCharsets;
+import io.github.eegstream.redis.MessageFeed;
+import io.github.eegstream.wire.WireMessage;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -46,17 +43,25 @@ final class SubscribeCommand implements Callable<Integer> {
         CountDownLatch done = new CountDownLatch(1);
         AtomicLong seen = new AtomicLong();
         RedisClient client = redis.endpoint().createClient();
-        try (StatefulRedisPubSubConnection<byte[], byte[]> connection = client.connectPubSub(ByteArrayCodec.INSTANCE)) {
-            connection.addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(byte[] ch, byte[] payload) {
-                    print(codec, channel, payload);
-                    if (count != null && seen.incrementAndGet() >= count) {
-                        done.countDown();
-                    }
+        MessageFeed.Handler show = new MessageFeed.Handler() {
+            @Override
+            public void accept(Channel ch, WireMessage message) {}
+
+            @Override
+            public void deliver(MessageFeed.Delivery d) {
+                if (json || channel.kind() == ChannelKind.FEATURES) {
+                    Screen.println(codec.toJson(d.payload())); // as it came, every field
+                } else {
+                    Screen.println(MessageLines.format(user, d.message(), System.currentTimeMillis()));
                 }
-            });
-            connection.sync().subscribe(channel.name().getBytes(StandardCharsets.UTF_8));
+                if (count != null && seen.incrementAndGet() >= count) {
+                    done.countDown();
+                }
+            }
+        };
+        try (MessageFeed feed = MessageFeed.ofChannels(client, "eegstream-subscribe", 10_000, java.util.List.of(channel), show,
+                (ch, e) -> System.err.println("ignored a bad message on " + ch + " (" + e.reason().metricName() + ": "
+                        + e.getMessage() + ")"))) {
             System.err.println("Subscribed to " + channel + " at " + redis.endpoint() + "; Ctrl-C stops");
             Runtime.getRuntime().addShutdownHook(new Thread(done::countDown));
             done.await();
@@ -66,15 +71,4 @@ final class SubscribeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void print(WireCodec codec, Channel channel, byte[] payload) {
-        try {
-            if (json || channel.kind() == ChannelKind.FEATURES) {
-                Screen.println(codec.toJson(payload));
-            } else {
-                Screen.println(MessageLines.format(user, codec.decode(channel.kind(), payload), System.currentTimeMillis()));
-            }
-        } catch (WireException e) {
-            System.err.println("ignored a bad message on " + channel + " (" + e.reason().metricName() + ": " + e.getMessage() + ")");
-        }
-    }
 }

@@ -18,21 +18,41 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Users' channels, decoded, for a consumer in this process (the dashboard, the recorder).
- * Lettuce's I/O thread only queues the bytes; a thread of the feed's own decodes them and hands
- * each message to the handler. A full queue drops the message and counts it, so a slow handler
- * never makes Redis hold output for this subscriber; a bad message is counted and skipped.
+ * Users' channels, decoded: the one way anything in this process subscribes to them (the relay,
+ * the dashboard, the recorder, {@code eeg subscribe}, the benchmark's latency recorder).
+ * Lettuce's I/O thread only queues the bytes with the time they came; a thread of the feed's own
+ * decodes them and hands each message to the handler. A full queue drops the message and counts
+ * it, so a slow handler never makes Redis hold output for this subscriber; a bad message is
+ * counted, told to the reject handler, and skipped.
  */
 public final class MessageFeed implements AutoCloseable {
 
     /** Receives each decoded message, on the feed's thread. */
     public interface Handler {
         void accept(Channel channel, WireMessage message) throws IOException;
+
+        /** The whole delivery (its bytes as they came, and when); by default just the message. */
+        default void deliver(Delivery delivery) throws IOException {
+            accept(delivery.channel(), delivery.message());
+        }
     }
 
-    private record Received(byte[] channel, byte[] payload) {}
+    /** Told of each message that is not a valid wire message, on the feed's thread. */
+    public interface RejectHandler {
+        void rejected(String channel, WireException reason);
+    }
+
+    /**
+     * One message as it arrived: its channel, its bytes, when Lettuce's I/O thread received it
+     * (epoch ms), and the message decoded.
+     */
+    public record Delivery(Channel channel, byte[] payload, long receivedMillis, WireMessage message) {}
+
+    private record Received(byte[] channel, byte[] payload, long receivedMillis) {}
 
     private final RedisClient client;
+    private final boolean ownsClient;
+    private final RejectHandler onRejected;
     private final StatefulRedisPubSubConnection<byte[], byte[]> connection;
     private final ArrayBlockingQueue<Received> queue;
     private final WireCodec codec = new WireCodec();
@@ -44,10 +64,13 @@ public final class MessageFeed implements AutoCloseable {
     private volatile boolean closing;
     private volatile IOException failure;
 
-    private MessageFeed(RedisEndpoint endpoint, String name, int capacity, Handler handler) {
+    private MessageFeed(RedisClient client, boolean ownsClient, String name, int capacity, Handler handler,
+            RejectHandler onRejected) {
         this.handler = handler;
+        this.onRejected = onRejected;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.client = endpoint.createClient(name);
+        this.client = client;
+        this.ownsClient = ownsClient;
         this.connection = client.connectPubSub(ByteArrayCodec.INSTANCE);
         connection.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -65,24 +88,52 @@ public final class MessageFeed implements AutoCloseable {
         thread.start();
     }
 
-    /** The messages on these channels. */
+    /** The messages on these channels, through a client of its own named {@code name}. */
     public static MessageFeed ofChannels(RedisEndpoint endpoint, String name, int capacity, List<Channel> channels,
             Handler handler) {
-        MessageFeed feed = new MessageFeed(endpoint, name, capacity, handler);
-        feed.connection.sync().subscribe(channels.stream().map(c -> bytes(c.name())).toArray(byte[][]::new));
+        return subscribe(new MessageFeed(endpoint.createClient(name), true, name, capacity, handler, (c, e) -> { }), channels);
+    }
+
+    /** The messages on these kinds of channel, for every user, through a client of its own. */
+    public static MessageFeed ofAllUsers(RedisEndpoint endpoint, String name, int capacity, List<ChannelKind> kinds,
+            Handler handler) {
+        return psubscribe(new MessageFeed(endpoint.createClient(name), true, name, capacity, handler, (c, e) -> { }), kinds);
+    }
+
+    /** The messages on these channels, through {@code client} (which stays the caller's). */
+    public static MessageFeed ofChannels(RedisClient client, String name, int capacity, List<Channel> channels,
+            Handler handler, RejectHandler onRejected) {
+        return subscribe(new MessageFeed(client, false, name, capacity, handler, onRejected), channels);
+    }
+
+    /** The messages on these kinds of channel for every user, through {@code client} (which stays the caller's). */
+    public static MessageFeed ofAllUsers(RedisClient client, String name, int capacity, List<ChannelKind> kinds,
+            Handler handler, RejectHandler onRejected) {
+        return psubscribe(new MessageFeed(client, false, name, capacity, handler, onRejected), kinds);
+    }
+
+    private static MessageFeed subscribe(MessageFeed feed, List<Channel> channels) {
+        try {
+            feed.connection.sync().subscribe(channels.stream().map(c -> bytes(c.name())).toArray(byte[][]::new));
+        } catch (RuntimeException e) {
+            feed.close();
+            throw e;
+        }
         return feed;
     }
 
-    /** The messages on these kinds of channel, for every user. */
-    public static MessageFeed ofAllUsers(RedisEndpoint endpoint, String name, int capacity, List<ChannelKind> kinds,
-            Handler handler) {
-        MessageFeed feed = new MessageFeed(endpoint, name, capacity, handler);
-        feed.connection.sync().psubscribe(kinds.stream().map(k -> bytes(k.patternForAllUsers())).toArray(byte[][]::new));
+    private static MessageFeed psubscribe(MessageFeed feed, List<ChannelKind> kinds) {
+        try {
+            feed.connection.sync().psubscribe(kinds.stream().map(k -> bytes(k.patternForAllUsers())).toArray(byte[][]::new));
+        } catch (RuntimeException e) {
+            feed.close();
+            throw e;
+        }
         return feed;
     }
 
     private void offer(byte[] channel, byte[] message) {
-        if (!queue.offer(new Received(channel, message))) {
+        if (!queue.offer(new Received(channel, message, System.currentTimeMillis()))) {
             dropped.incrementAndGet();
         }
     }
@@ -98,12 +149,17 @@ public final class MessageFeed implements AutoCloseable {
             if (r == null) {
                 continue;
             }
+            String name = new String(r.channel(), StandardCharsets.UTF_8);
             try {
-                Channel channel = Channel.parse(new String(r.channel(), StandardCharsets.UTF_8));
-                handler.accept(channel, channel.kind() == ChannelKind.RAW
-                        ? codec.decodeRaw(r.payload()) : codec.decode(channel.kind(), r.payload()));
+                Channel channel = Channel.parse(name);
+                WireMessage message = channel.kind() == ChannelKind.RAW
+                        ? codec.decodeRaw(r.payload()) : codec.decode(channel.kind(), r.payload());
+                handler.deliver(new Delivery(channel, r.payload(), r.receivedMillis(), message));
                 delivered.incrementAndGet();
-            } catch (WireException | IllegalArgumentException e) {
+            } catch (WireException e) {
+                rejected.incrementAndGet();
+                onRejected.rejected(name, e);
+            } catch (IllegalArgumentException e) {
                 rejected.incrementAndGet();
             } catch (IOException e) {
                 failure = e;
@@ -142,7 +198,9 @@ public final class MessageFeed implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        if (ownsClient) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
     }
 
     private static byte[] bytes(String s) {

@@ -14,10 +14,11 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.github.eegstream.redis.MessageFeed;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -91,7 +92,7 @@ public final class Relay implements AutoCloseable {
     private final WireCodec codec = new WireCodec();
     private final byte[] rawChannel;
     private final StatefulRedisConnection<byte[], byte[]> publisher;
-    private final StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
+    private final MessageFeed subscriber;
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicLong samplesPublished = new AtomicLong();
     private final AtomicLong messagesReceived = new AtomicLong();
@@ -128,22 +129,20 @@ public final class Relay implements AutoCloseable {
         this.commands = new RelayCommands(options.userId(), source, screen, this::stop);
         this.publisher = client.connect(ByteArrayCodec.INSTANCE);
         this.publisher.setAutoFlushCommands(false); // one network write per batch of samples
-        this.subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE);
-        this.subscriber.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(byte[] channel, byte[] message) {
-                onMessage(new String(channel, StandardCharsets.UTF_8), message);
-            }
-        });
-        String[] shown = {Channel.of(options.userId(), ChannelKind.PREDICTIONS).name(),
-            Channel.of(options.userId(), ChannelKind.COMMANDS).name(),
-            Channel.of(options.userId(), ChannelKind.ALERTS).name()};
+        List<Channel> shown = List.of(Channel.of(options.userId(), ChannelKind.PREDICTIONS),
+                Channel.of(options.userId(), ChannelKind.COMMANDS), Channel.of(options.userId(), ChannelKind.ALERTS));
         try {
-            this.subscriber.sync().subscribe(bytes(shown[0]), bytes(shown[1]), bytes(shown[2]));
+            // What comes back is decoded and shown off Lettuce's thread, as everywhere (MessageFeed).
+            this.subscriber = MessageFeed.ofChannels(client, "relay-" + options.userId(), 10_000, shown, this::onMessage,
+                    (channel, e) -> {
+                        messagesRejected.incrementAndGet();
+                        screen.accept("relay " + options.userId() + ": ignored a bad message on " + channel
+                                + " (" + e.reason().metricName() + ": " + e.getMessage() + ")");
+                    });
         } catch (RedisCommandExecutionException e) {
-            subscriber.close();
             publisher.close();
-            throw new IllegalStateException("Redis refused to let this relay subscribe to " + String.join(", ", shown)
+            throw new IllegalStateException("Redis refused to let this relay subscribe to "
+                    + String.join(", ", shown.stream().map(Channel::name).toList())
                     + ": " + e.getMessage() + ". Check the Redis user's rules (bin/eeg acl --user " + options.userId()
                     + " --role relay).", e);
         }
@@ -355,20 +354,11 @@ public final class Relay implements AutoCloseable {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
     }
 
-    private void onMessage(String channelName, byte[] payload) {
-        long now = System.currentTimeMillis();
-        try {
-            Channel channel = Channel.parse(channelName);
-            WireMessage message = codec.decode(channel.kind(), payload);
-            messagesReceived.incrementAndGet();
-            screen.accept(MessageLines.format(options.userId(), message, now));
-            if (message instanceof Command command) {
-                commands.obey(command);
-            }
-        } catch (WireException e) {
-            messagesRejected.incrementAndGet();
-            screen.accept("relay " + options.userId() + ": ignored a bad message on " + channelName
-                    + " (" + e.reason().metricName() + ": " + e.getMessage() + ")");
+    private void onMessage(Channel channel, WireMessage message) {
+        messagesReceived.incrementAndGet();
+        screen.accept(MessageLines.format(options.userId(), message, System.currentTimeMillis()));
+        if (message instanceof Command command) {
+            commands.obey(command);
         }
     }
 
