@@ -5,21 +5,13 @@ import io.github.eegstream.wire.ChannelKind;
 import io.github.eegstream.wire.Command;
 import io.github.eegstream.wire.RawSamples;
 import io.github.eegstream.wire.SampleBuffer;
-import io.github.eegstream.wire.WireCodec;
-import io.github.eegstream.wire.WireException;
 import io.github.eegstream.wire.WireMessage;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.XAddArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.github.eegstream.redis.MessageFeed;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,37 +69,16 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    /** How long a relay that is stopping keeps trying to send what it still holds. */
-    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
-    /**
-     * How long the relay waits after Redis comes back before sending what it held: every client
-     * of ours retries at least once a second, so by then the job and other subscribers have
-     * subscribed again and receive the held samples instead of missing them.
-     */
-    private static final long RESUBSCRIBE_GRACE_NANOS = 1_500_000_000L;
-
     private final Options options;
     private final SampleSource source;
     private final Consumer<String> screen;
-    private final WireCodec codec = new WireCodec();
     private final byte[] rawChannel;
-    private final StatefulRedisConnection<byte[], byte[]> publisher;
+    private final RelayPublisher publisher;
     private final MessageFeed subscriber;
     private final CountDownLatch finished = new CountDownLatch(1);
-    private final AtomicLong samplesPublished = new AtomicLong();
     private final AtomicLong messagesReceived = new AtomicLong();
     private final AtomicLong messagesRejected = new AtomicLong();
-    private final Backlog backlog;
     private volatile String failure;
-    private boolean connected = true;
-    private long outageStartNanos;
-    private boolean recovering;
-    private long sendAfterNanos;
-    private double heldThrough;
-    private long lastExpireNanos = System.nanoTime() - 2_000_000_000L;
-    private long lastIdMillis;
-    private long lastIdSequence;
-    private long lastDropWarningNanos;
     private final RelayCommands commands;
     private volatile boolean stopRequested;
     private Thread thread;
@@ -122,13 +93,8 @@ public final class Relay implements AutoCloseable {
         this.source = source;
         this.screen = screen;
         this.rawChannel = bytes(Channel.of(options.userId(), ChannelKind.RAW).name());
-        // A durable stream's Redis may lose up to about two seconds of appends it acknowledged when
-        // its host crashes (AOF fsyncs every second): those are appended again, the ones it kept refused.
-        this.backlog = new Backlog(options.buffer().toNanos() / 1e9, options.durableRetention() != null ? 3.0 : 1.0,
-                this::streamHoldsOrTrimmed);
         this.commands = new RelayCommands(options.userId(), source, screen, this::stop);
-        this.publisher = client.connect(ByteArrayCodec.INSTANCE);
-        this.publisher.setAutoFlushCommands(false); // one network write per batch of samples
+        this.publisher = new RelayPublisher(options, client, rawChannel, screen);
         List<Channel> shown = List.of(Channel.of(options.userId(), ChannelKind.PREDICTIONS),
                 Channel.of(options.userId(), ChannelKind.COMMANDS), Channel.of(options.userId(), ChannelKind.ALERTS));
         try {
@@ -173,7 +139,7 @@ public final class Relay implements AutoCloseable {
     }
 
     public long samplesPublished() {
-        return samplesPublished.get();
+        return publisher.samplesPublished();
     }
 
     public long messagesReceived() {
@@ -195,7 +161,7 @@ public final class Relay implements AutoCloseable {
 
     /** Samples dropped because an outage outlasted the buffer. */
     public long samplesDropped() {
-        return backlog.samplesDropped();
+        return publisher.samplesDropped();
     }
 
     private void publishLoop() {
@@ -211,9 +177,9 @@ public final class Relay implements AutoCloseable {
                     pending.append(samples);
                     enqueue(pending, options.chunkSize());
                 }
-                pump();
+                publisher.pump();
             }
-            drain();
+            publisher.drain();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -229,129 +195,13 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    /** Encodes every full message's worth of samples into the backlog. */
+    /** Hands every full message's worth of samples to the publisher. */
     private void enqueue(SampleBuffer pending, int chunk) {
         while (pending.size() >= chunk) {
             RawSamples message = pending.take(chunk);
             pending.drop(chunk);
-            Backlog.Entry entry = new Backlog.Entry(codec.encode(message), chunk, message.timestamps()[chunk - 1]);
-            if (options.durableRetention() != null) {
-                entry.streamId = nextStreamId();
-            }
-            long dropped = backlog.add(entry);
-            if (dropped > 0 && System.nanoTime() - lastDropWarningNanos > 5_000_000_000L) {
-                lastDropWarningNanos = System.nanoTime();
-                screen.accept("relay " + options.userId() + ": buffer full (" + seconds(options.buffer())
-                        + "): dropping the oldest samples, " + backlog.samplesDropped()
-                        + " so far; a longer --buffer-seconds rides out longer outages");
-            }
+            publisher.add(message);
         }
-    }
-
-    /** Settles what Redis answered and sends what waits, in one pipelined write. */
-    private void pump() {
-        samplesPublished.addAndGet(backlog.settle());
-        boolean open = publisher.isOpen();
-        if (open != connected) {
-            connected = open;
-            if (!open) {
-                outageStartNanos = System.nanoTime();
-                screen.accept("relay " + options.userId() + ": lost the connection to Redis; holding up to "
-                        + seconds(options.buffer()) + " of samples until it is back");
-            } else {
-                recovering = true;
-                backlog.resendAfterOutage();
-                sendAfterNanos = System.nanoTime() + RESUBSCRIBE_GRACE_NANOS;
-                heldThrough = backlog.newestTimestamp();
-                screen.accept(String.format(java.util.Locale.ROOT,
-                        "relay %s: Redis is back after %.1f s; sending %d held samples", options.userId(),
-                        (System.nanoTime() - outageStartNanos) / 1e9, backlog.samplesHeld()));
-            }
-        }
-        if (recovering && backlog.acknowledgedThrough(heldThrough)) {
-            recovering = false;
-            screen.accept("relay " + options.userId() + ": caught up; " + (backlog.samplesDropped() == 0
-                    ? "no sample lost" : backlog.samplesDropped() + " samples dropped in all (buffer full)"));
-        }
-        if (!open || (recovering && System.nanoTime() - sendAfterNanos < 0)) {
-            return;
-        }
-        boolean wrote = false;
-        for (Backlog.Entry e : backlog.unsent()) {
-            RedisFuture<Long> published = publisher.async().publish(rawChannel, e.payload);
-            if (options.durableRetention() != null) {
-                XAddArgs args = streamTrim();
-                if (e.streamId != null) {
-                    args.id(e.streamId);
-                }
-                e.sent(published, publisher.async().xadd(rawChannel, args, Map.of(STREAM_FIELD_BYTES, e.payload)));
-            } else {
-                e.sent(published);
-            }
-            wrote = true;
-        }
-        if (wrote && options.durableRetention() != null && System.nanoTime() - lastExpireNanos > 1_000_000_000L) {
-            // A stream nobody appends to any more goes away after the retention, with its last entries.
-            lastExpireNanos = System.nanoTime();
-            publisher.async().pexpire(rawChannel, options.durableRetention().toMillis());
-        }
-        if (wrote) {
-            publisher.flushCommands();
-        }
-    }
-
-    /**
-     * The next stream entry id, {@code <wall-clock ms>-<seq>}, always above the one before (as
-     * Redis requires): fixed when the message is made, so the same message appended again after
-     * an outage has the same id, and Redis refuses it instead of storing it twice.
-     */
-    private String nextStreamId() {
-        long now = System.currentTimeMillis();
-        if (now > lastIdMillis) {
-            lastIdMillis = now;
-            lastIdSequence = 0;
-        } else {
-            lastIdSequence++;
-        }
-        return lastIdMillis + "-" + lastIdSequence;
-    }
-
-    /** Whether the user's stream holds the entry {@code id}, or its retention has gone past it. */
-    private Boolean streamHoldsOrTrimmed(String id) {
-        long millis = Long.parseLong(id.substring(0, id.indexOf('-')));
-        if (millis < System.currentTimeMillis() - options.durableRetention().toMillis()) {
-            return true;
-        }
-        try {
-            var found = publisher.async().xrange(rawChannel, io.lettuce.core.Range.create(id, id));
-            publisher.flushCommands(); // this connection sends in batches
-            return !found.get(5, java.util.concurrent.TimeUnit.SECONDS).isEmpty();
-        } catch (Exception e) {
-            return null; // cannot tell now: sent again with the same id, and asked again
-        }
-    }
-
-    /** Drops stream entries older than the retention (approximately, which Redis does cheaply). */
-    private XAddArgs streamTrim() {
-        long oldest = System.currentTimeMillis() - options.durableRetention().toMillis();
-        return new XAddArgs().minId(Math.max(0, oldest) + "-0").approximateTrimming();
-    }
-
-    /** Sends what is left when the stream ends, giving Redis a few seconds if it is away. */
-    private void drain() throws InterruptedException {
-        long until = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-        while (!backlog.isEmpty() && System.nanoTime() < until) {
-            pump();
-            Thread.sleep(5);
-        }
-        if (!backlog.isEmpty()) {
-            screen.accept("relay " + options.userId() + ": stopping with " + backlog.samplesHeld()
-                    + " samples Redis never acknowledged");
-        }
-    }
-
-    private static String seconds(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
     }
 
     private void onMessage(Channel channel, WireMessage message) {
@@ -377,8 +227,6 @@ public final class Relay implements AutoCloseable {
         publisher.close();
         source.close();
     }
-
-    private static final byte[] STREAM_FIELD_BYTES = bytes(Channel.STREAM_FIELD);
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
