@@ -49,10 +49,13 @@ final class SubscribeCommand implements Callable<Integer> {
 
             @Override
             public void deliver(MessageFeed.Delivery d) {
+                if (count != null && seen.get() >= count) {
+                    return; // what was queued when the count was reached
+                }
                 if (json || channel.kind() == ChannelKind.FEATURES) {
                     Screen.println(codec.toJson(d.payload())); // as it came, every field
                 } else {
-                    Screen.println(MessageLines.format(user, d.message(), System.currentTimeMillis()));
+                    Screen.println(MessageLines.format(user, d.message(), d.receivedMillis()));
                 }
                 if (count != null && seen.incrementAndGet() >= count) {
                     done.countDown();

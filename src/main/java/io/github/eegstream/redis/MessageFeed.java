@@ -61,6 +61,7 @@ public final class MessageFeed implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong handlerErrors = new AtomicLong();
     private volatile boolean closing;
     private volatile IOException failure;
 
@@ -91,13 +92,24 @@ public final class MessageFeed implements AutoCloseable {
     /** The messages on these channels, through a client of its own named {@code name}. */
     public static MessageFeed ofChannels(RedisEndpoint endpoint, String name, int capacity, List<Channel> channels,
             Handler handler) {
-        return subscribe(new MessageFeed(endpoint.createClient(name), true, name, capacity, handler, (c, e) -> { }), channels);
+        return subscribe(owned(endpoint, name, capacity, handler), channels);
     }
 
     /** The messages on these kinds of channel, for every user, through a client of its own. */
     public static MessageFeed ofAllUsers(RedisEndpoint endpoint, String name, int capacity, List<ChannelKind> kinds,
             Handler handler) {
-        return psubscribe(new MessageFeed(endpoint.createClient(name), true, name, capacity, handler, (c, e) -> { }), kinds);
+        return psubscribe(owned(endpoint, name, capacity, handler), kinds);
+    }
+
+    /** A feed on a client of its own, which is shut down again if the feed cannot connect. */
+    private static MessageFeed owned(RedisEndpoint endpoint, String name, int capacity, Handler handler) {
+        RedisClient client = endpoint.createClient(name);
+        try {
+            return new MessageFeed(client, true, name, capacity, handler, (c, e) -> { });
+        } catch (RuntimeException e) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            throw e;
+        }
     }
 
     /** The messages on these channels, through {@code client} (which stays the caller's). */
@@ -150,20 +162,33 @@ public final class MessageFeed implements AutoCloseable {
                 continue;
             }
             String name = new String(r.channel(), StandardCharsets.UTF_8);
+            Channel channel;
+            WireMessage message;
             try {
-                Channel channel = Channel.parse(name);
-                WireMessage message = channel.kind() == ChannelKind.RAW
+                channel = Channel.parse(name);
+                message = channel.kind() == ChannelKind.RAW
                         ? codec.decodeRaw(r.payload()) : codec.decode(channel.kind(), r.payload());
-                handler.deliver(new Delivery(channel, r.payload(), r.receivedMillis(), message));
-                delivered.incrementAndGet();
             } catch (WireException e) {
                 rejected.incrementAndGet();
                 onRejected.rejected(name, e);
-            } catch (IllegalArgumentException e) {
+                continue;
+            } catch (IllegalArgumentException e) { // not a channel of ours
                 rejected.incrementAndGet();
+                continue;
+            }
+            try {
+                handler.deliver(new Delivery(channel, r.payload(), r.receivedMillis(), message));
+                delivered.incrementAndGet();
             } catch (IOException e) {
-                failure = e;
+                failure = e; // the handler cannot go on (a file it writes): the feed stops
                 return;
+            } catch (RuntimeException e) {
+                // A handler's bug costs that message, not the feed: it goes on with the next.
+                long n = handlerErrors.incrementAndGet();
+                if (io.github.eegstream.connector.redis.SampledLog.shouldLog(n)) {
+                    System.err.println(Thread.currentThread().getName() + ": a message on " + name
+                            + " failed in its handler (" + n + " so far): " + e);
+                }
             }
         }
     }

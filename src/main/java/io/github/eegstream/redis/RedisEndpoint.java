@@ -114,8 +114,11 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable, R
         if (clientName != null) {
             uri.setClientName(clientName);
         }
+        // The options first (reading TLS files may fail): a client is made, and holds the shared
+        // resources, only once nothing more can fail.
+        ClientOptions options = options(Duration.ofSeconds(5), true).timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10))).build();
         RedisClient client = new ReconnectingClient(uri, this);
-        client.setOptions(options(Duration.ofSeconds(5), true).timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10))).build());
+        client.setOptions(options);
         return client;
     }
 
@@ -173,9 +176,11 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable, R
         @Override
         public CompletableFuture<Void> shutdownAsync(long quietPeriod, long timeout, TimeUnit timeUnit) {
             // Shared resources are never shut down by RedisClient itself; this client gives its hold back once.
-            return super.shutdownAsync(quietPeriod, timeout, timeUnit).thenCompose(done -> released.compareAndSet(false, true)
-                    ? SharedClientResources.release(quietPeriod, timeout, timeUnit)
-                    : CompletableFuture.completedFuture(null));
+            // Given back whether or not the client's own shutdown went well.
+            return super.shutdownAsync(quietPeriod, timeout, timeUnit).handle((done, error) -> null)
+                    .thenCompose(ignored -> released.compareAndSet(false, true)
+                            ? SharedClientResources.release(quietPeriod, timeout, timeUnit)
+                            : CompletableFuture.completedFuture(null));
         }
     }
 
@@ -218,15 +223,28 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable, R
     public boolean isReachable(Duration timeout) {
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(timeout);
+        ClientOptions options;
+        try {
+            options = options(timeout, false).build();
+        } catch (RuntimeException e) {
+            return false;
+        }
         RedisClient client = RedisClient.create(SharedClientResources.acquire(), uri);
-        client.setOptions(options(timeout, false).build());
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            return "PONG".equals(c.sync().ping());
+        try {
+            client.setOptions(options);
+            try (StatefulRedisConnection<String, String> c = client.connect()) {
+                return "PONG".equals(c.sync().ping());
+            }
         } catch (RuntimeException e) {
             return false;
         } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-            SharedClientResources.release(0, 1, TimeUnit.SECONDS).join();
+            try {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            } catch (RuntimeException ignored) {
+                // the hold is given back below all the same
+            } finally {
+                SharedClientResources.release(0, 1, TimeUnit.SECONDS).join();
+            }
         }
     }
 

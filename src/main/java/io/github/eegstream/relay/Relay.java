@@ -99,14 +99,27 @@ public final class Relay implements AutoCloseable {
                 Channel.of(options.userId(), ChannelKind.COMMANDS), Channel.of(options.userId(), ChannelKind.ALERTS));
         try {
             // What comes back is decoded and shown off Lettuce's thread, as everywhere (MessageFeed).
-            this.subscriber = MessageFeed.ofChannels(client, "relay-" + options.userId(), 10_000, shown, this::onMessage,
+            this.subscriber = MessageFeed.ofChannels(client, "relay-" + options.userId(), 10_000, shown, new MessageFeed.Handler() {
+                        @Override
+                        public void accept(Channel channel, WireMessage message) {
+                            show(message, System.currentTimeMillis());
+                        }
+
+                        @Override
+                        public void deliver(MessageFeed.Delivery d) {
+                            show(d.message(), d.receivedMillis()); // a prediction's latency as it arrived, not as queued
+                        }
+                    },
                     (channel, e) -> {
                         messagesRejected.incrementAndGet();
                         screen.accept("relay " + options.userId() + ": ignored a bad message on " + channel
                                 + " (" + e.reason().metricName() + ": " + e.getMessage() + ")");
                     });
-        } catch (RedisCommandExecutionException e) {
+        } catch (RuntimeException e) {
             publisher.close();
+            if (!(e instanceof RedisCommandExecutionException)) {
+                throw e;
+            }
             throw new IllegalStateException("Redis refused to let this relay subscribe to "
                     + String.join(", ", shown.stream().map(Channel::name).toList())
                     + ": " + e.getMessage() + ". Check the Redis user's rules (bin/eeg acl --user " + options.userId()
@@ -204,9 +217,9 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    private void onMessage(Channel channel, WireMessage message) {
+    private void show(WireMessage message, long receivedMillis) {
         messagesReceived.incrementAndGet();
-        screen.accept(MessageLines.format(options.userId(), message, System.currentTimeMillis()));
+        screen.accept(MessageLines.format(options.userId(), message, receivedMillis));
         if (message instanceof Command command) {
             commands.obey(command);
         }
@@ -218,7 +231,7 @@ public final class Relay implements AutoCloseable {
         Thread t = thread;
         if (t != null) {
             try {
-                t.join(2000);
+                t.join(7_000); // longer than the publisher's drain: it closes after the thread is done with it
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -61,7 +61,7 @@ class RedisOutageTest {
                 Thread.sleep(4000);
                 redis.restart();
 
-                assertTrue(awaitLine(screen, l -> l.contains("caught up; no sample lost"), Duration.ofSeconds(30)),
+                assertTrue(io.github.eegstream.testing.Lines.await(screen, l -> l.contains("caught up; no sample lost"), Duration.ofSeconds(30)),
                         "the relay sends everything it held: " + relayLines(screen));
                 double caughtUp = lastTimestamp(raw, user);
                 assertTrue(out.<Prediction>await(predictions, l -> last(l) > caughtUp, Duration.ofSeconds(30)),
@@ -170,15 +170,4 @@ class RedisOutageTest {
         return screen.stream().filter(l -> l.startsWith("relay ")).toList().toString();
     }
 
-    static boolean awaitLine(List<String> lines, java.util.function.Predicate<String> match, Duration timeout)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (lines.stream().anyMatch(match)) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return false;
-    }
 }

@@ -74,7 +74,7 @@ class DurableAppendTest {
                     Thread.sleep(1_500); // the outage: the relay holds what it reads meanwhile
                     redis.restart();
                 }
-                assertTrue(awaitLine(screen, l -> l.contains("caught up"), Duration.ofSeconds(30)), String.join("\n", screen));
+                assertTrue(io.github.eegstream.testing.Lines.await(screen, l -> l.contains("caught up"), Duration.ofSeconds(30)), String.join("\n", screen));
                 Thread.sleep(1_000);
                 relay.stop();
                 assertTrue(relay.awaitFinished(Duration.ofSeconds(10)));
@@ -120,15 +120,4 @@ class DurableAppendTest {
         }
     }
 
-    private static boolean awaitLine(List<String> lines, java.util.function.Predicate<String> match, Duration timeout)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (lines.stream().anyMatch(match)) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return false;
-    }
 }

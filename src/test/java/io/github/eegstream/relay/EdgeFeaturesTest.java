@@ -43,7 +43,7 @@ class EdgeFeaturesTest {
             try (Relay relay = new Relay(new Relay.Options(user, 16, Duration.ofSeconds(8)), edge, TestRedis.client(),
                     screen::add).start()) {
                 assertTrue(recorder.<Features>await(features, l -> l.size() >= 4, Duration.ofSeconds(20)), "features at the edge");
-                assertTrue(awaitLine(screen, l -> l.contains("batch:alpha-relaxation"), Duration.ofSeconds(20)),
+                assertTrue(io.github.eegstream.testing.Lines.await(screen, l -> l.contains("batch:alpha-relaxation"), Duration.ofSeconds(20)),
                         "the batch consumer's prediction on the relay's screen: " + screen);
                 Features f = recorder.<Features>received(features).get(0);
                 assertEquals(8, f.channels().size());
@@ -56,15 +56,4 @@ class EdgeFeaturesTest {
         }
     }
 
-    private static boolean awaitLine(List<String> lines, java.util.function.Predicate<String> match, Duration timeout)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (lines.stream().anyMatch(match)) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return false;
-    }
 }

@@ -109,13 +109,6 @@ class RelayTest {
     }
 
     private boolean awaitLine(Predicate<String> match) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (screen.stream().anyMatch(match)) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return false;
+        return io.github.eegstream.testing.Lines.await(screen, match, Duration.ofSeconds(20));
     }
 }
