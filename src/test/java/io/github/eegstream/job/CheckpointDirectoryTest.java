@@ -97,19 +97,30 @@ class CheckpointDirectoryTest {
         assertEquals(Optional.empty(), CheckpointDirectory.latest(root.resolve("s"), me + 4242), "not another uid's");
     }
 
+    /**
+     * As root, the directories are given to uid 4242 and the job runs as uid 1234; as anyone
+     * else, the directories are the test's own and the job runs as another uid. Either way they
+     * belong to neither root nor the job's user, so nothing runs without the check.
+     */
     @Test
     void aDirectoryOfAnotherUidIsRefused() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(CheckpointDirectory.myUid() == 0, "chown needs root");
-        Path root = Files.createDirectory(tmp.resolve("theirs"));
-        Files.setAttribute(root, "unix:uid", 4242);
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
-        assertThrows(IllegalStateException.class, () -> CheckpointDirectory.forSpec(root.toString(), "s", 1234));
+        boolean root = CheckpointDirectory.myUid() == 0;
+        int owner = root ? 4242 : CheckpointDirectory.myUid();
+        int job = root ? 1234 : owner + 4242;
+        Path theirs = Files.createDirectory(tmp.resolve("theirs"));
+        if (root) {
+            Files.setAttribute(theirs, "unix:uid", owner);
+        }
+        Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwx------"));
+        assertThrows(IllegalStateException.class, () -> CheckpointDirectory.forSpec(theirs.toString(), "s", job));
         // An ancestor of another (not root) user could swap the tree below it.
         Path above = Files.createDirectory(tmp.resolve("above"));
-        Files.setAttribute(above, "unix:uid", 4242);
+        if (root) {
+            Files.setAttribute(above, "unix:uid", owner);
+        }
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> CheckpointDirectory.forSpec(above.resolve("mine").toString(), "s", 1234));
-        assertTrue(e.getMessage().contains("belongs to uid 4242"), e.getMessage());
+                () -> CheckpointDirectory.forSpec(above.resolve("mine").toString(), "s", job));
+        assertTrue(e.getMessage().contains("belongs to uid " + owner), e.getMessage());
     }
 
     @Test
