@@ -259,13 +259,7 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable, R
      * (and {@code redis://***@host} where the password stands alone).
      */
     public static String redact(String text) {
-        if (text == null) {
-            return null;
-        }
-        // Any scheme Lettuce takes (redis+tls://, rediss-sentinel://, ...), up to the last '@' of the
-        // URL, so that a password holding '/' or '@' is hidden whole.
-        return text.replaceAll("(?i)\\b(redis[a-z0-9+.-]*://)([^:@/\\s]*):\\S*@", "$1$2:***@")
-                .replaceAll("(?i)\\b(redis[a-z0-9+.-]*://)(?![^@/\\s]*:)[^@/\\s]+@", "$1***@");
+        return io.github.eegstream.connector.redis.RedisClientFactory.redact(text); // one rule for both
     }
 
     @Override

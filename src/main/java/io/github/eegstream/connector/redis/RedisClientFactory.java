@@ -28,4 +28,18 @@ public interface RedisClientFactory extends Serializable {
     static RedisClientFactory fromUrl(String url) {
         return new UrlClientFactory(url);
     }
+
+    /**
+     * {@code text} with the password of every Redis URL in it hidden: {@code redis://user:***@host}
+     * (and {@code redis://***@host} where the password stands alone). Any scheme Lettuce takes
+     * (redis+tls://, rediss-sentinel://, ...), up to the last '@' of the URL, so that a password
+     * holding '/' or '@' is hidden whole.
+     */
+    static String redact(String text) {
+        if (text == null) {
+            return null;
+        }
+        return text.replaceAll("(?i)\\b(redis[a-z0-9+.-]*://)([^:@/\\s]*):\\S*@", "$1$2:***@")
+                .replaceAll("(?i)\\b(redis[a-z0-9+.-]*://)(?![^@/\\s]*:)[^@/\\s]+@", "$1***@");
+    }
 }

@@ -18,7 +18,7 @@ final class UrlClientFactory implements RedisClientFactory {
             RedisURI.create(Objects.requireNonNull(url, "url"));
         } catch (RuntimeException e) {
             // Lettuce's message may echo the password: it is not kept as the cause.
-            throw new IllegalArgumentException("invalid Redis URL '" + redact(url) + "'");
+            throw new IllegalArgumentException("invalid Redis URL '" + RedisClientFactory.redact(url) + "'");
         }
         this.url = url;
     }
@@ -40,17 +40,9 @@ final class UrlClientFactory implements RedisClientFactory {
 
     @Override
     public String redacted() {
-        return redact(url);
+        return RedisClientFactory.redact(url);
     }
 
-    /** {@code redis://user:***@host}: the password of every Redis URL in {@code text} hidden. */
-    static String redact(String text) {
-        if (text == null) {
-            return null;
-        }
-        return text.replaceAll("(?i)\\b(redis[a-z0-9+.-]*://)([^:@/\\s]*):\\S*@", "$1$2:***@")
-                .replaceAll("(?i)\\b(redis[a-z0-9+.-]*://)(?![^@/\\s]*:)[^@/\\s]+@", "$1***@");
-    }
 
     @Override
     public String toString() {

@@ -67,8 +67,11 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     private final long maxQueuedBytesPerChannel;
     private final long minCost;
     private final int maxMessageBytes;
-    /** The patterns subscribed, by pattern: what becomes of their messages. */
-    private final Map<String, PatternState> patterns = new ConcurrentHashMap<>();
+    /**
+     * The patterns subscribed, by the pattern's bytes (as each message names it: looked up
+     * without decoding): what becomes of their messages.
+     */
+    private final Map<ByteBuffer, PatternState> patterns = new ConcurrentHashMap<>();
     private final SourceReaderContext context;
     private final byte[] handoverChannel;
     /** Events for the enumerator from Lettuce's thread, sent by the task thread. */
@@ -143,6 +146,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
      * may have been lost with the messages of the gap).
      */
     private static final class PatternState {
+        final String pattern;
         /** The handover this pattern was subscribed for (0: assigned outright). */
         final long token;
         /** True until the marker of {@code token} comes: messages are dropped (its previous reader reads them). */
@@ -152,7 +156,8 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         /** Non-zero: being handed over; messages read until this marker comes. */
         volatile long releaseAt;
 
-        PatternState(long token) {
+        PatternState(String pattern, long token) {
+            this.pattern = pattern;
             this.token = token;
             this.waiting = token != 0;
         }
@@ -180,9 +185,9 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
                 // The marker of a handover in flight may be lost with this gap's messages: a
                 // pattern being let go stops now (this can lose, never repeat), and one waiting
                 // starts when the enumerator says its previous reader has stopped.
-                for (Map.Entry<String, PatternState> e : patterns.entrySet()) {
+                for (Map.Entry<ByteBuffer, PatternState> e : patterns.entrySet()) {
                     if (e.getValue().releaseAt != 0) {
-                        release(e.getKey(), e.getValue().releaseAt);
+                        release(e.getValue().pattern, e.getValue().releaseAt);
                     }
                     if (e.getValue().waiting) {
                         e.getValue().gap = true;
@@ -204,7 +209,8 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
                 if (since != 0) {
                     disconnectedAtNanos = 0;
                     lastGapMillis = (System.nanoTime() - since) / 1_000_000;
-                    LOG.warn("Reconnected to {} after {} ms; re-subscribing to {}", endpoint.redacted(), lastGapMillis, patterns.keySet());
+                    LOG.warn("Reconnected to {} after {} ms; re-subscribing to {}", endpoint.redacted(), lastGapMillis,
+                            patterns.values().stream().map(p -> p.pattern).toList());
                 }
             }
         });
@@ -227,10 +233,13 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         connection = c;
     }
 
+    private static ByteBuffer key(String pattern) {
+        return ByteBuffer.wrap(pattern.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** On Lettuce's I/O thread: a message of a class, read or dropped as its state says. */
     private void onPatternMessage(byte[] pattern, byte[] channel, LimitedValueCodec.Payload message) {
-        String key = new String(pattern, StandardCharsets.UTF_8);
-        PatternState state = patterns.get(key);
+        PatternState state = patterns.get(ByteBuffer.wrap(pattern));
         if (state == null) {
             handoverSkipped.inc(); // unsubscribed a moment ago: its next reader has it
             return;
@@ -279,19 +288,19 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         } catch (NumberFormatException e) {
             return; // not ours
         }
-        for (Map.Entry<String, PatternState> e : patterns.entrySet()) {
+        for (Map.Entry<ByteBuffer, PatternState> e : patterns.entrySet()) {
             if (e.getValue().waiting && e.getValue().token == token) {
                 e.getValue().waiting = false; // from here on, this reader reads it
             }
             if (e.getValue().releaseAt == token) {
-                release(e.getKey(), token);
+                release(e.getValue().pattern, token);
             }
         }
     }
 
     /** Stops reading {@code pattern} (its next reader reads on from here) and says so. */
     private void release(String pattern, long token) {
-        if (patterns.remove(pattern) != null) {
+        if (patterns.remove(key(pattern)) != null) {
             connection.async().punsubscribe(pattern.getBytes(StandardCharsets.UTF_8));
             outbox.add(new HandoverEvent.Released(token));
             available.complete(null);
@@ -398,7 +407,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         if (event instanceof HandoverEvent.Assign a) {
             connect();
             for (String pattern : a.patterns()) {
-                patterns.put(pattern, new PatternState(0));
+                patterns.put(key(pattern), new PatternState(pattern, 0));
                 psubscribe(pattern);
             }
             if (clientName != null) { // tells the launcher this reader is subscribed (no CLIENT LIST needed)
@@ -408,12 +417,12 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
             LOG.info("Reading {} channel classes at {}: {}", a.patterns().size(), endpoint.redacted(), a.patterns());
         } else if (event instanceof HandoverEvent.Subscribe s) {
             for (String pattern : s.patterns()) {
-                patterns.put(pattern, new PatternState(s.token()));
+                patterns.put(key(pattern), new PatternState(pattern, s.token()));
                 psubscribe(pattern);
             }
             context.sendSourceEventToCoordinator(new HandoverEvent.Subscribed(s.token()));
         } else if (event instanceof HandoverEvent.Release r) {
-            PatternState state = patterns.get(r.pattern());
+            PatternState state = patterns.get(key(r.pattern()));
             if (state == null) {
                 context.sendSourceEventToCoordinator(new HandoverEvent.Released(r.token()));
                 return;
@@ -426,7 +435,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
                     controlConnection().sync().publish(new String(handoverChannel, StandardCharsets.UTF_8), Long.toString(r.token()));
                     break;
                 } catch (RuntimeException e) {
-                    if (attempt == 3 || !patterns.containsKey(r.pattern())) {
+                    if (attempt == 3 || !patterns.containsKey(key(r.pattern()))) {
                         LOG.warn("Could not publish the handover marker for {} at {}: {}", r.pattern(), endpoint.redacted(), e.toString());
                         break;
                     }
@@ -442,9 +451,9 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
             }
         } else if (event instanceof HandoverEvent.Abort a) {
             for (String pattern : a.patterns()) {
-                PatternState state = patterns.get(pattern);
+                PatternState state = patterns.get(key(pattern));
                 if (state != null && state.token == a.token() && state.waiting) {
-                    patterns.remove(pattern);
+                    patterns.remove(key(pattern));
                     connection.async().punsubscribe(pattern.getBytes(StandardCharsets.UTF_8));
                 }
             }
