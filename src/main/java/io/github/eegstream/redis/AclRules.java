@@ -54,6 +54,8 @@ public record AclRules(String redisUser, List<String> rules) {
         rules.add("+xadd");
         rules.add("+pexpire");
         rules.add("~" + channel(userId, ChannelKind.RAW)); // durable mode's stream
+        rules.add("+zadd");
+        rules.add("~" + Channel.REGISTRY_KEY); // where readers find the relay
         rules.add(reader("+subscribe +unsubscribe", List.of(), List.of(channel(userId, ChannelKind.PREDICTIONS),
                 channel(userId, ChannelKind.COMMANDS), channel(userId, ChannelKind.ALERTS))));
         return new AclRules("relay-" + userId, rules);

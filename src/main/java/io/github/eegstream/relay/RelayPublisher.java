@@ -45,7 +45,8 @@ final class RelayPublisher implements AutoCloseable {
     private boolean recovering;
     private long sendAfterNanos;
     private double heldThrough;
-    private long lastExpireNanos = System.nanoTime() - 2_000_000_000L;
+    private static final byte[] REGISTRY_KEY = Channel.REGISTRY_KEY.getBytes(StandardCharsets.UTF_8);
+    private long lastRefreshNanos = System.nanoTime() - 2_000_000_000L;
     private long lastIdMillis;
     private long lastIdSequence;
     private long lastDropWarningNanos;
@@ -130,10 +131,14 @@ final class RelayPublisher implements AutoCloseable {
             }
             wrote = true;
         }
-        if (wrote && options.durableRetention() != null && System.nanoTime() - lastExpireNanos > 1_000_000_000L) {
-            // A stream nobody appends to any more goes away after the retention, with its last entries.
-            lastExpireNanos = System.nanoTime();
-            publisher.async().pexpire(rawChannel, options.durableRetention().toMillis());
+        if (wrote && System.nanoTime() - lastRefreshNanos > 1_000_000_000L) {
+            lastRefreshNanos = System.nanoTime();
+            // Readers find this user in the registry (Channel.REGISTRY_KEY), not by scanning.
+            publisher.async().zadd(REGISTRY_KEY, (double) System.currentTimeMillis(), rawChannel);
+            if (options.durableRetention() != null) {
+                // A stream nobody appends to any more goes away after the retention, with its last entries.
+                publisher.async().pexpire(rawChannel, options.durableRetention().toMillis());
+            }
         }
         if (wrote) {
             publisher.flushCommands();

@@ -11,6 +11,14 @@ public record Channel(String userId, ChannelKind kind) {
      */
     public static final String STREAM_FIELD = "data";
 
+    /**
+     * The registry of active senders: a sorted set whose members are raw channel names (which are
+     * also the durable streams' keys) and whose scores are when each last sent, in epoch
+     * milliseconds. Relays refresh their member about once a second; readers find new users in it
+     * without scanning the keyspace or subscribing to patterns.
+     */
+    public static final String REGISTRY_KEY = "eegstream:registry";
+
     public Channel {
         UserId.requireValid(userId);
         if (kind == null) {
