@@ -43,7 +43,7 @@ public final class EmbeddedFlink {
         Configuration conf = loadConfiguration();
         conf.addAll(PredictionPipeline.configuration(spec));
         // Checkpoints hold users' EEG: a private directory of this spec's own (see CheckpointDirectory).
-        Path checkpoints = CheckpointDirectory.forSpec(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY), spec.name());
+        Path checkpoints = CheckpointDirectory.forSpec(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY), spec.identity());
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         if (restoreFrom != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, "latest".equals(restoreFrom) ? latestCheckpoint(checkpoints, spec) : restoreFrom);
@@ -85,7 +85,7 @@ public final class EmbeddedFlink {
      */
     static String latestCheckpoint(Path specDir, JobSpec spec) throws java.io.IOException {
         return CheckpointDirectory.latest(specDir).map(p -> p.toUri().toString())
-                .orElseThrow(() -> new IllegalStateException("no completed checkpoint of spec '" + spec.name() + "' of yours in "
+                .orElseThrow(() -> new IllegalStateException("no completed checkpoint of job '" + spec.identity() + "' of yours in "
                         + specDir + ": run the job with a spec that checkpoints (jobs/durable.yaml) first"));
     }
 

@@ -21,6 +21,10 @@ public final class JobOptions {
             description = "Redis URL (default: the spec's, else $REDIS_URL, else redis://127.0.0.1:6379).")
     String redisUrl;
 
+    @Option(names = "--job-id", paramLabel = "ID",
+            description = "Who this job is (default: the spec's job-id, else its name): two jobs on the same users need two ids.")
+    String jobId;
+
     @Mixin
     RedisTlsOptions tls = new RedisTlsOptions();
 
@@ -31,6 +35,9 @@ public final class JobOptions {
             s = s.withRedisUrl(redisUrl);
         }
         s = s.withRedisTls(tls.tls());
+        if (jobId != null) {
+            s = s.withJobId(JobSpecs.requireValidName(jobId));
+        }
         if (parallelism != null) {
             if (parallelism < 1) {
                 throw new IllegalArgumentException("--parallelism must be at least 1, was " + parallelism);

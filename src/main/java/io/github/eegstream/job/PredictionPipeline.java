@@ -72,6 +72,7 @@ public final class PredictionPipeline {
             RedisStreamSource<UserSamples> source = RedisStreamSource.<UserSamples>builder()
                     .setEndpoint(endpoint)
                     .setKeyPattern(ChannelKind.RAW.patternForAllUsers())
+                    .setRegistryKey(Channel.REGISTRY_KEY) // relays register there: no SCAN in steady state
                     .setDataField(Channel.STREAM_FIELD)
                     .setDeserializer(deserializer)
                     .setDiscoveryInterval(sourceSpec.discoveryInterval())
@@ -120,7 +121,8 @@ public final class PredictionPipeline {
                 .setFlushInterval(spec.sink().flushInterval());
         if (sourceSpec.durable()) {
             // windows replayed after a restore are not published twice
-            sink.setDeduplicate(spec.state().userTtl()).setPublishOnceFunction(RedisFunctions.publishOnce());
+            sink.setDeduplicate(spec.state().userTtl()).setPublishOnceFunction(RedisFunctions.publishOnce())
+                    .setDeduplicationScope(spec.identity()); // each job publishes every window once
         }
         predictions
                 .sinkTo(sink.build())
@@ -130,6 +132,6 @@ public final class PredictionPipeline {
 
     /** The job's name in the Flink web UI. */
     public static String jobName(JobSpec spec) {
-        return "eegstream " + spec.name();
+        return "eegstream " + spec.identity();
     }
 }

@@ -46,6 +46,29 @@ public final class RawSamplesDeserializer implements MessageDeserializer<UserSam
         return new UserSamples(user, codec.decodeRaw(message), receivedMillis);
     }
 
+    /** A notice of entries trimmed unread, spanning the ids' milliseconds (null if the key is no raw stream). */
+    @Override
+    public UserSamples retentionGap(String key, String lastReadId, String firstRetainedId) {
+        String user;
+        try {
+            Channel channel = Channel.parse(key);
+            if (channel.kind() != ChannelKind.RAW) {
+                return null;
+            }
+            user = channel.userId();
+        } catch (WireException e) {
+            return null;
+        }
+        long from = millis(lastReadId);
+        long to = firstRetainedId == null ? System.currentTimeMillis() : millis(firstRetainedId);
+        return UserSamples.lost(user, new UserSamples.Lost(lastReadId, firstRetainedId, from, Math.max(from, to)));
+    }
+
+    private static long millis(String streamId) {
+        int dash = streamId.indexOf('-');
+        return Long.parseLong(dash < 0 ? streamId : streamId.substring(0, dash));
+    }
+
     @Override
     public String rejectReason(Exception e) {
         return e instanceof WireException w ? w.reason().metricName() : "invalid";

@@ -26,7 +26,12 @@ public record SampleWindow(String userId, Kind kind, RawSamples samples, boolean
         /** Samples beyond the user's admission limit ({@code from}, samples/s) were dropped. */
         RATE_EXCEEDED,
         /** The user is within its admission limit again. */
-        RATE_RESTORED
+        RATE_RESTORED,
+        /**
+         * Durable mode: the user's stream was trimmed before the job read entries from
+         * {@code from} to {@code to} (seconds, from the entries' ids).
+         */
+        RETENTION_GAP
     }
 
     static SampleWindow of(String userId, RawSamples window, boolean partial) {

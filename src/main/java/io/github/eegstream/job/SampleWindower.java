@@ -22,10 +22,14 @@ import org.apache.flink.util.Collector;
  * ({@link Timeline}): repeats are dropped, gaps and clock jumps reported, and a jump starts a new
  * segment of the user's timeline. Work per message is bounded by the samples it carries.
  *
- * <p>A user silent for the stall timeout (processing time: a stalled stream has no event time)
- * has its window buffer emptied, after its last window is passed on if at least half full, and
- * the stall is passed on so that an alert can be raised. Its timeline outlives that, for
- * {@code state.user-ttl}: what a relay sends again after a long outage is still a repeat.
+ * <p>A user silent for the stall timeout has its window buffer emptied, after its last window is
+ * passed on if at least half full, and the stall is passed on so that an alert can be raised. Its
+ * timeline outlives that, for {@code state.user-ttl}: what a relay sends again after a long
+ * outage is still a repeat. In pub/sub mode silence is measured in processing time (a stalled
+ * stream has no event time). In durable mode every decision comes from the data alone, so that a
+ * job restored from a checkpoint cuts the same windows from the same entries as the first run
+ * did: there a stall is a step of at least the stall timeout between two samples' timestamps,
+ * decided when the later one arrives, and nothing is decided by a timer.
  */
 public final class SampleWindower extends KeyedProcessFunction<String, UserSamples, SampleWindow> {
 
@@ -45,6 +49,7 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
     private transient Counter clockJumps;
     private transient Counter droppedSamples;
     private transient Counter overflowSamples;
+    private transient Counter retentionGaps;
     private transient AtomicLong activeUsers;
     /** When this instance started: a job restored from a checkpoint was not receiving before. */
     private transient long startedMillis;
@@ -77,6 +82,7 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         clockJumps = metrics.counter("clockJumps");
         droppedSamples = metrics.counter("rateLimitedSamples");
         overflowSamples = metrics.counter("overflowSamples");
+        retentionGaps = metrics.counter("retentionGaps");
         activeUsers = new AtomicLong();
         startedMillis = System.currentTimeMillis();
         events = new Routing();
@@ -90,6 +96,12 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
             st = new WindowState();
         }
         String user = in.userId();
+        if (in.lost() != null) {
+            retentionGaps.inc();
+            out.collect(SampleWindow.event(user, SampleWindow.Kind.RETENTION_GAP, in.lost().fromMillis() / 1000.0,
+                    in.lost().toMillis() / 1000.0));
+            return;
+        }
         long now = ctx.timerService().currentProcessingTime();
         // When the message reached the job (the reader stamps it), not when this task got to it:
         // a backlog drained fast must not look like a clock racing ahead.
@@ -106,13 +118,18 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         // stream's backlog is read faster than it was written, so there it tells nothing.
         double elapsed = durable || st.getLastReceivedMillis() == 0 ? Double.NaN
                 : (arrived - st.getLastReceivedMillis()) / 1000.0;
+        if (durable && stalledBetween(st, in.samples())) {
+            stall(user, st, out);
+            st.setActive(true);
+            activeUsers.incrementAndGet();
+        }
         events.user = user;
         events.state = st;
         events.out = out;
         timeline.accept(st.getTimeline(), in.samples(), elapsed, events);
         st.setLastArrivalMillis(now);
         st.setLastReceivedMillis(arrived);
-        if (st.getTimerAtMillis() == 0) { // one pending timer per user, not one per message
+        if (!durable && st.getTimerAtMillis() == 0) { // one pending timer per user, not one per message
             st.setTimerAtMillis(now + spec.stallTimeout().toMillis());
             ctx.timerService().registerProcessingTimeTimer(st.getTimerAtMillis());
         }
@@ -216,10 +233,22 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         st.setWindow(new WindowBuffer());
     }
 
+    /**
+     * Durable mode: whether the user's stream fell silent for the stall timeout before these
+     * samples, by their timestamps (the data's time, the same in every replay).
+     */
+    private boolean stalledBetween(WindowState st, RawSamples samples) {
+        double last = st.getTimeline().getLast();
+        if (Double.isNaN(last) || st.getTimeline().isStalled() || samples.sampleCount() == 0) {
+            return false;
+        }
+        return samples.timestamps()[0] - last >= spec.stallTimeout().toNanos() / 1e9;
+    }
+
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SampleWindow> out) throws Exception {
         WindowState st = state.value();
-        if (st == null) {
+        if (st == null || durable) { // durable mode decides from the data alone (a timer left by an older job)
             return;
         }
         st.setTimerAtMillis(0);
@@ -237,7 +266,12 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
             state.update(st);
             return;
         }
-        String user = ctx.getCurrentKey();
+        stall(ctx.getCurrentKey(), st, out);
+        state.update(st);
+    }
+
+    /** The user's stream stalled: its last window passed on if half full, the stall reported, the user inactive. */
+    private void stall(String user, WindowState st, Collector<SampleWindow> out) {
         flushPartial(user, st, out);
         out.collect(SampleWindow.event(user, SampleWindow.Kind.STALL, st.getTimeline().getLast(),
                 st.getTimeline().getLast()));
@@ -245,6 +279,5 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         activeUsers.updateAndGet(n -> Math.max(0, n - 1)); // users restored from a checkpoint were not counted
         st.setActive(false);
         st.getTimeline().setStalled(true);
-        state.update(st);
     }
 }

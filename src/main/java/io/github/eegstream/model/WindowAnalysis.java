@@ -137,6 +137,18 @@ public final class WindowAnalysis implements AutoCloseable {
     }
 
     /**
+     * A durable stream lost entries from {@code from} to {@code to} (seconds, by the entries' ids)
+     * before the job read them: its retention ran out while the job was down or behind.
+     */
+    public Alert retentionGap(double from, double to) {
+        return new Alert("retention_gap", Alert.Severity.CRITICAL, Alert.State.RAISED,
+                String.format(java.util.Locale.ROOT,
+                        "%.1f s of the stream were trimmed before they were read: keep streams longer than the job may be down",
+                        to - from), settings.source(), to,
+                Map.of("lost_from", from, "lost_to", to, "lost_seconds", to - from));
+    }
+
+    /**
      * The user's timestamps jumped from {@code from} to {@code to} (a clock reset or step): raise
      * {@code clock_jump} once; it clears with the first full window of the new timeline.
      */

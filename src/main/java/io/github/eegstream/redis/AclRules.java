@@ -107,9 +107,14 @@ public record AclRules(String redisUser, List<String> rules) {
         rules.add("+get");
         rules.add("+set");
         rules.add("~" + SEQUENCE_KEYS);
-        // SCAN finds the raw streams. Redis cannot narrow SCAN to key patterns: ~user:*:raw limits
-        // XREAD, while SCAN still lists every key's name (never a value). Pub/sub jobs go without.
-        rules.add(reader("+xread +scan", List.of(ChannelKind.RAW.patternForAllUsers()), List.of()));
+        // Streams are found in the registry relays write (and forgotten there once gone).
+        rules.add("+zrangebyscore");
+        rules.add("+zrem");
+        rules.add("~" + Channel.REGISTRY_KEY);
+        // One SCAN at start finds streams of appenders that do not register. Redis cannot narrow
+        // SCAN to key patterns: ~user:*:raw limits XREAD, XRANGE (trimmed past the job?) and
+        // EXISTS, while SCAN still lists every key's name (never a value). Pub/sub jobs go without.
+        rules.add(reader("+xread +xrange +exists +scan", List.of(ChannelKind.RAW.patternForAllUsers()), List.of()));
         return new AclRules("eegstream-job", rules);
     }
 

@@ -22,6 +22,7 @@ import java.util.List;
  */
 public record JobSpec(
         String name,
+        String jobId,
         String description,
         Redis redis,
         Source source,
@@ -148,9 +149,31 @@ public record JobSpec(
         return d.getSeconds() + d.getNano() / 1e9;
     }
 
-    /** The {@code source} name put on predictions: {@code eegstream:<spec name>}. */
+    /**
+     * Who this job is: its {@code job-id}, else its spec's name. It keys the job's checkpoint
+     * directory and its exactly-once bookkeeping in Redis, and names it on every output
+     * ({@link #predictionSource()}): two jobs of different identities on the same users each
+     * publish every window, two of the same identity are one job.
+     */
+    public String identity() {
+        return jobId == null || jobId.isBlank() ? name : jobId;
+    }
+
+    /** The {@code source} name put on every output: {@code eegstream:<identity>}. */
     public String predictionSource() {
-        return "eegstream:" + name;
+        return "eegstream:" + identity();
+    }
+
+    /** This spec running as job {@code jobId} (null: as its spec's name). */
+    public JobSpec withJobId(String jobId) {
+        return new JobSpec(name, jobId, description, redis, source, window, admission, features, calibration, model, alerts,
+                outputs, state, sink, pipeline);
+    }
+
+    /** This spec reading {@code source} instead. */
+    public JobSpec withSource(Source source) {
+        return new JobSpec(name, jobId, description, redis, source, window, admission, features, calibration, model, alerts,
+                outputs, state, sink, pipeline);
     }
 
     /** The part of the spec the per-window analysis needs. */
@@ -160,33 +183,33 @@ public record JobSpec(
     }
 
     public JobSpec withRedisUrl(String url) {
-        return new JobSpec(name, description, new Redis(url, redis.tls()), source, window, admission, features, calibration, model, alerts,
+        return new JobSpec(name, jobId, description, new Redis(url, redis.tls()), source, window, admission, features, calibration, model, alerts,
                 outputs, state, sink, pipeline);
     }
 
     /** This spec trusting {@code tls} for its Redis (a command's own options). */
     public JobSpec withRedisTls(RedisTls tls) {
-        return new JobSpec(name, description, new Redis(redis.url(), tls), source, window, admission, features, calibration,
+        return new JobSpec(name, jobId, description, new Redis(redis.url(), tls), source, window, admission, features, calibration,
                 model, alerts, outputs, state, sink, pipeline);
     }
 
     public JobSpec withParallelism(int parallelism) {
-        return new JobSpec(name, description, redis, source, window, admission, features, calibration, model, alerts, outputs,
+        return new JobSpec(name, jobId, description, redis, source, window, admission, features, calibration, model, alerts, outputs,
                 state, sink, new Pipeline(parallelism, pipeline.bufferTimeout(), pipeline.checkpointInterval()));
     }
 
     public JobSpec withWindow(Window window) {
-        return new JobSpec(name, description, redis, source, window, admission, features, calibration, model, alerts, outputs,
+        return new JobSpec(name, jobId, description, redis, source, window, admission, features, calibration, model, alerts, outputs,
                 state, sink, pipeline);
     }
 
     public JobSpec withModel(Model model) {
-        return new JobSpec(name, description, redis, source, window, admission, features, calibration, model, alerts, outputs,
+        return new JobSpec(name, jobId, description, redis, source, window, admission, features, calibration, model, alerts, outputs,
                 state, sink, pipeline);
     }
 
     public JobSpec withAlerts(List<AlertRule> alerts) {
-        return new JobSpec(name, description, redis, source, window, admission, features, calibration, model, alerts, outputs,
+        return new JobSpec(name, jobId, description, redis, source, window, admission, features, calibration, model, alerts, outputs,
                 state, sink, pipeline);
     }
 }

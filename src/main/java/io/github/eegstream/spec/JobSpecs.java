@@ -184,6 +184,9 @@ public final class JobSpecs {
     private static JobSpec validate(String what, JobSpec spec) {
         try {
             requireValidName(spec.name());
+            if (spec.jobId() != null && !spec.jobId().isBlank()) {
+                requireValidName(spec.jobId());
+            }
             spec.window().windowing();
             spec.alerts().forEach(io.github.eegstream.model.AlertRule::validate);
         } catch (IllegalArgumentException e) {

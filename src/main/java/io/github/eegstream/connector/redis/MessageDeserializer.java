@@ -23,6 +23,16 @@ public interface MessageDeserializer<T> extends Serializable, ResultTypeQueryabl
         return deserialize(channelOrKey, message);
     }
 
+    /**
+     * A durable stream lost entries before they were read: those after {@code lastReadId} and
+     * before {@code firstRetainedId} (stream entry ids; the latter null if nothing is left) were
+     * trimmed, because the stream's retention ran out while the reader was down or behind. Return
+     * a record that tells the job of it, or null (the default) for none; it is counted either way.
+     */
+    default T retentionGap(String key, String lastReadId, String firstRetainedId) {
+        return null;
+    }
+
     /** The name a rejected message is counted under, in the reader's {@code rejected} metric group. */
     default String rejectReason(Exception e) {
         return RejectReasons.INVALID;

@@ -45,6 +45,17 @@ public final class RedisConnectorMetrics {
 
     /** Counter: XREADs that failed (Redis away); the reader retries from the same positions. */
     public static final String READ_ERRORS = "readErrors";
+    /** Counter: times a stream was found trimmed past the reader's position (entries lost unread). */
+    public static final String RETENTION_GAPS = "retentionGaps";
+    /** Gauge: streams this reader reads. */
+    public static final String READING_STREAMS = "readingStreams";
+
+    // --- streams enumerator ---
+
+    /** Gauge: streams handed out to readers (bounded by the streams that exist). */
+    public static final String ASSIGNED_STREAMS = "assignedStreams";
+    /** Counter: streams forgotten because they no longer exist. */
+    public static final String FORGOTTEN_STREAMS = "forgottenStreams";
 
     // --- both sources ---
 

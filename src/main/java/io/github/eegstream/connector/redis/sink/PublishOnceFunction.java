@@ -7,7 +7,7 @@ import java.io.Serializable;
  * The Redis function (Redis 7's FUNCTION LOAD) that a deduplicating {@link RedisPublishSink}
  * calls for each {@link Publication} with a sequence, instead of PUBLISH:
  * {@code FCALL name 1 sequenceKey channel payload sequence seconds}, where {@code sequenceKey} is
- * {@link #sequenceKeyPrefix()} followed by the channel, {@code sequence} is twenty zero-padded
+ * {@link #sequenceKeyPrefix()} followed by the sink's scope, {@code :} and the channel, {@code sequence} is twenty zero-padded
  * digits (so strings compare as numbers) and {@code seconds} is how long to remember it. The
  * function publishes only beyond the last sequence kept at {@code sequenceKey}, keeps the new one,
  * and returns PUBLISH's receivers, or -1 for a duplicate held back. For example:

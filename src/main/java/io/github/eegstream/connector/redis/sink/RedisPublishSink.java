@@ -28,11 +28,14 @@ public final class RedisPublishSink<T> implements Sink<T> {
     private final int maxInFlight;
     private final Duration deduplicateFor;
     private final PublishOnceFunction publishOnce;
+    private final String deduplicationScope;
     private final PublicationSerializer<T> serializer;
 
     private RedisPublishSink(PublicationSerializer<T> serializer, RedisClientFactory endpoint, int batchSize,
-            Duration flushInterval, int maxInFlight, Duration deduplicateFor, PublishOnceFunction publishOnce) {
+            Duration flushInterval, int maxInFlight, Duration deduplicateFor, PublishOnceFunction publishOnce,
+            String deduplicationScope) {
         this.serializer = serializer;
+        this.deduplicationScope = deduplicationScope;
         this.publishOnce = publishOnce;
         this.endpoint = endpoint;
         this.batchSize = batchSize;
@@ -54,7 +57,7 @@ public final class RedisPublishSink<T> implements Sink<T> {
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) {
         return new RedisPublishWriter<>(context, serializer, endpoint, batchSize, flushInterval, maxInFlight, deduplicateFor,
-                publishOnce);
+                publishOnce, deduplicationScope);
     }
 
     /** Configures a {@link RedisPublishSink}; the endpoint is required. */
@@ -66,6 +69,7 @@ public final class RedisPublishSink<T> implements Sink<T> {
         private int maxInFlight = 10_000;
         private Duration deduplicateFor;
         private PublishOnceFunction publishOnce;
+        private String deduplicationScope;
 
         private Builder(PublicationSerializer<T> serializer) {
             this.serializer = serializer;
@@ -108,6 +112,18 @@ public final class RedisPublishSink<T> implements Sink<T> {
             return this;
         }
 
+        /**
+         * Whose sequences these are, for {@link #setDeduplicate} (required with it): the job's
+         * identity. Each scope keeps its own last sequence per channel, at
+         * {@code <sequence key prefix><scope>:<channel>}, so two jobs publishing to the same
+         * channels each publish everything once, while a restarted job, in the same scope, does
+         * not publish again what it published before. No {@code :} in it.
+         */
+        public Builder<T> setDeduplicationScope(String scope) {
+            this.deduplicationScope = scope;
+            return this;
+        }
+
         /** The Redis function that publishes each sequence once, for {@link #setDeduplicate}. */
         public Builder<T> setPublishOnceFunction(PublishOnceFunction publishOnce) {
             this.publishOnce = publishOnce;
@@ -125,8 +141,13 @@ public final class RedisPublishSink<T> implements Sink<T> {
             if (deduplicateFor != null && publishOnce == null) {
                 throw new IllegalStateException("a deduplicating Redis publish sink needs a publish-once function");
             }
+            if (deduplicateFor != null && (deduplicationScope == null || deduplicationScope.isEmpty()
+                    || deduplicationScope.indexOf(':') >= 0)) {
+                throw new IllegalStateException("a deduplicating Redis publish sink needs a scope (the job's identity)"
+                        + " without ':', was '" + deduplicationScope + "'");
+            }
             return new RedisPublishSink<>(serializer, endpoint, batchSize, flushInterval, maxInFlight, deduplicateFor,
-                    publishOnce);
+                    publishOnce, deduplicationScope);
         }
     }
 }

@@ -39,6 +39,8 @@ final class RedisPublishWriter<T> implements SinkWriter<T> {
     private final PublicationSerializer<T> serializer;
     /** Deduplicating: the function called instead of PUBLISH (null otherwise). */
     private final PublishOnceFunction publishOnce;
+    /** The function's prefix and this job's scope: each channel's sequence key is this and the channel. */
+    private final String sequenceKeyPrefix;
 
     private final ArrayDeque<RedisFuture<Long>> inFlight = new ArrayDeque<>();
     private final java.util.Map<String, ChannelNames> channels = new java.util.HashMap<>();
@@ -52,8 +54,9 @@ final class RedisPublishWriter<T> implements SinkWriter<T> {
 
     RedisPublishWriter(
             WriterInitContext context, PublicationSerializer<T> serializer, RedisClientFactory endpoint, int batchSize, Duration flushInterval, int maxInFlight,
-            Duration deduplicateFor, PublishOnceFunction publishOnce) {
+            Duration deduplicateFor, PublishOnceFunction publishOnce, String deduplicationScope) {
         this.serializer = serializer;
+        this.sequenceKeyPrefix = deduplicateFor == null ? "" : publishOnce.sequenceKeyPrefix() + deduplicationScope + ":";
         this.publishOnce = deduplicateFor == null ? null : publishOnce;
         this.client = endpoint.createClient(null);
         if (deduplicateFor != null) {
@@ -154,7 +157,7 @@ final class RedisPublishWriter<T> implements SinkWriter<T> {
                 channels.clear(); // bounded, whatever the number of users over the job's life
             }
             names = new ChannelNames(channel.getBytes(StandardCharsets.UTF_8),
-                    new byte[][] {((publishOnce == null ? "" : publishOnce.sequenceKeyPrefix()) + channel).getBytes(StandardCharsets.UTF_8)});
+                    new byte[][] {(sequenceKeyPrefix + channel).getBytes(StandardCharsets.UTF_8)});
             channels.put(channel, names);
         }
         return names;

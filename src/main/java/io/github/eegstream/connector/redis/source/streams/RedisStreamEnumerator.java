@@ -1,63 +1,140 @@
 package io.github.eegstream.connector.redis.source.streams;
 
 import io.github.eegstream.connector.redis.RedisClientFactory;
+import io.github.eegstream.connector.redis.RedisConnectorMetrics;
 import io.lettuce.core.KeyScanArgs;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Discovers streams whose keys match the pattern (SCAN, every discovery interval, off the
- * coordinator thread) and gives each new one to a reader, by a hash of its key, from its oldest
- * retained entry: a new user's first samples are read, however late the stream is found.
+ * Finds streams whose keys match the pattern and gives each new one to a reader, by a hash of its
+ * key, from its oldest retained entry: a new user's first samples are read, however late the
+ * stream is found.
+ *
+ * <p>With a registry ({@link RedisStreamSource.Builder#setRegistryKey}) it finds them in steady
+ * state without scanning the keyspace: once at start it SCANs (streams of appenders that do not
+ * register), then every discovery interval it reads the registry's members refreshed within
+ * {@code forgetAfter}, which is bounded by the active streams. Every {@link #SWEEP_INTERVAL} it
+ * asks whether the streams it handed out and that are no longer refreshed still exist; one that
+ * does not is forgotten: every reader lets go of it and says where it had got to (if the stream
+ * was made again meanwhile, it is read on from there), and its registry member is removed. So the
+ * enumerator's and the readers' state stay bounded by the streams that exist. Without a registry
+ * it SCANs every discovery interval.
+ *
+ * <p>Redis work runs off the coordinator thread ({@code callAsync}); the state is the coordinator's.
  */
 public final class RedisStreamEnumerator implements SplitEnumerator<RedisStreamSplit, RedisStreamEnumeratorState> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisStreamEnumerator.class);
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(30);
+    /** The most registry members read per discovery: a flood of made-up members cannot grow the state without bound. */
+    static final int MAX_REGISTRY_MEMBERS = 100_000;
 
     private final SplitEnumeratorContext<RedisStreamSplit> context;
     private final RedisClientFactory endpoint;
     private final String keyPattern;
+    private final Pattern keyMatcher;
+    private final String registryKey;
     private final Duration discoveryInterval;
+    private final Duration forgetAfter;
     private final Set<String> assigned;
     private final Map<String, RedisStreamSplit> pending = new LinkedHashMap<>();
+    /** Streams being forgotten: the readers yet to answer, and the furthest position answered. */
+    private final Map<String, Forgetting> forgetting = new HashMap<>();
+    /** Streams every reader has let go of, to be settled in Redis, with the furthest position read. */
+    private final Map<String, String> letGo = new LinkedHashMap<>();
+    private boolean settling;
+    /** What the discovery thread may read of {@link #assigned}: a copy, replaced on the coordinator thread. */
+    private volatile Set<String> assignedView = Set.of();
+    private boolean scanned;
+    private long nextSweepMillis;
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
+    private Counter forgotten;
 
     RedisStreamEnumerator(SplitEnumeratorContext<RedisStreamSplit> context, RedisClientFactory endpoint, String keyPattern,
-            Duration discoveryInterval, RedisStreamEnumeratorState state) {
+            String registryKey, Duration discoveryInterval, Duration forgetAfter, RedisStreamEnumeratorState state) {
         this.context = context;
         this.endpoint = endpoint;
         this.keyPattern = keyPattern;
+        this.keyMatcher = globToRegex(keyPattern);
+        this.registryKey = registryKey;
         this.discoveryInterval = discoveryInterval;
+        this.forgetAfter = forgetAfter;
         this.assigned = new HashSet<>(state.assigned());
         state.pending().forEach(s -> pending.put(s.key(), s));
+        this.assignedView = Set.copyOf(assigned);
     }
 
     @Override
     public void start() {
         client = endpoint.createClient("eegstream-stream-discovery");
+        forgotten = context.metricGroup().counter(RedisConnectorMetrics.FORGOTTEN_STREAMS);
+        context.metricGroup().gauge(RedisConnectorMetrics.ASSIGNED_STREAMS, () -> assignedView.size());
+        nextSweepMillis = System.currentTimeMillis() + sweepMillis();
         context.callAsync(this::discover, this::onDiscovered, 0, discoveryInterval.toMillis());
     }
 
-    /** On a worker thread: every stream key matching the pattern. */
-    private List<String> discover() {
+    /** What one round of discovery found (on the worker thread). */
+    record Found(List<String> keys, List<String> gone) {}
+
+    /** On a worker thread: the streams to read, and (when a sweep is due) the handed-out ones that are gone. */
+    private Found discover() throws Exception {
         if (connection == null) {
             connection = client.connect();
         }
         List<String> keys = new ArrayList<>();
+        if (registryKey == null || !scanned) {
+            scan(keys);
+            scanned = true;
+        }
+        if (registryKey == null) {
+            return new Found(keys, List.of());
+        }
+        long now = System.currentTimeMillis();
+        List<String> fresh = connection.sync().zrangebyscore(registryKey,
+                Range.create((double) (now - forgetAfter.toMillis()), Double.POSITIVE_INFINITY),
+                Limit.create(0, MAX_REGISTRY_MEMBERS));
+        for (String member : fresh) {
+            if (keyMatcher.matcher(member).matches()) {
+                keys.add(member);
+            }
+        }
+        List<String> gone = List.of();
+        if (now >= nextSweepMillis) {
+            nextSweepMillis = now + sweepMillis();
+            gone = sweep(new HashSet<>(fresh), now);
+        }
+        return new Found(keys, gone);
+    }
+
+    /** How often handed-out streams are asked whether they still exist: every 30 s, or {@code forgetAfter} if shorter. */
+    private long sweepMillis() {
+        return Math.min(SWEEP_INTERVAL.toMillis(), forgetAfter.toMillis());
+    }
+
+    private void scan(List<String> keys) {
         KeyScanArgs args = KeyScanArgs.Builder.type("stream").match(keyPattern).limit(1000);
         ScanCursor cursor = ScanCursor.INITIAL;
         do {
@@ -65,21 +142,154 @@ public final class RedisStreamEnumerator implements SplitEnumerator<RedisStreamS
             keys.addAll(page.getKeys());
             cursor = page;
         } while (!cursor.isFinished());
-        return keys;
+    }
+
+    /**
+     * The handed-out streams not refreshed lately that no longer exist; and registry members long
+     * stale whose stream is gone, handed out or not, are removed from the registry.
+     */
+    private List<String> sweep(Set<String> fresh, long now) throws Exception {
+        List<String> candidates = new ArrayList<>();
+        for (String key : assignedView) {
+            if (!fresh.contains(key)) {
+                candidates.add(key);
+            }
+        }
+        List<String> staleMembers = connection.sync().zrangebyscore(registryKey,
+                Range.create(Double.NEGATIVE_INFINITY, (double) (now - forgetAfter.toMillis())),
+                Limit.create(0, MAX_REGISTRY_MEMBERS));
+        List<String> gone = new ArrayList<>();
+        List<String> goneMembers = new ArrayList<>();
+        Map<String, RedisFuture<Long>> exists = new LinkedHashMap<>();
+        for (String key : candidates) {
+            exists.put(key, connection.async().exists(key));
+        }
+        for (String member : staleMembers) {
+            exists.putIfAbsent(member, connection.async().exists(member));
+        }
+        for (Map.Entry<String, RedisFuture<Long>> e : exists.entrySet()) {
+            if (e.getValue().get(10, TimeUnit.SECONDS) == 0) {
+                if (assignedView.contains(e.getKey())) {
+                    gone.add(e.getKey());
+                } else {
+                    goneMembers.add(e.getKey()); // never handed out, or forgotten already
+                }
+            }
+        }
+        if (!goneMembers.isEmpty()) {
+            connection.sync().zrem(registryKey, goneMembers.toArray(String[]::new));
+        }
+        return gone;
     }
 
     /** On the coordinator thread. */
-    private void onDiscovered(List<String> keys, Throwable error) {
+    private void onDiscovered(Found found, Throwable error) {
         if (error != null) {
             LOG.warn("Could not look for streams matching {} at {}: {}", keyPattern, endpoint.redacted(), error.toString());
             return;
         }
-        for (String key : keys) {
+        for (String key : found.keys()) {
             if (!assigned.contains(key) && !pending.containsKey(key)) {
                 pending.put(key, new RedisStreamSplit(key, RedisStreamSplit.BEGINNING));
             }
         }
+        for (String key : found.gone()) {
+            startForgetting(key);
+        }
         assignPending();
+    }
+
+    /** Asks every reader to let go of {@code key}, a stream that no longer exists. */
+    private void startForgetting(String key) {
+        if (forgetting.containsKey(key) || !assigned.contains(key)) {
+            return;
+        }
+        Set<Integer> readers = new HashSet<>(context.registeredReaders().keySet());
+        forgetting.put(key, new Forgetting(readers));
+        SourceEvent forget = new StreamEvents.Forget(key);
+        readers.forEach(reader -> context.sendEventToSourceReader(reader, forget));
+        if (readers.isEmpty()) {
+            forgotten(key, forgetting.remove(key));
+        }
+    }
+
+    @Override
+    public void handleSourceEvent(int subtaskId, SourceEvent event) {
+        if (event instanceof StreamEvents.Forgotten answer) {
+            Forgetting f = forgetting.get(answer.key());
+            if (f == null) {
+                return;
+            }
+            f.awaiting.remove(subtaskId);
+            f.lastId = StreamIds.later(f.lastId, answer.lastId());
+            if (f.awaiting.isEmpty()) {
+                forgotten(answer.key(), forgetting.remove(answer.key()));
+            }
+        }
+    }
+
+    /** Every reader has let go of {@code key}: it is forgotten, and its registry member removed. */
+    private void forgotten(String key, Forgetting f) {
+        assigned.remove(key);
+        assignedView = Set.copyOf(assigned);
+        forgotten.inc();
+        LOG.debug("Forgot stream {}: it no longer exists", key);
+        letGo.put(key, f.lastId == null ? RedisStreamSplit.BEGINNING : f.lastId);
+        settleLetGo();
+    }
+
+    /**
+     * Off the coordinator thread, for the streams let go of so far (one round at a time): each is
+     * removed from the registry, unless it was made again between the sweep and now; then it is
+     * read on from where its reader had got to.
+     */
+    private void settleLetGo() {
+        if (settling || letGo.isEmpty()) {
+            return;
+        }
+        settling = true;
+        Map<String, String> batch = new LinkedHashMap<>(letGo);
+        letGo.clear();
+        context.callAsync(() -> {
+            Map<String, String> again = new LinkedHashMap<>();
+            List<String> remove = new ArrayList<>();
+            Map<String, RedisFuture<Long>> exists = new LinkedHashMap<>();
+            batch.keySet().forEach(key -> exists.put(key, connection.async().exists(key)));
+            for (Map.Entry<String, RedisFuture<Long>> e : exists.entrySet()) {
+                if (e.getValue().get(10, TimeUnit.SECONDS) > 0) {
+                    again.put(e.getKey(), batch.get(e.getKey()));
+                } else {
+                    remove.add(e.getKey());
+                }
+            }
+            if (!remove.isEmpty() && registryKey != null) {
+                connection.sync().zrem(registryKey, remove.toArray(String[]::new));
+            }
+            return again;
+        }, (again, error) -> {
+            settling = false;
+            if (error != null) {
+                LOG.warn("Could not settle forgotten streams at {}: {}", endpoint.redacted(), error.toString());
+                batch.forEach(letGo::putIfAbsent); // tried again with the next ones
+            } else {
+                again.forEach((key, lastId) -> {
+                    if (!assigned.contains(key)) {
+                        pending.put(key, new RedisStreamSplit(key, lastId));
+                    }
+                });
+                assignPending();
+            }
+            settleLetGo();
+        });
+    }
+
+    private static final class Forgetting {
+        final Set<Integer> awaiting;
+        String lastId;
+
+        Forgetting(Set<Integer> awaiting) {
+            this.awaiting = awaiting;
+        }
     }
 
     @Override
@@ -93,6 +303,7 @@ public final class RedisStreamEnumerator implements SplitEnumerator<RedisStreamS
             assigned.remove(split.key());
             pending.put(split.key(), split);
         }
+        assignedView = Set.copyOf(assigned);
         assignPending();
     }
 
@@ -103,21 +314,64 @@ public final class RedisStreamEnumerator implements SplitEnumerator<RedisStreamS
 
     private void assignPending() {
         var registered = context.registeredReaders();
+        boolean changed = false;
         for (var it = pending.values().iterator(); it.hasNext(); ) {
             RedisStreamSplit split = it.next();
             int owner = Math.floorMod(split.key().hashCode(), context.currentParallelism());
             if (registered.containsKey(owner)) {
                 context.assignSplit(split, owner);
                 assigned.add(split.key());
+                changed = true;
                 it.remove();
                 LOG.info("Reading stream {} from {} on reader {}", split.key(), split.lastId(), owner);
             }
+        }
+        if (changed) {
+            assignedView = Set.copyOf(assigned);
         }
     }
 
     @Override
     public RedisStreamEnumeratorState snapshotState(long checkpointId) {
+        // Streams being forgotten are still handed out: after a restore they are forgotten again.
         return new RedisStreamEnumeratorState(assigned, new ArrayList<>(pending.values()));
+    }
+
+    /** A Redis glob ({@code *}, {@code ?}, {@code [...]}, {@code \} escapes) as a regular expression. */
+    static Pattern globToRegex(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            switch (c) {
+                case '*' -> re.append(".*");
+                case '?' -> re.append('.');
+                case '\\' -> {
+                    if (i + 1 < glob.length()) {
+                        re.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
+                    }
+                }
+                case '[' -> {
+                    int end = glob.indexOf(']', i + 1);
+                    if (end < 0) {
+                        re.append("\\[");
+                    } else {
+                        String set = glob.substring(i + 1, end);
+                        re.append('[').append(set.startsWith("^") ? "^" + escapeSet(set.substring(1)) : escapeSet(set)).append(']');
+                        i = end;
+                    }
+                }
+                default -> re.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(re.toString(), Pattern.DOTALL);
+    }
+
+    private static String escapeSet(String set) {
+        StringBuilder s = new StringBuilder();
+        for (char c : set.toCharArray()) {
+            s.append(c == '-' ? "-" : Character.isLetterOrDigit(c) ? String.valueOf(c) : "\\" + c);
+        }
+        return s.toString();
     }
 
     @Override

@@ -42,8 +42,12 @@ public final class RedisStreamSource<T>
     private final String deadLetterChannel;
     private final DeadLetterSerializer deadLetters;
     private final String dataField;
+    private final String registryKey;
+    private final Duration forgetAfter;
 
     private RedisStreamSource(Builder<T> b) {
+        this.registryKey = b.registryKey;
+        this.forgetAfter = b.forgetAfter;
         this.endpoint = b.endpoint;
         this.keyPattern = b.keyPattern;
         this.deserializer = b.deserializer;
@@ -82,7 +86,7 @@ public final class RedisStreamSource<T>
     @Override
     public SplitEnumerator<RedisStreamSplit, RedisStreamEnumeratorState> restoreEnumerator(
             SplitEnumeratorContext<RedisStreamSplit> context, RedisStreamEnumeratorState state) {
-        return new RedisStreamEnumerator(context, endpoint, keyPattern, discoveryInterval, state);
+        return new RedisStreamEnumerator(context, endpoint, keyPattern, registryKey, discoveryInterval, forgetAfter, state);
     }
 
     @Override
@@ -113,8 +117,32 @@ public final class RedisStreamSource<T>
         private String deadLetterChannel;
         private DeadLetterSerializer deadLetters = DeadLetterSerializer.JSON;
         private String dataField = DEFAULT_DATA_FIELD;
+        private String registryKey;
+        private Duration forgetAfter = Duration.ofMinutes(2);
 
         private Builder() {}
+
+        /**
+         * A sorted set in which appenders register their streams (member: the stream's key; score:
+         * when it was last appended to, epoch ms, refreshed about once a second). With it, new
+         * streams are found there, not by a SCAN of the keyspace (one at start still finds
+         * streams of appenders that do not register), and streams that no longer exist are
+         * forgotten. Without it (the default) the keyspace is SCANned every discovery interval.
+         */
+        public Builder<T> setRegistryKey(String registryKey) {
+            this.registryKey = registryKey;
+            return this;
+        }
+
+        /**
+         * With a registry: a stream whose member was not refreshed for this long is asked whether
+         * it still exists (and forgotten if not); default 2 minutes. Fresher members are read at
+         * every discovery.
+         */
+        public Builder<T> setForgetAfter(Duration forgetAfter) {
+            this.forgetAfter = forgetAfter;
+            return this;
+        }
 
         /**
          * The entry field whose value is the message (default {@value #DEFAULT_DATA_FIELD}); other
@@ -190,6 +218,10 @@ public final class RedisStreamSource<T>
             }
             if (dataField == null || dataField.isEmpty() || deadLetters == null) {
                 throw new IllegalStateException("a Redis stream source needs a data field and a dead-letter serializer");
+            }
+            if (forgetAfter == null || forgetAfter.isNegative() || forgetAfter.isZero()
+                    || (registryKey != null && registryKey.isBlank())) {
+                throw new IllegalStateException("forget-after must be positive, and a registry key, if set, not blank");
             }
             if (readCount < 1 || discoveryInterval.isNegative() || discoveryInterval.isZero()) {
                 throw new IllegalStateException("read count and discovery interval must be positive");

@@ -16,18 +16,44 @@ import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSource
 /**
  * Reads its streams on one fetcher thread and emits their entries on the task thread, where each
  * entry moves its split's position: a checkpoint holds exactly the entries emitted before it.
+ * When the enumerator forgets a stream that no longer exists, the reader drops its split and
+ * says where it had got to ({@link StreamEvents}).
  */
 final class RedisStreamSourceReader<T>
         extends SingleThreadMultiplexSourceReaderBase<StreamEntry, T, RedisStreamSplit, RedisStreamSplitState> {
 
     private final Rejects rejects;
+    /** The streams this reader holds (task thread). */
+    private final java.util.Set<String> held = new java.util.HashSet<>();
 
     private RedisStreamSourceReader(SourceReaderContext context, RedisClientFactory endpoint, String clientName,
             FetchLimits limits, String dataField, Rejects rejects, MessageDeserializer<T> deserializer) {
         super(() -> new RedisStreamSplitReader(endpoint, clientName, limits, dataField,
                         context.metricGroup().counter(RedisConnectorMetrics.READ_ERRORS)),
-                new Emitter<>(deserializer, rejects), new Configuration(), context);
+                new Emitter<>(deserializer, rejects, context.metricGroup().counter(RedisConnectorMetrics.RETENTION_GAPS)),
+                new Configuration(), context);
         this.rejects = rejects;
+        context.metricGroup().gauge(RedisConnectorMetrics.READING_STREAMS, held::size);
+    }
+
+    @Override
+    public void addSplits(java.util.List<RedisStreamSplit> splits) {
+        splits.forEach(s -> held.add(s.key()));
+        super.addSplits(splits);
+    }
+
+    @Override
+    public void handleSourceEvents(org.apache.flink.api.connector.source.SourceEvent event) {
+        if (event instanceof StreamEvents.Forget forget) {
+            if (held.contains(forget.key())) {
+                // Answered once the fetcher has let go of it (onSplitFinished), with its position.
+                splitFetcherManager.removeSplits(java.util.List.of(new RedisStreamSplit(forget.key(), RedisStreamSplit.BEGINNING)));
+            } else {
+                context.sendSourceEventToCoordinator(new StreamEvents.Forgotten(forget.key(), null));
+            }
+        } else {
+            super.handleSourceEvents(event);
+        }
     }
 
     static <T> RedisStreamSourceReader<T> create(SourceReaderContext context, RedisClientFactory endpoint, String clientName,
@@ -39,7 +65,11 @@ final class RedisStreamSourceReader<T>
 
     @Override
     protected void onSplitFinished(Map<String, RedisStreamSplitState> finished) {
-        // streams never end
+        // Streams never end; they are only let go of when they no longer exist.
+        finished.forEach((key, state) -> {
+            held.remove(key);
+            context.sendSourceEventToCoordinator(new StreamEvents.Forgotten(key, state.toSplit().lastId()));
+        });
     }
 
     @Override
@@ -62,10 +92,19 @@ final class RedisStreamSourceReader<T>
     }
 
     /** Decodes an entry, or rejects it; either way the split moves past it. */
-    private record Emitter<T>(MessageDeserializer<T> deserializer, Rejects rejects)
+    private record Emitter<T>(MessageDeserializer<T> deserializer, Rejects rejects, org.apache.flink.metrics.Counter retentionGaps)
             implements RecordEmitter<StreamEntry, T, RedisStreamSplitState> {
         @Override
         public void emitRecord(StreamEntry entry, SourceOutput<T> output, RedisStreamSplitState state) {
+            if (entry.lost() != null) {
+                retentionGaps.inc();
+                T notice = deserializer.retentionGap(entry.key(), entry.lost().lastReadId(), entry.lost().firstRetainedId());
+                if (notice != null) {
+                    output.collect(notice);
+                }
+                state.advanceTo(entry.id());
+                return;
+            }
             if (entry.tooLarge()) {
                 rejects.reject(entry.key(), entry.payload(), RejectReasons.TOO_LARGE, new IllegalArgumentException(
                         "stream entry of " + entry.length() + " bytes is larger than the limit"));

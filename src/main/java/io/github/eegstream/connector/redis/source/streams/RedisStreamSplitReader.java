@@ -3,7 +3,11 @@ package io.github.eegstream.connector.redis.source.streams;
 import io.github.eegstream.connector.redis.LimitedValueCodec;
 import io.github.eegstream.connector.redis.RedisClientFactory;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import java.util.concurrent.TimeUnit;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -34,11 +38,19 @@ import org.slf4j.LoggerFactory;
  * {@link FetchLimits#bytes()} bytes in all: the entries are shared out over the streams (taking
  * turns when there are more streams than entries), and entries beyond the bytes are not copied
  * but read again next time, from the same position.
+ *
+ * <p>A stream trimmed past the reader's position (its retention ran out while the job was down or
+ * behind) would read on quietly from its oldest entry left: so each stream is checked when a split
+ * arrives with a position and every {@link #CHECK_INTERVAL} after, and a loss is passed on as a
+ * {@link StreamEntry#lost} entry before the stream's next entries.
  */
 final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStreamSplit> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisStreamSplitReader.class);
     private static final Duration BLOCK = Duration.ofMillis(100);
+    static final Duration CHECK_INTERVAL = Duration.ofSeconds(30);
+    /** Streams checked for trimming per fetch, so that a reader of many streams still reads between checks. */
+    private static final int CHECKS_PER_FETCH = 64;
 
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], LimitedValueCodec.Payload> connection;
@@ -53,6 +65,13 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
     private final Counter readErrors;
     /** Stream key to the id of the last entry fetched (ahead of what is emitted and checkpointed). */
     private final Map<String, String> positions = new LinkedHashMap<>();
+    /** For the checks' XRANGEs: whole entries, decoded as text, not charged to the fetch budget. */
+    private final StatefulRedisConnection<String, String> info;
+    /** Streams to check for trimming past their position. */
+    private final java.util.ArrayDeque<String> toCheck = new java.util.ArrayDeque<>();
+    private long nextSweepNanos = System.nanoTime() + CHECK_INTERVAL.toNanos();
+    /** Splits removed (their streams forgotten), to be reported finished. */
+    private final List<String> removed = new ArrayList<>();
 
     RedisStreamSplitReader(RedisClientFactory endpoint, String clientName, FetchLimits limits, String dataField,
             Counter readErrors) {
@@ -60,6 +79,7 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
         this.client = endpoint.createClient(clientName);
         this.codec = LimitedValueCodec.budgeted(limits.maxEntryBytes(), field);
         this.connection = client.connect(codec);
+        this.info = client.connect();
         this.limits = limits;
         this.readErrors = readErrors;
     }
@@ -67,9 +87,22 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
     @Override
     public RecordsWithSplitIds<StreamEntry> fetch() {
         RecordsBySplits.Builder<StreamEntry> records = new RecordsBySplits.Builder<>();
+        if (!removed.isEmpty()) {
+            removed.forEach(records::addFinishedSplit);
+            removed.clear();
+            return records.build();
+        }
         if (positions.isEmpty()) {
             sleep(BLOCK);
             return records.build();
+        }
+        if (System.nanoTime() - nextSweepNanos > 0) {
+            nextSweepNanos = System.nanoTime() + CHECK_INTERVAL.toNanos();
+            toCheck.clear();
+            toCheck.addAll(positions.keySet());
+        }
+        if (!toCheck.isEmpty() && checkTrimming(records)) {
+            return records.build(); // the losses first; reading goes on from past them
         }
         List<Map.Entry<String, String>> streams = new ArrayList<>(positions.entrySet());
         int reading = Math.min(streams.size(), limits.entries());
@@ -117,6 +150,54 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
         return records.build();
     }
 
+    /**
+     * Checks some streams for entries trimmed past the position; true if any was (its loss is then
+     * in {@code records}, and its position moved to just before the first entry left).
+     *
+     * <p>Trimming takes the oldest entries first: while the entry at the position is there, nothing
+     * after it was trimmed. Once it is gone, the entries between it and the first one left are lost,
+     * if there were any (a stream's ids do not say whether there were; a relay appends every few
+     * milliseconds, so there nearly always were).
+     */
+    private boolean checkTrimming(RecordsBySplits.Builder<StreamEntry> records) {
+        Map<String, RedisFuture<List<StreamMessage<String, String>>>> atPosition = new LinkedHashMap<>();
+        Map<String, RedisFuture<List<StreamMessage<String, String>>>> first = new LinkedHashMap<>();
+        while (!toCheck.isEmpty() && atPosition.size() < CHECKS_PER_FETCH) {
+            String key = toCheck.poll();
+            String position = positions.get(key);
+            if (position != null && !RedisStreamSplit.BEGINNING.equals(position)) {
+                atPosition.put(key, info.async().xrange(key, Range.create(position, position), Limit.create(0, 1)));
+                first.put(key, info.async().xrange(key, Range.unbounded(), Limit.create(0, 1)));
+            }
+        }
+        boolean lost = false;
+        for (String key : atPosition.keySet()) {
+            List<StreamMessage<String, String>> here;
+            List<StreamMessage<String, String>> oldest;
+            try {
+                here = atPosition.get(key).get(10, TimeUnit.SECONDS);
+                oldest = first.get(key).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                continue; // Redis away: checked again at the next sweep
+            }
+            String position = positions.get(key);
+            if (position == null || !here.isEmpty() || oldest.isEmpty()) {
+                continue; // still there; or the stream is empty or gone (the enumerator forgets it)
+            }
+            String firstLeft = oldest.get(0).getId();
+            String before = StreamIds.predecessor(firstLeft);
+            if (StreamIds.compare(before, position) <= 0) {
+                continue; // nothing could lie between (a position moved here after a loss reported before)
+            }
+            LOG.warn("Stream {} was trimmed past the last entry read ({}): the entries before {} were lost unread",
+                    key, position, firstLeft);
+            records.add(key, StreamEntry.lost(key, position, before, firstLeft));
+            positions.put(key, before);
+            lost = true;
+        }
+        return lost;
+    }
+
     /** The entry's data field; an entry without one yields an empty payload, which is rejected. */
     private LimitedValueCodec.Payload payloadOf(Map<byte[], LimitedValueCodec.Payload> body) {
         LimitedValueCodec.Payload found = EMPTY;
@@ -137,7 +218,14 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
     public void handleSplitsChanges(SplitsChange<RedisStreamSplit> change) {
         if (change instanceof SplitsAddition<RedisStreamSplit> addition) {
             for (RedisStreamSplit split : addition.splits()) {
-                positions.put(split.key(), split.lastId());
+                // The same stream again (forgotten and found again): on from the further position.
+                positions.put(split.key(), StreamIds.later(positions.get(split.key()), split.lastId()));
+                toCheck.add(split.key()); // restored: trimmed while the job was down?
+            }
+        } else if (change instanceof org.apache.flink.connector.base.source.reader.splitreader.SplitsRemoval<RedisStreamSplit> removal) {
+            for (RedisStreamSplit split : removal.splits()) {
+                positions.remove(split.key());
+                removed.add(split.key());
             }
         }
     }
@@ -157,6 +245,7 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
 
     @Override
     public void close() {
+        info.close();
         connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }

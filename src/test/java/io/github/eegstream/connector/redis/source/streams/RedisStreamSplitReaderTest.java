@@ -62,4 +62,45 @@ class RedisStreamSplitReaderTest {
         assertEquals(30, read.size(), "every stream was read: " + read);
         read.values().forEach(n -> assertEquals(20, n, "every entry once: " + read));
     }
+
+    /**
+     * A stream trimmed past a restored position is reported as lost, with the span, before its
+     * next entries; one trimmed only behind the position is not.
+     */
+    @Test
+    void aStreamTrimmedPastThePositionIsReportedBeforeItsNextEntries() throws Exception {
+        String prefix = TestRedis.uniqueUser("trimmed");
+        RedisCommands<String, String> redis = TestRedis.client().connect().sync();
+        String trimmed = "user:" + prefix + "-a:raw";
+        String kept = "user:" + prefix + "-b:raw";
+        for (int i = 0; i < 10; i++) {
+            redis.xadd(trimmed, new io.lettuce.core.XAddArgs().id((1000 + i) + "-0"), Map.of("data", "e" + i));
+            redis.xadd(kept, new io.lettuce.core.XAddArgs().id((1000 + i) + "-0"), Map.of("data", "e" + i));
+        }
+        // The job read up to 1003 (a) and 1008 (b), then was down while both were trimmed to 1007.
+        redis.xtrim(trimmed, io.lettuce.core.XTrimArgs.Builder.minId("1007-0"));
+        redis.xtrim(kept, io.lettuce.core.XTrimArgs.Builder.minId("1007-0"));
+        List<StreamEntry> got = new ArrayList<>();
+        try (RedisStreamSplitReader reader = new RedisStreamSplitReader(TestRedis.endpoint(), null,
+                new FetchLimits(100, 1 << 20, 1 << 20), "data", new SimpleCounter())) {
+            reader.handleSplitsChanges(new SplitsAddition<>(List.of(new RedisStreamSplit(trimmed, "1003-0"),
+                    new RedisStreamSplit(kept, "1008-0"))));
+            for (int fetch = 0; fetch < 20 && got.size() < 5; fetch++) {
+                RecordsWithSplitIds<StreamEntry> records = reader.fetch();
+                for (String split = records.nextSplit(); split != null; split = records.nextSplit()) {
+                    for (StreamEntry e = records.nextRecordFromSplit(); e != null; e = records.nextRecordFromSplit()) {
+                        got.add(e);
+                    }
+                }
+            }
+        }
+        StreamEntry lost = got.get(0);
+        assertEquals(trimmed, lost.key());
+        assertEquals(new StreamEntry.Lost("1003-0", "1007-0"), lost.lost(), "lost after 1003, up to 1007");
+        assertEquals("1006-18446744073709551615", lost.id(), "read on from just before the first entry left");
+        List<String> rest = got.subList(1, got.size()).stream().map(e -> e.key().equals(trimmed) ? "a" + e.id() : "b" + e.id())
+                .sorted().toList();
+        assertEquals(List.of("a1007-0", "a1008-0", "a1009-0", "b1009-0"), rest,
+                "then every entry left after the positions, and no loss for the stream trimmed behind its position");
+    }
 }
