@@ -172,6 +172,46 @@ class DurableJobsTest {
         }
     }
 
+    /**
+     * In steady state the job finds new users' streams in the registry: a user who starts after
+     * the job is predicted, and Redis counts no SCAN meanwhile (one at start is allowed).
+     */
+    @Test
+    void newStreamsAreFoundWithoutScanningTheKeyspace() throws Exception {
+        String user = TestRedis.uniqueUser("no-scan");
+        JobSpec durable = JobSpecs.load("durable").withRedisUrl(TestRedis.endpoint().url()).withParallelism(1)
+                .withJobId("no-scan");
+        RedisCommands<String, String> redis = TestRedis.client().connect().sync();
+        try (Outputs outputs = new Outputs(List.of(user)); RunningJob job = RunningJob.start(durable, checkpointing())) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long before = scans(redis);
+            while (System.nanoTime() < deadline) { // past the SCAN at start: two discoveries without one
+                Thread.sleep(1100);
+                long now = scans(redis);
+                if (now == before) {
+                    break;
+                }
+                before = now;
+            }
+            new Appender(List.of(user), 5, 8.0).run();
+            await(() -> outputs.count("no-scan", ChannelKind.PREDICTIONS) >= 5, Duration.ofSeconds(30),
+                    "the new user's predictions");
+            assertEquals(before, scans(redis), "no SCAN while the job found the new stream");
+        } finally {
+            deleteStreams(List.of(user));
+        }
+    }
+
+    /** SCANs Redis has served in all. */
+    private static long scans(RedisCommands<String, String> redis) {
+        for (String line : redis.info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_scan:calls=")) {
+                return Long.parseLong(line.substring("cmdstat_scan:calls=".length(), line.indexOf(',')));
+            }
+        }
+        return 0;
+    }
+
     private static long millis(String id) {
         return Long.parseLong(id.substring(0, id.indexOf('-')));
     }

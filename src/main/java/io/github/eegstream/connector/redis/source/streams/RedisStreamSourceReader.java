@@ -25,14 +25,18 @@ final class RedisStreamSourceReader<T>
     private final Rejects rejects;
     /** The streams this reader holds (task thread). */
     private final java.util.Set<String> held = new java.util.HashSet<>();
+    /** Streams to let go of, handed to the fetcher thread, which reports their splits finished. */
+    private final java.util.Queue<String> letGo;
 
     private RedisStreamSourceReader(SourceReaderContext context, RedisClientFactory endpoint, String clientName,
-            FetchLimits limits, String dataField, Rejects rejects, MessageDeserializer<T> deserializer) {
+            FetchLimits limits, String dataField, Rejects rejects, MessageDeserializer<T> deserializer,
+            java.util.Queue<String> letGo) {
         super(() -> new RedisStreamSplitReader(endpoint, clientName, limits, dataField,
-                        context.metricGroup().counter(RedisConnectorMetrics.READ_ERRORS)),
+                        context.metricGroup().counter(RedisConnectorMetrics.READ_ERRORS), letGo),
                 new Emitter<>(deserializer, rejects, context.metricGroup().counter(RedisConnectorMetrics.RETENTION_GAPS)),
                 new Configuration(), context);
         this.rejects = rejects;
+        this.letGo = letGo;
         context.metricGroup().gauge(RedisConnectorMetrics.READING_STREAMS, held::size);
     }
 
@@ -46,8 +50,8 @@ final class RedisStreamSourceReader<T>
     public void handleSourceEvents(org.apache.flink.api.connector.source.SourceEvent event) {
         if (event instanceof StreamEvents.Forget forget) {
             if (held.contains(forget.key())) {
-                // Answered once the fetcher has let go of it (onSplitFinished), with its position.
-                splitFetcherManager.removeSplits(java.util.List.of(new RedisStreamSplit(forget.key(), RedisStreamSplit.BEGINNING)));
+                // The fetcher reports its split finished; answered then (onSplitFinished), with its position.
+                letGo.add(forget.key());
             } else {
                 context.sendSourceEventToCoordinator(new StreamEvents.Forgotten(forget.key(), null));
             }
@@ -60,7 +64,8 @@ final class RedisStreamSourceReader<T>
             FetchLimits limits, String dataField, String deadLetterChannel, DeadLetterSerializer deadLetters,
             MessageDeserializer<T> deserializer) {
         Rejects rejects = new Rejects(context.metricGroup(), endpoint, clientName, deadLetterChannel, deadLetters);
-        return new RedisStreamSourceReader<>(context, endpoint, clientName, limits, dataField, rejects, deserializer);
+        return new RedisStreamSourceReader<>(context, endpoint, clientName, limits, dataField, rejects, deserializer,
+                new java.util.concurrent.ConcurrentLinkedQueue<>());
     }
 
     @Override

@@ -70,11 +70,18 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
     /** Streams to check for trimming past their position. */
     private final java.util.ArrayDeque<String> toCheck = new java.util.ArrayDeque<>();
     private long nextSweepNanos = System.nanoTime() + CHECK_INTERVAL.toNanos();
-    /** Splits removed (their streams forgotten), to be reported finished. */
-    private final List<String> removed = new ArrayList<>();
+    /** Streams forgotten by the enumerator: their splits are reported finished. */
+    private final java.util.Queue<String> letGo;
 
     RedisStreamSplitReader(RedisClientFactory endpoint, String clientName, FetchLimits limits, String dataField,
             Counter readErrors) {
+        this(endpoint, clientName, limits, dataField, readErrors, new java.util.concurrent.ConcurrentLinkedQueue<>());
+    }
+
+    /** @param letGo streams whose splits this reader is to finish (filled by the source reader) */
+    RedisStreamSplitReader(RedisClientFactory endpoint, String clientName, FetchLimits limits, String dataField,
+            Counter readErrors, java.util.Queue<String> letGo) {
+        this.letGo = letGo;
         this.field = dataField.getBytes(StandardCharsets.UTF_8);
         this.client = endpoint.createClient(clientName);
         this.codec = LimitedValueCodec.budgeted(limits.maxEntryBytes(), field);
@@ -87,9 +94,12 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
     @Override
     public RecordsWithSplitIds<StreamEntry> fetch() {
         RecordsBySplits.Builder<StreamEntry> records = new RecordsBySplits.Builder<>();
-        if (!removed.isEmpty()) {
-            removed.forEach(records::addFinishedSplit);
-            removed.clear();
+        if (!letGo.isEmpty()) {
+            for (String key = letGo.poll(); key != null; key = letGo.poll()) {
+                if (positions.remove(key) != null) {
+                    records.addFinishedSplit(key);
+                }
+            }
             return records.build();
         }
         if (positions.isEmpty()) {
@@ -221,11 +231,6 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
                 // The same stream again (forgotten and found again): on from the further position.
                 positions.put(split.key(), StreamIds.later(positions.get(split.key()), split.lastId()));
                 toCheck.add(split.key()); // restored: trimmed while the job was down?
-            }
-        } else if (change instanceof org.apache.flink.connector.base.source.reader.splitreader.SplitsRemoval<RedisStreamSplit> removal) {
-            for (RedisStreamSplit split : removal.splits()) {
-                positions.remove(split.key());
-                removed.add(split.key());
             }
         }
     }

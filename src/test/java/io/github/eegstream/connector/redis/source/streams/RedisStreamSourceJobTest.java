@@ -132,6 +132,69 @@ class RedisStreamSourceJobTest {
         }
     }
 
+    /**
+     * With a registry, at parallelism 2: streams found there are read; once they expire, both
+     * readers let go of them and the registry forgets them (which happens only after every reader
+     * has answered); a stream made again afterwards is found and read, and nothing is read twice.
+     */
+    @Test
+    void streamsThatExpireAreLetGoOfAndAStreamMadeAgainIsReadOn() throws Exception {
+        String family = "xf" + UUID.randomUUID().toString().substring(0, 8);
+        String registry = family + ":registry";
+        List<String> keys = new ArrayList<>();
+        for (int s = 0; s < 20; s++) {
+            keys.add(family + ":s" + s + ":raw");
+        }
+        try (StatefulRedisConnection<String, String> redis = TestRedis.client().connect()) {
+            for (String key : keys) {
+                redis.sync().xadd(key, Map.of("data", key + "#0"));
+                redis.sync().zadd(registry, (double) System.currentTimeMillis(), key);
+            }
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(2);
+            RedisStreamSource<String> source = RedisStreamSource.<String>builder()
+                    .setEndpoint(RedisClientFactory.fromUrl(TestRedis.endpoint().url()))
+                    .setKeyPattern(family + ":*:raw")
+                    .setRegistryKey(registry)
+                    .setForgetAfter(Duration.ofSeconds(1))
+                    .setDeserializer(new Tagged())
+                    .setDiscoveryInterval(Duration.ofMillis(200))
+                    .build();
+            ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
+            try (CloseableIterator<String> out = env.fromSource(source, WatermarkStrategy.noWatermarks(), "streams")
+                    .executeAndCollect()) {
+                Thread reader = new Thread(() -> {
+                    while (out.hasNext()) {
+                        received.add(out.next());
+                    }
+                });
+                reader.setDaemon(true);
+                reader.start();
+                waitFor(() -> received.size() >= keys.size(), Duration.ofSeconds(60));
+                assertEquals(keys.size(), received.size(), "every stream read");
+
+                // They expire, and their relays are gone: their registry members grow stale.
+                redis.sync().del(keys.toArray(String[]::new));
+                for (String key : keys) {
+                    redis.sync().zadd(registry, (double) (System.currentTimeMillis() - 60_000), key);
+                }
+                waitFor(() -> redis.sync().zcard(registry) == 0, Duration.ofSeconds(60));
+                assertEquals(0, redis.sync().zcard(registry), "forgotten, once both readers let go");
+
+                String back = keys.get(3);
+                redis.sync().xadd(back, Map.of("data", back + "#1"));
+                redis.sync().zadd(registry, (double) System.currentTimeMillis(), back);
+                waitFor(() -> received.contains(back + "|" + back + "#1"), Duration.ofSeconds(30));
+                assertTrue(received.contains(back + "|" + back + "#1"), "a stream made again is read");
+                Thread.sleep(500); // a repeat would come right behind
+                assertEquals(keys.size() + 1, received.size(), "nothing read twice: " + received);
+            } finally {
+                redis.sync().del(registry);
+                redis.sync().del(keys.toArray(String[]::new));
+            }
+        }
+    }
+
     private static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
