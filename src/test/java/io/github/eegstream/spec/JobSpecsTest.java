@@ -112,6 +112,20 @@ class JobSpecsTest {
     }
 
     @Test
+    void aJobIdNamesTheJobInsteadOfItsSpec() throws Exception {
+        JobSpec plain = JobSpecs.load("durable");
+        assertEquals("durable", plain.identity());
+        assertEquals("eegstream:durable", plain.predictionSource());
+        JobSpec study = JobSpecs.load(write("name: study\njob-id: study-a\n"));
+        assertEquals("study-a", study.identity(), "its checkpoints, its exactly-once bookkeeping");
+        assertEquals("eegstream:study-a", study.predictionSource(), "and its outputs' source");
+        assertEquals("b.2", plain.withJobId("b.2").identity());
+        for (String bad : new String[] {"..", "a/b", "x y", "a:b"}) {
+            assertMessage("is not allowed", () -> JobSpecs.load(write("job-id: \"" + bad + "\"\n")));
+        }
+    }
+
+    @Test
     void mistakesAreNamedWithTheirPlace() throws Exception {
         assertMessage("no job spec 'nope'", () -> JobSpecs.load("nope"));
         assertMessage("unknown key 'sise' at window.sise", () -> JobSpecs.load(write("window:\n  sise: 2s\n")));

@@ -2,6 +2,7 @@ package io.github.eegstream.connector.redis.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.eegstream.connector.redis.RedisClientFactory;
 import io.github.eegstream.testing.TestFlink;
@@ -57,6 +58,37 @@ class RedisPublishSinkTest {
             assertEquals(words, List.copyOf(received));
         }
     }
+
+    @Test
+    void deduplicationNeedsAScopeWithoutColons() {
+        for (String scope : new String[] {null, "", "a:b"}) {
+            RedisPublishSink.Builder<Publication> builder = RedisPublishSink.builder()
+                    .setEndpoint(RedisClientFactory.fromUrl("redis://127.0.0.1:6379"))
+                    .setDeduplicate(Duration.ofMinutes(1))
+                    .setPublishOnceFunction(NO_FUNCTION)
+                    .setDeduplicationScope(scope);
+            IllegalStateException e = assertThrows(IllegalStateException.class, builder::build, String.valueOf(scope));
+            assertTrue(e.getMessage().contains("scope"), e.getMessage());
+        }
+    }
+
+    /** A function the builder accepts; never called here (the sink is not run). */
+    private static final PublishOnceFunction NO_FUNCTION = new PublishOnceFunction() {
+        @Override
+        public String name() {
+            return "none";
+        }
+
+        @Override
+        public String sequenceKeyPrefix() {
+            return "none:";
+        }
+
+        @Override
+        public void ensureLoaded(io.lettuce.core.api.sync.RedisCommands<String, String> redis, String where) {
+            throw new UnsupportedOperationException();
+        }
+    };
 
     @Test
     void deduplicationNeedsAFunction() {
