@@ -93,16 +93,9 @@ class RedisStreamSourceJobTest {
                     .setDiscoveryInterval(Duration.ofMillis(200))
                     .setDeadLetterChannel(deadLetters)
                     .build();
-            ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
             try (CloseableIterator<String> out = env.fromSource(source, WatermarkStrategy.noWatermarks(), "streams")
                     .executeAndCollect()) {
-                Thread reader = new Thread(() -> {
-                    while (out.hasNext()) {
-                        received.add(out.next());
-                    }
-                });
-                reader.setDaemon(true);
-                reader.start();
+                ConcurrentLinkedQueue<String> received = collect(out);
                 for (String key : keys) {
                     for (int i = perStream / 2; i < perStream; i++) {
                         redis.sync().xadd(key, Map.of("body", key + "#" + i));
@@ -160,16 +153,9 @@ class RedisStreamSourceJobTest {
                     .setDeserializer(new Tagged())
                     .setDiscoveryInterval(Duration.ofMillis(200))
                     .build();
-            ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
             try (CloseableIterator<String> out = env.fromSource(source, WatermarkStrategy.noWatermarks(), "streams")
                     .executeAndCollect()) {
-                Thread reader = new Thread(() -> {
-                    while (out.hasNext()) {
-                        received.add(out.next());
-                    }
-                });
-                reader.setDaemon(true);
-                reader.start();
+                ConcurrentLinkedQueue<String> received = collect(out);
                 waitFor(() -> received.size() >= keys.size(), Duration.ofSeconds(60));
                 assertEquals(keys.size(), received.size(), "every stream read");
 
@@ -193,6 +179,19 @@ class RedisStreamSourceJobTest {
                 redis.sync().del(keys.toArray(String[]::new));
             }
         }
+    }
+
+    /** What the job emits, as it comes, gathered on a thread of its own. */
+    private static ConcurrentLinkedQueue<String> collect(CloseableIterator<String> out) {
+        ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
+        Thread reader = new Thread(() -> {
+            while (out.hasNext()) {
+                received.add(out.next());
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return received;
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
