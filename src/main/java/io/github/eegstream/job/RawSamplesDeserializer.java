@@ -59,14 +59,22 @@ public final class RawSamplesDeserializer implements MessageDeserializer<UserSam
         } catch (WireException e) {
             return null;
         }
-        long from = millis(lastReadId);
-        long to = firstRetainedId == null ? System.currentTimeMillis() : millis(firstRetainedId);
-        return UserSamples.lost(user, new UserSamples.Lost(lastReadId, firstRetainedId, from, Math.max(from, to)));
+        try {
+            long from = millis(lastReadId);
+            long to = firstRetainedId == null ? from : millis(firstRetainedId);
+            return UserSamples.lost(user, new UserSamples.Lost(lastReadId, firstRetainedId, from, Math.max(from, to)));
+        } catch (NumberFormatException e) {
+            return null; // ids beyond epoch milliseconds: counted, not alerted
+        }
     }
 
     private static long millis(String streamId) {
         int dash = streamId.indexOf('-');
-        return Long.parseLong(dash < 0 ? streamId : streamId.substring(0, dash));
+        long ms = Long.parseUnsignedLong(dash < 0 ? streamId : streamId.substring(0, dash));
+        if (ms < 0) {
+            throw new NumberFormatException(streamId);
+        }
+        return ms;
     }
 
     @Override

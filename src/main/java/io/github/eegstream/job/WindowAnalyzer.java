@@ -87,8 +87,9 @@ public final class WindowAnalyzer extends KeyedProcessFunction<String, SampleWin
             case RATE_EXCEEDED -> publishAlerts(id, analysis.rateExceeded(user, window.from(), window.to()), out,
                     window.to(), 0);
             case RATE_RESTORED -> publishAlerts(id, analysis.rateRestored(user, window.to()), out, window.to(), 0);
-            case RETENTION_GAP -> publishAlerts(id, List.of(analysis.retentionGap(window.from(), window.to())), out,
-                    window.to(), 0);
+            // Its span is in the entries' ids (the relay's clock), not the stream's: its sequence
+            // follows the user's last output instead of moving the user's sequences to that clock.
+            case RETENTION_GAP -> publishAlerts(id, List.of(analysis.retentionGap(window.from(), window.to())), out, 0, 0);
             case STALL -> {
                 double silent = spec.window().stallTimeout().toMillis() / 1000.0;
                 publishAlerts(id, analysis.streamStalled(user, window.to(), silent), out, window.to(), 90);

@@ -54,8 +54,9 @@ public record AclRules(String redisUser, List<String> rules) {
         rules.add("+xadd");
         rules.add("+pexpire");
         rules.add("~" + channel(userId, ChannelKind.RAW)); // durable mode's stream
-        rules.add("+zadd");
-        rules.add("~" + Channel.REGISTRY_KEY); // where readers find the relay
+        // The registry in a selector of its own: root rules apply every command to every key they
+        // name, and a relay must not expire, or write a stream into, the registry.
+        rules.add(reader("+zadd +zremrangebyscore", List.of(Channel.REGISTRY_KEY), List.of()));
         rules.add(reader("+subscribe +unsubscribe", List.of(), List.of(channel(userId, ChannelKind.PREDICTIONS),
                 channel(userId, ChannelKind.COMMANDS), channel(userId, ChannelKind.ALERTS))));
         return new AclRules("relay-" + userId, rules);
@@ -108,13 +109,11 @@ public record AclRules(String redisUser, List<String> rules) {
         rules.add("+set");
         rules.add("~" + SEQUENCE_KEYS);
         // Streams are found in the registry relays write (and forgotten there once gone).
-        rules.add("+zrangebyscore");
-        rules.add("+zrem");
-        rules.add("~" + Channel.REGISTRY_KEY);
+        rules.add(reader("+zrangebyscore +zrevrangebyscore +zrem", List.of(Channel.REGISTRY_KEY), List.of()));
         // One SCAN at start finds streams of appenders that do not register. Redis cannot narrow
         // SCAN to key patterns: ~user:*:raw limits XREAD, XRANGE (trimmed past the job?) and
         // EXISTS, while SCAN still lists every key's name (never a value). Pub/sub jobs go without.
-        rules.add(reader("+xread +xrange +exists +scan", List.of(ChannelKind.RAW.patternForAllUsers()), List.of()));
+        rules.add(reader("+xread +xrange +exists +type +scan", List.of(ChannelKind.RAW.patternForAllUsers()), List.of()));
         return new AclRules("eegstream-job", rules);
     }
 

@@ -62,8 +62,8 @@ public final class JobSpecs {
      */
     public static String requireValidName(String specName) {
         if (specName == null || !NAME.matcher(specName).matches() || specName.chars().allMatch(c -> c == '.')) {
-            throw new IllegalArgumentException("the spec name '" + specName + "' is not allowed: it names the spec's"
-                    + " checkpoint directory, so use letters, digits, '_', '-' and '.' only (not only dots)");
+            throw new IllegalArgumentException("the name '" + specName + "' is not allowed: a spec's name or job id names"
+                    + " its checkpoint directory, so use letters, digits, '_', '-' and '.' only (not only dots)");
         }
         return specName;
     }

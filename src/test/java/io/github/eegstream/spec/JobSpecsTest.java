@@ -104,7 +104,7 @@ class JobSpecsTest {
         // A file called after a built-in spec would share that spec's checkpoints: refused.
         Path copy = Files.writeString(Files.createDirectory(dir.resolve("mine")).resolve("default.yaml"), "window:\n  hop: 1s\n");
         assertMessage("has no name: and its file name is the built-in spec 'default'", () -> JobSpecs.load(copy.toString()));
-        assertMessage("the spec name 'my spec' is not allowed",
+        assertMessage("the name 'my spec' is not allowed",
                 () -> JobSpecs.load(Files.writeString(dir.resolve("my spec.yaml"), "window:\n  hop: 1s\n").toString()));
         for (String bad : new String[] {"..", "../other", "a/b", "x y", "\"...\""}) {
             assertMessage("is not allowed", () -> JobSpecs.load(write("name: " + bad + "\n")));

@@ -67,11 +67,11 @@ public final class RedisStreamEnumerator implements SplitEnumerator<RedisStreamS
     private boolean settling;
     /** What the discovery thread may read of {@link #assigned}: a copy, replaced on the coordinator thread. */
     private volatile Set<String> assignedView = Set.of();
-    private boolean scanned;
+    private volatile boolean scanned;
     private long nextSweepMillis;
     private RedisClient client;
-    private StatefulRedisConnection<String, String> connection;
-    private Counter forgotten;
+    private volatile StatefulRedisConnection<String, String> connection;
+    private final Counter forgotten;
 
     RedisStreamEnumerator(SplitEnumeratorContext<RedisStreamSplit> context, RedisClientFactory endpoint, String keyPattern,
             String registryKey, Duration discoveryInterval, Duration forgetAfter, RedisStreamEnumeratorState state) {
@@ -85,12 +85,23 @@ public final class RedisStreamEnumerator implements SplitEnumerator<RedisStreamS
         this.assigned = new HashSet<>(state.assigned());
         state.pending().forEach(s -> pending.put(s.key(), s));
         this.assignedView = Set.copyOf(assigned);
+        this.forgotten = context.metricGroup().counter(RedisConnectorMetrics.FORGOTTEN_STREAMS);
+        // Asked again of every reader as it registers: one may have let go before its part of the checkpoint.
+        state.forgetting().stream().filter(assigned::contains)
+                .forEach(key -> forgetting.put(key, new Forgetting(allSubtasks(context))));
+    }
+
+    private static Set<Integer> allSubtasks(SplitEnumeratorContext<?> context) {
+        Set<Integer> all = new HashSet<>();
+        for (int i = 0; i < context.currentParallelism(); i++) {
+            all.add(i);
+        }
+        return all;
     }
 
     @Override
     public void start() {
         client = endpoint.createClient("eegstream-stream-discovery");
-        forgotten = context.metricGroup().counter(RedisConnectorMetrics.FORGOTTEN_STREAMS);
         context.metricGroup().gauge(RedisConnectorMetrics.ASSIGNED_STREAMS, () -> assignedView.size());
         nextSweepMillis = System.currentTimeMillis() + sweepMillis();
         context.callAsync(this::discover, this::onDiscovered, 0, discoveryInterval.toMillis());
@@ -107,26 +118,77 @@ public final class RedisStreamEnumerator implements SplitEnumerator<RedisStreamS
         List<String> keys = new ArrayList<>();
         if (registryKey == null || !scanned) {
             scan(keys);
-            scanned = true;
         }
         if (registryKey == null) {
             return new Found(keys, List.of());
         }
-        long now = System.currentTimeMillis();
-        List<String> fresh = connection.sync().zrangebyscore(registryKey,
-                Range.create((double) (now - forgetAfter.toMillis()), Double.POSITIVE_INFINITY),
-                Limit.create(0, MAX_REGISTRY_MEMBERS));
-        for (String member : fresh) {
-            if (keyMatcher.matcher(member).matches()) {
-                keys.add(member);
+        try {
+            long now = System.currentTimeMillis();
+            // Newest first, so that a cap cuts the oldest; a score far in the future is not fresh
+            // (a member can then not stay fresh for ever), and is swept like a stale one.
+            List<String> fresh = connection.sync().zrevrangebyscore(registryKey,
+                    Range.create((double) (now - forgetAfter.toMillis()), (double) (now + forgetAfter.toMillis())),
+                    Limit.create(0, MAX_REGISTRY_MEMBERS));
+            keys.addAll(streamsAmong(fresh, now));
+            List<String> gone = List.of();
+            if (now >= nextSweepMillis) {
+                nextSweepMillis = now + sweepMillis();
+                gone = sweep(new HashSet<>(fresh), now);
+            }
+            scanned = true;
+            return new Found(keys, gone);
+        } catch (RuntimeException e) {
+            if (!scanned && !keys.isEmpty()) {
+                scanned = true; // what the SCAN found is kept
+                LOG.error("Could not read the stream registry {} at {} ({}): streams are found by the SCAN at start only;"
+                        + " if this is NOPERM, apply the job's ACL rules again (bin/eeg acl --role job --apply)",
+                        registryKey, endpoint.redacted(), e.toString());
+                return new Found(keys, List.of());
+            }
+            throw e;
+        }
+    }
+
+    /** Rejected registry members (no stream of that name), not asked about again before this time. */
+    private final Map<String, Long> notStreams = new HashMap<>();
+    private static final long RECHECK_MILLIS = 2_000;
+
+    /**
+     * The members that name a stream matching the pattern and not handed out yet: the registry is
+     * written by relays, so a made-up member must not become a split. Worker thread.
+     */
+    private List<String> streamsAmong(List<String> members, long now) throws Exception {
+        Set<String> known = assignedView;
+        Map<String, RedisFuture<String>> types = new LinkedHashMap<>();
+        for (String member : members) {
+            if (known.contains(member) || !keyMatcher.matcher(member).matches()) {
+                continue;
+            }
+            Long until = notStreams.get(member);
+            if (until != null && until > now) {
+                continue;
+            }
+            types.put(member, connection.async().type(member));
+        }
+        List<String> streams = new ArrayList<>();
+        for (Map.Entry<String, RedisFuture<String>> e : types.entrySet()) {
+            String type;
+            try {
+                type = e.getValue().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException notAllowed) {
+                type = "none";
+            }
+            if ("stream".equals(type)) {
+                streams.add(e.getKey());
+                notStreams.remove(e.getKey());
+            } else {
+                if (notStreams.size() >= MAX_REGISTRY_MEMBERS) {
+                    notStreams.clear(); // bounded
+                }
+                notStreams.put(e.getKey(), now + RECHECK_MILLIS); // a relay's first append may be on its way
             }
         }
-        List<String> gone = List.of();
-        if (now >= nextSweepMillis) {
-            nextSweepMillis = now + sweepMillis();
-            gone = sweep(new HashSet<>(fresh), now);
-        }
-        return new Found(keys, gone);
+        return streams;
     }
 
     /** How often handed-out streams are asked whether they still exist: every 30 s, or {@code forgetAfter} if shorter. */
@@ -155,9 +217,12 @@ public final class RedisStreamEnumerator implements SplitEnumerator<RedisStreamS
                 candidates.add(key);
             }
         }
-        List<String> staleMembers = connection.sync().zrangebyscore(registryKey,
+        List<String> staleMembers = new ArrayList<>(connection.sync().zrangebyscore(registryKey,
                 Range.create(Double.NEGATIVE_INFINITY, (double) (now - forgetAfter.toMillis())),
-                Limit.create(0, MAX_REGISTRY_MEMBERS));
+                Limit.create(0, MAX_REGISTRY_MEMBERS)));
+        staleMembers.addAll(connection.sync().zrangebyscore(registryKey,
+                Range.create((double) (now + forgetAfter.toMillis()), Double.POSITIVE_INFINITY),
+                Limit.create(0, MAX_REGISTRY_MEMBERS)));
         List<String> gone = new ArrayList<>();
         List<String> goneMembers = new ArrayList<>();
         Map<String, RedisFuture<Long>> exists = new LinkedHashMap<>();
@@ -165,10 +230,20 @@ public final class RedisStreamEnumerator implements SplitEnumerator<RedisStreamS
             exists.put(key, connection.async().exists(key));
         }
         for (String member : staleMembers) {
-            exists.putIfAbsent(member, connection.async().exists(member));
+            if (keyMatcher.matcher(member).matches()) {
+                exists.putIfAbsent(member, connection.async().exists(member));
+            } else {
+                goneMembers.add(member); // not a stream of ours: it has no place in the registry
+            }
         }
         for (Map.Entry<String, RedisFuture<Long>> e : exists.entrySet()) {
-            if (e.getValue().get(10, TimeUnit.SECONDS) == 0) {
+            long found;
+            try {
+                found = e.getValue().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException notAllowed) {
+                continue; // asked again at the next sweep
+            }
+            if (found == 0) {
                 if (assignedView.contains(e.getKey())) {
                     gone.add(e.getKey());
                 } else {
@@ -197,6 +272,7 @@ public final class RedisStreamEnumerator implements SplitEnumerator<RedisStreamS
             startForgetting(key);
         }
         assignPending();
+        assignedView = Set.copyOf(assigned); // once a round, not once per change
     }
 
     /** Asks every reader to let go of {@code key}, a stream that no longer exists. */
@@ -204,11 +280,21 @@ public final class RedisStreamEnumerator implements SplitEnumerator<RedisStreamS
         if (forgetting.containsKey(key) || !assigned.contains(key)) {
             return;
         }
-        Set<Integer> readers = new HashSet<>(context.registeredReaders().keySet());
-        forgetting.put(key, new Forgetting(readers));
+        // Every subtask answers, registered now or not: one that registers later is asked then.
+        forgetting.put(key, new Forgetting(allSubtasks(context)));
         SourceEvent forget = new StreamEvents.Forget(key);
-        readers.forEach(reader -> context.sendEventToSourceReader(reader, forget));
-        if (readers.isEmpty()) {
+        context.registeredReaders().keySet().forEach(reader -> context.sendEventToSourceReader(reader, forget));
+    }
+
+    /** One subtask's answer about {@code key}: it let go of it at {@code lastId}, or did not hold it (null). */
+    private void answered(String key, int subtaskId, String lastId) {
+        Forgetting f = forgetting.get(key);
+        if (f == null) {
+            return;
+        }
+        f.awaiting.remove(subtaskId);
+        f.lastId = StreamIds.later(f.lastId, lastId);
+        if (f.awaiting.isEmpty()) {
             forgotten(key, forgetting.remove(key));
         }
     }
@@ -216,22 +302,13 @@ public final class RedisStreamEnumerator implements SplitEnumerator<RedisStreamS
     @Override
     public void handleSourceEvent(int subtaskId, SourceEvent event) {
         if (event instanceof StreamEvents.Forgotten answer) {
-            Forgetting f = forgetting.get(answer.key());
-            if (f == null) {
-                return;
-            }
-            f.awaiting.remove(subtaskId);
-            f.lastId = StreamIds.later(f.lastId, answer.lastId());
-            if (f.awaiting.isEmpty()) {
-                forgotten(answer.key(), forgetting.remove(answer.key()));
-            }
+            answered(answer.key(), subtaskId, answer.lastId());
         }
     }
 
     /** Every reader has let go of {@code key}: it is forgotten, and its registry member removed. */
     private void forgotten(String key, Forgetting f) {
-        assigned.remove(key);
-        assignedView = Set.copyOf(assigned);
+        assigned.remove(key); // the discovery thread's view follows at the next round
         forgotten.inc();
         LOG.debug("Forgot stream {}: it no longer exists", key);
         letGo.put(key, f.lastId == null ? RedisStreamSplit.BEGINNING : f.lastId);
@@ -272,9 +349,11 @@ public final class RedisStreamEnumerator implements SplitEnumerator<RedisStreamS
                 LOG.warn("Could not settle forgotten streams at {}: {}", endpoint.redacted(), error.toString());
                 batch.forEach(letGo::putIfAbsent); // tried again with the next ones
             } else {
+                // Made again after it expired: every entry is new, so it is read from its start (the
+                // few its old reader may have read meanwhile are repeats, which the job drops).
                 again.forEach((key, lastId) -> {
                     if (!assigned.contains(key)) {
-                        pending.put(key, new RedisStreamSplit(key, lastId));
+                        pending.put(key, new RedisStreamSplit(key, RedisStreamSplit.BEGINNING));
                     }
                 });
                 assignPending();
@@ -300,41 +379,45 @@ public final class RedisStreamEnumerator implements SplitEnumerator<RedisStreamS
     @Override
     public void addSplitsBack(List<RedisStreamSplit> splits, int subtaskId) {
         for (RedisStreamSplit split : splits) {
+            if (forgetting.containsKey(split.key())) {
+                answered(split.key(), subtaskId, split.lastId()); // that reader holds it no more
+                continue;
+            }
             assigned.remove(split.key());
             pending.put(split.key(), split);
         }
-        assignedView = Set.copyOf(assigned);
         assignPending();
     }
 
     @Override
     public void addReader(int subtaskId) {
+        // A reader (re)started while streams were being forgotten is asked about them now.
+        forgetting.forEach((key, f) -> {
+            if (f.awaiting.contains(subtaskId)) {
+                context.sendEventToSourceReader(subtaskId, new StreamEvents.Forget(key));
+            }
+        });
         assignPending();
     }
 
     private void assignPending() {
         var registered = context.registeredReaders();
-        boolean changed = false;
         for (var it = pending.values().iterator(); it.hasNext(); ) {
             RedisStreamSplit split = it.next();
             int owner = Math.floorMod(split.key().hashCode(), context.currentParallelism());
             if (registered.containsKey(owner)) {
                 context.assignSplit(split, owner);
                 assigned.add(split.key());
-                changed = true;
                 it.remove();
                 LOG.info("Reading stream {} from {} on reader {}", split.key(), split.lastId(), owner);
             }
-        }
-        if (changed) {
-            assignedView = Set.copyOf(assigned);
         }
     }
 
     @Override
     public RedisStreamEnumeratorState snapshotState(long checkpointId) {
-        // Streams being forgotten are still handed out: after a restore they are forgotten again.
-        return new RedisStreamEnumeratorState(assigned, new ArrayList<>(pending.values()));
+        // Streams being forgotten are still handed out: after a restore every reader is asked again.
+        return new RedisStreamEnumeratorState(assigned, new ArrayList<>(pending.values()), forgetting.keySet());
     }
 
     /** A Redis glob ({@code *}, {@code ?}, {@code [...]}, {@code \} escapes) as a regular expression. */

@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.Set;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
-/** Version 1: the count and keys assigned, then the count and pending splits. */
+/**
+ * Version 2: the count and keys assigned, the count and pending splits, then the count and keys
+ * being forgotten. Version 1 (without the last) is read too.
+ */
 public final class RedisStreamEnumeratorStateSerializer implements SimpleVersionedSerializer<RedisStreamEnumeratorState> {
 
     public static final RedisStreamEnumeratorStateSerializer INSTANCE = new RedisStreamEnumeratorStateSerializer();
 
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -35,13 +38,17 @@ public final class RedisStreamEnumeratorStateSerializer implements SimpleVersion
             for (RedisStreamSplit split : state.pending()) {
                 RedisStreamSplitSerializer.write(split, out);
             }
+            out.writeInt(state.forgetting().size());
+            for (String key : state.forgetting()) {
+                out.writeUTF(key);
+            }
         }
         return bytes.toByteArray();
     }
 
     @Override
     public RedisStreamEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION) {
+        if (version != VERSION && version != 1) {
             throw new IOException("unknown stream enumerator state version " + version);
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
@@ -53,7 +60,13 @@ public final class RedisStreamEnumeratorStateSerializer implements SimpleVersion
             for (int n = in.readInt(); n > 0; n--) {
                 pending.add(RedisStreamSplitSerializer.read(in));
             }
-            return new RedisStreamEnumeratorState(assigned, pending);
+            Set<String> forgetting = new HashSet<>();
+            if (version >= 2) {
+                for (int n = in.readInt(); n > 0; n--) {
+                    forgetting.add(in.readUTF());
+                }
+            }
+            return new RedisStreamEnumeratorState(assigned, pending, forgetting);
         }
     }
 }

@@ -24,15 +24,15 @@ final class RedisStreamSourceReader<T>
 
     private final Rejects rejects;
     /** The streams this reader holds (task thread). */
-    private final java.util.Set<String> held = new java.util.HashSet<>();
+    private final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet(); // a gauge reads it
     /** Streams to let go of, handed to the fetcher thread, which reports their splits finished. */
     private final java.util.Queue<String> letGo;
 
     private RedisStreamSourceReader(SourceReaderContext context, RedisClientFactory endpoint, String clientName,
             FetchLimits limits, String dataField, Rejects rejects, MessageDeserializer<T> deserializer,
-            java.util.Queue<String> letGo) {
-        super(() -> new RedisStreamSplitReader(endpoint, clientName, limits, dataField,
-                        context.metricGroup().counter(RedisConnectorMetrics.READ_ERRORS), letGo),
+            java.util.Queue<String> letGo, org.apache.flink.metrics.Counter readErrors) {
+        // One counter for every fetcher: an idle one is closed and a new one made when splits come.
+        super(() -> new RedisStreamSplitReader(endpoint, clientName, limits, dataField, readErrors, letGo),
                 new Emitter<>(deserializer, rejects, context.metricGroup().counter(RedisConnectorMetrics.RETENTION_GAPS)),
                 new Configuration(), context);
         this.rejects = rejects;
@@ -65,7 +65,7 @@ final class RedisStreamSourceReader<T>
             MessageDeserializer<T> deserializer) {
         Rejects rejects = new Rejects(context.metricGroup(), endpoint, clientName, deadLetterChannel, deadLetters);
         return new RedisStreamSourceReader<>(context, endpoint, clientName, limits, dataField, rejects, deserializer,
-                new java.util.concurrent.ConcurrentLinkedQueue<>());
+                new java.util.concurrent.ConcurrentLinkedQueue<>(), context.metricGroup().counter(RedisConnectorMetrics.READ_ERRORS));
     }
 
     @Override

@@ -68,7 +68,7 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
     /** For the checks' XRANGEs: whole entries, decoded as text, not charged to the fetch budget. */
     private final StatefulRedisConnection<String, String> info;
     /** Streams to check for trimming past their position. */
-    private final java.util.ArrayDeque<String> toCheck = new java.util.ArrayDeque<>();
+    private final java.util.LinkedHashSet<String> toCheck = new java.util.LinkedHashSet<>();
     private long nextSweepNanos = System.nanoTime() + CHECK_INTERVAL.toNanos();
     /** Streams forgotten by the enumerator: their splits are reported finished. */
     private final java.util.Queue<String> letGo;
@@ -114,7 +114,16 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
         if (!toCheck.isEmpty() && checkTrimming(records)) {
             return records.build(); // the losses first; reading goes on from past them
         }
-        List<Map.Entry<String, String>> streams = new ArrayList<>(positions.entrySet());
+        // A stream waiting for its check is not read until checked: read first, it would move past a gap.
+        List<Map.Entry<String, String>> streams = new ArrayList<>(positions.size());
+        for (Map.Entry<String, String> e : positions.entrySet()) {
+            if (!toCheck.contains(e.getKey())) {
+                streams.add(e);
+            }
+        }
+        if (streams.isEmpty()) {
+            return records.build();
+        }
         int reading = Math.min(streams.size(), limits.entries());
         // Entries per stream: the entries shared out, and no more than the bytes let Redis send.
         long byBytes = Math.max(1, (long) (limits.bytes() / (reading * Math.max(64.0, averageEntryBytes))));
@@ -172,8 +181,9 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
     private boolean checkTrimming(RecordsBySplits.Builder<StreamEntry> records) {
         Map<String, RedisFuture<List<StreamMessage<String, String>>>> atPosition = new LinkedHashMap<>();
         Map<String, RedisFuture<List<StreamMessage<String, String>>>> first = new LinkedHashMap<>();
-        while (!toCheck.isEmpty() && atPosition.size() < CHECKS_PER_FETCH) {
-            String key = toCheck.poll();
+        for (var it = toCheck.iterator(); it.hasNext() && atPosition.size() < CHECKS_PER_FETCH; ) {
+            String key = it.next();
+            it.remove();
             String position = positions.get(key);
             if (position != null && !RedisStreamSplit.BEGINNING.equals(position)) {
                 atPosition.put(key, info.async().xrange(key, Range.create(position, position), Limit.create(0, 1)));
@@ -188,16 +198,22 @@ final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStre
                 here = atPosition.get(key).get(10, TimeUnit.SECONDS);
                 oldest = first.get(key).get(10, TimeUnit.SECONDS);
             } catch (Exception e) {
-                continue; // Redis away: checked again at the next sweep
+                toCheck.add(key); // Redis away: checked again, and not read before
+                continue;
             }
             String position = positions.get(key);
             if (position == null || !here.isEmpty() || oldest.isEmpty()) {
                 continue; // still there; or the stream is empty or gone (the enumerator forgets it)
             }
             String firstLeft = oldest.get(0).getId();
-            String before = StreamIds.predecessor(firstLeft);
-            if (StreamIds.compare(before, position) <= 0) {
-                continue; // nothing could lie between (a position moved here after a loss reported before)
+            String before;
+            try {
+                before = StreamIds.predecessor(firstLeft);
+                if (StreamIds.compare(before, position) <= 0) {
+                    continue; // nothing could lie between (a position moved here after a loss reported before)
+                }
+            } catch (NumberFormatException e) {
+                continue; // not an id Redis makes: left alone
             }
             LOG.warn("Stream {} was trimmed past the last entry read ({}): the entries before {} were lost unread",
                     key, position, firstLeft);

@@ -20,9 +20,9 @@ final class StreamIds {
         long ms = millis(id);
         long seq = sequence(id);
         if (seq != 0) {
-            return ms + "-" + (seq - 1);
+            return Long.toUnsignedString(ms) + "-" + Long.toUnsignedString(seq - 1);
         }
-        return ms == 0 ? RedisStreamSplit.BEGINNING : (ms - 1) + "-" + Long.toUnsignedString(-1L);
+        return ms == 0 ? RedisStreamSplit.BEGINNING : Long.toUnsignedString(ms - 1) + "-" + Long.toUnsignedString(-1L);
     }
 
     /** The id's milliseconds part. */

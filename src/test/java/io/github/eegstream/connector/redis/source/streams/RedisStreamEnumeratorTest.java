@@ -77,7 +77,7 @@ class RedisStreamEnumeratorTest {
     /**
      * With a registry and a real Redis: 1,000 streams found without a SCAN after the first, then
      * all expired: every reader is asked to let go of each, and once they have, the enumerator's
-     * state and the registry are empty again. A stream made again meanwhile is read on.
+     * state and the registry are empty again. A stream made again meanwhile is read again from its start.
      */
     @Test
     void thousandStreamsCreatedAndExpiredLeaveTheStateSmall() throws Throwable {
@@ -92,6 +92,11 @@ class RedisStreamEnumeratorTest {
             keys.add(key);
         }
         redis.zadd(registry, (double) System.currentTimeMillis(), prefix + "-other:features"); // not the pattern
+        // Members a relay's credentials could add: names without a stream, one far in the future.
+        for (int i = 0; i < 50; i++) {
+            redis.zadd(registry, (double) System.currentTimeMillis(), prefix + "-fake" + i + ":raw");
+        }
+        redis.zadd(registry, Double.POSITIVE_INFINITY, prefix + "-future:raw");
         try (MockSplitEnumeratorContext<RedisStreamSplit> context = new MockSplitEnumeratorContext<>(2)) {
             RedisStreamEnumerator enumerator = new RedisStreamEnumerator(context, TestRedis.endpoint(),
                     prefix + "-*:raw", registry, Duration.ofSeconds(1), Duration.ofSeconds(1),
@@ -100,7 +105,8 @@ class RedisStreamEnumeratorTest {
             context.registerReader(new ReaderInfo(1, "h1"));
             enumerator.start();
             context.runPeriodicCallable(0);
-            assertEquals(Set.copyOf(keys), enumerator.snapshotState(1).assigned(), "every stream found, once");
+            assertEquals(Set.copyOf(keys), enumerator.snapshotState(1).assigned(),
+                    "every stream found, once, and no member without a stream");
 
             // All expire (the relays are gone): their members go stale, their streams away.
             redis.del(keys.toArray(String[]::new));
@@ -134,12 +140,34 @@ class RedisStreamEnumeratorTest {
             RedisStreamSplit again = context.getSplitsAssignmentSequence().stream()
                     .flatMap(a -> a.assignment().values().stream()).flatMap(List::stream)
                     .filter(s -> s.key().equals(back)).reduce((a, b) -> b).orElseThrow();
-            assertEquals("5-0", again.lastId(), "read on from where its reader had got to");
-            assertEquals(List.of(back), redis.zrange(registry, 0, -1).stream().filter(m -> m.endsWith(":raw")).toList(),
-                    "the registry forgets the streams that are gone");
+            assertEquals(RedisStreamSplit.BEGINNING, again.lastId(), "made again: read from its start");
+            assertEquals(List.of(back), redis.zrange(registry, 0, -1).stream()
+                    .filter(m -> m.endsWith(":raw") && !m.contains("-fake")).toList(),
+                    "the registry forgets the streams that are gone, and members from the future");
             enumerator.close();
         } finally {
             redis.del(registry, back(keys));
+        }
+    }
+
+    /** A restore in the middle of forgetting a stream: every reader is asked again as it registers. */
+    @Test
+    void aForgetInterruptedByARestoreIsAskedAgainOfEveryReader() throws Exception {
+        try (MockSplitEnumeratorContext<RedisStreamSplit> context = new MockSplitEnumeratorContext<>(2)) {
+            RedisStreamEnumerator enumerator = new RedisStreamEnumerator(context, NOWHERE, "s:*", "s:registry",
+                    Duration.ofSeconds(1), Duration.ofMinutes(2),
+                    new RedisStreamEnumeratorState(Set.of("s:gone", "s:kept"), List.of(), Set.of("s:gone")));
+            context.registerReader(new ReaderInfo(0, "h0"));
+            enumerator.addReader(0);
+            assertEquals(List.of(new StreamEvents.Forget("s:gone")), context.getSentSourceEvent().get(0));
+            enumerator.handleSourceEvent(0, new StreamEvents.Forgotten("s:gone", null));
+            assertEquals(Set.of("s:gone"), enumerator.snapshotState(1).forgetting(), "reader 1 has not answered");
+            // Reader 1 fails before it registers again: its split comes back, which answers for it.
+            enumerator.addSplitsBack(List.of(new RedisStreamSplit("s:gone", "7-0")), 1);
+            RedisStreamEnumeratorState state = enumerator.snapshotState(2);
+            assertEquals(Set.of("s:kept"), state.assigned(), "forgotten once every reader let go");
+            assertEquals(Set.of(), state.forgetting());
+            assertTrue(state.pending().isEmpty(), "not handed out again");
         }
     }
 
