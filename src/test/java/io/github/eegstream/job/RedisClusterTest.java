@@ -1,6 +1,7 @@
 package io.github.eegstream.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.eegstream.connector.redis.ShardedSubscriber;
@@ -122,6 +123,51 @@ class RedisClusterTest {
 
     private static long delta(Map<Integer, Map<String, Long>> before, Map<Integer, Map<String, Long>> after, int port, String f) {
         return after.get(port).get(f) - before.getOrDefault(port, Map.of()).getOrDefault(f, 0L);
+    }
+
+    /** {@code eeg acl --apply} at the cluster: the rules on all six nodes; returns the component's cluster URL. */
+    private static String applyAcl(String... roleArgs) {
+        String password = "pw-" + java.util.UUID.randomUUID();
+        List<String> args = new ArrayList<>(List.of("acl"));
+        args.addAll(List.of(roleArgs));
+        args.addAll(List.of("--apply", "--password-stdin", "--redis", cluster.url()));
+        io.github.eegstream.testing.CliRun run = io.github.eegstream.testing.CliRun.withStdin(password + "\n", args.toArray(String[]::new));
+        assertEquals(0, run.exit(), run.all());
+        assertTrue(run.out().contains("applied at all 6 nodes"), run.all());
+        String user = run.out().lines().filter(l -> l.startsWith("ACL SETUSER ")).findFirst().orElseThrow().split(" ")[2];
+        for (int port : cluster.ports()) {
+            assertTrue(cluster.onNode(port, c -> c.aclList()).stream().anyMatch(l -> l.startsWith("user " + user + " ")),
+                    user + " is known at node " + port);
+        }
+        return cluster.url().replace("redis-cluster://", "redis-cluster://" + user + ":" + password + "@");
+    }
+
+    /**
+     * The relay and the job each with the rules {@code eeg acl --apply} set on every node: the
+     * relay's samples reach the job and its predictions the relay; another user's channel is refused.
+     */
+    @Test
+    @Order(0)
+    void withTheRulesOfEegAclOnEveryNodeARelayAndTheJobPredictEndToEnd() throws Exception {
+        String jamie = TestRedis.uniqueUser("acl-jamie");
+        String relayUrl = applyAcl("--role", "relay", "--user", jamie);
+        String jobUrl = applyAcl("--role", "job", "--parallelism", "2");
+        RedisEndpoint relayEndpoint = new RedisEndpoint(relayUrl);
+        RedisClusterClient client = relayEndpoint.createClusterClient("relay-" + jamie);
+        List<String> screen = new CopyOnWriteArrayList<>();
+        try (RunningJob job = RunningJob.start(JobSpecs.load("default").withRedisUrl(jobUrl).withParallelism(2));
+                Relay relay = new Relay(new Relay.Options(jamie, 16, null), new SimulatedSource(8, 256, 2), relayEndpoint, client,
+                        screen::add).start()) {
+            TestRedisCluster.await(() -> screen.stream().anyMatch(l -> l.contains(jamie + "  prediction")), Duration.ofSeconds(30),
+                    "predictions reach the relay: " + screen);
+            assertEquals(null, relay.failure());
+            try (var c = client.connect()) {
+                String other = Channel.of(TestRedis.uniqueUser("acl-alex"), ChannelKind.RAW).name();
+                assertThrows(io.lettuce.core.RedisCommandExecutionException.class, () -> c.sync().spublish(other, "{}"));
+            }
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
     }
 
     /**
