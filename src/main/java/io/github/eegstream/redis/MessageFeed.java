@@ -140,8 +140,9 @@ public final class MessageFeed implements AutoCloseable {
     public static MessageFeed ofAllUsers(RedisEndpoint endpoint, String name, int capacity, List<ChannelKind> kinds,
             Handler handler) {
         if (endpoint.isCluster()) {
-            throw new UnsupportedOperationException("following every user on a Redis Cluster is not supported yet (sharded"
-                    + " pub/sub has no patterns): name the users, or use a single Redis node");
+            MessageFeed feed = new MessageFeed(endpoint, null, name, capacity, handler, (c, e) -> { });
+            feed.discoverUsers(kinds);
+            return feed;
         }
         return psubscribe(owned(endpoint, name, capacity, handler), kinds);
     }
@@ -167,6 +168,48 @@ public final class MessageFeed implements AutoCloseable {
     public static MessageFeed ofAllUsers(RedisClient client, String name, int capacity, List<ChannelKind> kinds,
             Handler handler, RejectHandler onRejected) {
         return psubscribe(new MessageFeed(client, false, name, capacity, handler, onRejected), kinds);
+    }
+
+    /**
+     * On a Redis Cluster, where sharded pub/sub has no patterns: every half second the users
+     * that sent within the last minute are read from the relays' registry ({@link Channel#REGISTRY_KEY})
+     * and their channels of these kinds subscribed. A new user's first half second or so is not seen.
+     */
+    private void discoverUsers(List<ChannelKind> kinds) {
+        java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        var connection = sharded.cluster().connect();
+        Thread discovery = new Thread(() -> {
+            while (!closing) {
+                try {
+                    double since = System.currentTimeMillis() - 60_000;
+                    List<String> added = new java.util.ArrayList<>();
+                    for (String member : connection.sync().zrangebyscore(Channel.REGISTRY_KEY,
+                            io.lettuce.core.Range.create(since, Double.MAX_VALUE))) {
+                        try {
+                            Channel raw = Channel.parse(member);
+                            if (known.add(raw.userId())) {
+                                kinds.forEach(k -> added.add(Channel.of(raw.userId(), k).name()));
+                            }
+                        } catch (IllegalArgumentException notOurs) {
+                            // not a user's channel
+                        }
+                    }
+                    sharded.subscribe(added);
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    break;
+                } catch (RuntimeException e) {
+                    try {
+                        Thread.sleep(1000); // Redis away: try again
+                    } catch (InterruptedException ie) {
+                        break;
+                    }
+                }
+            }
+            connection.close();
+        }, thread.getName() + "-discovery");
+        discovery.setDaemon(true);
+        discovery.start();
     }
 
     private static MessageFeed subscribe(MessageFeed feed, List<Channel> channels) {

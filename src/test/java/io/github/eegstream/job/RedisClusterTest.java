@@ -171,6 +171,36 @@ class RedisClusterTest {
     }
 
     /**
+     * {@code eeg publish} SPUBLISHes at the channel's master, and a feed of every user (as the
+     * dashboard's) finds the user in the registry and SSUBSCRIBEs to its channels.
+     */
+    @Test
+    @Order(0)
+    void eegPublishReachesAFeedOfEveryUserThatFoundTheUserInTheRegistry() throws Exception {
+        RedisEndpoint endpoint = cluster.endpoint();
+        String sam = TestRedis.uniqueUser("cli-sam");
+        List<io.github.eegstream.wire.WireMessage> seen = new CopyOnWriteArrayList<>();
+        try (MessageFeed feed = MessageFeed.ofAllUsers(endpoint, "test-dashboard", 1000, List.of(ChannelKind.PREDICTIONS),
+                (channel, message) -> seen.add(message))) {
+            RedisClusterClient client = endpoint.createClusterClient(null);
+            try (var c = client.connect()) {
+                c.sync().zadd(io.github.eegstream.wire.Channel.REGISTRY_KEY, (double) System.currentTimeMillis(),
+                        Channel.of(sam, ChannelKind.RAW).name());
+                String predictions = Channel.of(sam, ChannelKind.PREDICTIONS).name();
+                TestRedisCluster.await(() -> io.github.eegstream.redis.ClusterNodes.shardSubscribers(c, List.of(predictions)) == 1,
+                        Duration.ofSeconds(10), "the feed subscribes to " + predictions);
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            }
+            io.github.eegstream.testing.CliRun run = io.github.eegstream.testing.CliRun.of("publish", sam, "predictions",
+                    "{\"type\":\"prediction\",\"data\":{\"workload\":0.85}}", "--redis", cluster.url());
+            assertEquals(0, run.exit(), run.all());
+            assertTrue(run.out().contains("(1 subscriber)"), run.all());
+            TestRedisCluster.await(() -> seen.size() == 1, Duration.ofSeconds(5), "the feed has the prediction");
+        }
+    }
+
+    /**
      * A hundred relays over all three masters and a job at parallelism 2: every user gets every
      * window exactly once; each raw channel has exactly one subscriber, at its master; nothing
      * goes over the cluster bus as a broadcast, and what the nodes send their clients is about
