@@ -224,6 +224,7 @@ class RedisClusterTest {
         List<Relay> relays = new ArrayList<>();
         try (RunningJob job = RunningJob.start(spec); Outputs out = new Outputs(endpoint, client, users)) {
             var before = nodeStats();
+            var loadBefore = io.github.eegstream.redis.ClusterLoad.snapshot(endpoint);
             long started = System.nanoTime();
             for (int u = 0; u < users.size(); u++) {
                 relays.add(new Relay(new Relay.Options(users.get(u), CHUNK, Duration.ofSeconds(8)), new SimulatedSource(8, RATE, u),
@@ -233,6 +234,8 @@ class RedisClusterTest {
                 assertTrue(r.awaitFinished(Duration.ofSeconds(60)), r.userId() + " finished");
             }
             System.out.printf("100 relays started and sent in %.1f s%n", (System.nanoTime() - started) / 1e9);
+            io.github.eegstream.redis.ClusterLoad.between(loadBefore, io.github.eegstream.redis.ClusterLoad.snapshot(endpoint))
+                    .forEach(l -> System.out.println(l.line()));
             for (Relay r : relays) {
                 long windows = r.samplesPublished() / 100;
                 assertTrue(windows >= 15, r.userId() + " published " + r.samplesPublished());
