@@ -297,12 +297,54 @@ class RedisClusterTest {
     }
 
     /**
+     * A user's raw and predictions slots moved to another master while it streams (CLUSTER
+     * SETSLOT, as resharding does): Redis unsubscribes the sharded subscribers there, and the job
+     * and the relay subscribe at the new master by themselves; predictions go on.
+     */
+    @Test
+    @Order(2)
+    void whenAUsersSlotsMoveToAnotherMasterTheJobAndTheRelayFollow() throws Exception {
+        RedisEndpoint endpoint = cluster.endpoint();
+        JobSpec spec = JobSpecs.load("seed-compatible").withRedisUrl(endpoint.url()).withParallelism(2);
+        String user = TestRedis.uniqueUser("moved");
+        RedisClusterClient client = endpoint.createClusterClient("test-relays");
+        try (RunningJob job = RunningJob.start(spec); Outputs out = new Outputs(endpoint, client, List.of(user));
+                Relay relay = new Relay(new Relay.Options(user, CHUNK, null), new SimulatedSource(8, RATE, 7), endpoint, client,
+                        line -> { }).start()) {
+            TestRedisCluster.await(() -> out.whole(user).size() >= 2, Duration.ofSeconds(30), user + " is predicted");
+            long movedAt = System.currentTimeMillis();
+            int rawTo = 0;
+            for (ChannelKind kind : List.of(ChannelKind.RAW, ChannelKind.PREDICTIONS)) {
+                int slot = ShardedSubscriber.slot(Channel.of(user, kind).name());
+                int from = cluster.masterOfSlot(slot);
+                int to = cluster.masters().stream().filter(p -> p != from).findFirst().orElseThrow();
+                cluster.moveSlot(slot, from, to);
+                if (kind == ChannelKind.RAW) {
+                    rawTo = to;
+                }
+                System.out.printf("moved slot %d (%s) from master %d to %d%n", slot, Channel.of(user, kind).name(), from, to);
+            }
+            String raw = Channel.of(user, ChannelKind.RAW).name();
+            int newMaster = rawTo;
+            TestRedisCluster.await(() -> cluster.onNode(newMaster, c -> c.pubsubShardNumsub(raw)).get(raw) == 1,
+                    Duration.ofSeconds(15), "the job subscribes to " + raw + " at its new master");
+            System.out.printf("the job subscribed to %s at master %d %.1f s after the move%n", raw, newMaster,
+                    (System.currentTimeMillis() - movedAt) / 1e3);
+            TestRedisCluster.await(() -> out.arrivals.get(user).stream().anyMatch(t -> t > movedAt + 2000), Duration.ofSeconds(15),
+                    user + " is predicted after the move, at the relay's feed too");
+            assertEquals(null, relay.failure());
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
+    }
+
+    /**
      * A master SIGKILLed while 30 relays stream: its replica takes over, the job and the relays go
      * on by themselves, every user is predicted again within 15 s, and the users whose samples
      * were lost get a samples_missing alert.
      */
     @Test
-    @Order(2)
+    @Order(3)
     void aKilledMastersReplicaTakesOverAndPredictionsResumeWithinFifteenSeconds() throws Exception {
         RedisEndpoint endpoint = cluster.endpoint();
         JobSpec spec = JobSpecs.load("seed-compatible").withRedisUrl(endpoint.url()).withParallelism(2);

@@ -190,6 +190,24 @@ public final class TestRedisCluster implements AutoCloseable {
         }, timeout, "every node of the cluster says cluster_state:ok, with three masters");
     }
 
+    /**
+     * Moves an empty slot (channels are no keys) from one master to another as resharding does:
+     * IMPORTING at the target, MIGRATING at the source, then NODE at every master.
+     */
+    public void moveSlot(int slot, int fromPort, int toPort) {
+        String fromId = onNode(fromPort, c -> c.clusterMyId());
+        String toId = onNode(toPort, c -> c.clusterMyId());
+        onNode(toPort, c -> c.clusterSetSlotImporting(slot, fromId));
+        onNode(fromPort, c -> c.clusterSetSlotMigrating(slot, toId));
+        onNode(toPort, c -> c.clusterSetSlotNode(slot, toId));
+        onNode(fromPort, c -> c.clusterSetSlotNode(slot, toId));
+        for (int port : masters()) {
+            if (port != fromPort && port != toPort) {
+                onNode(port, c -> c.clusterSetSlotNode(slot, toId));
+            }
+        }
+    }
+
     /** SIGKILLs the node at {@code port}. */
     public void kill(int port) throws InterruptedException {
         Process p = processes.get(port);

@@ -82,11 +82,14 @@ public final class ShardedSubscriber<V> implements AutoCloseable {
             this.connection = connection;
         }
 
+        /** Closes the connection and then its client (in that order, and waiting: the resources may be the last). */
         void close() {
             try {
-                connection.closeAsync();
+                connection.close();
+            } catch (RuntimeException e) {
+                LOG.debug("Closing the connection to {} failed", key, e);
             } finally {
-                client.shutdownAsync(0, 1, TimeUnit.SECONDS);
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             }
         }
     }
@@ -387,7 +390,7 @@ public final class ShardedSubscriber<V> implements AutoCloseable {
             nodes.put(key, n);
             return n;
         } catch (RuntimeException e) {
-            client.shutdownAsync(0, 1, TimeUnit.SECONDS);
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             LOG.debug("Cannot connect to Redis node {} now: {}", key, e.toString());
             return null;
         }
@@ -407,7 +410,7 @@ public final class ShardedSubscriber<V> implements AutoCloseable {
                 nodes.clear();
                 done.countDown();
             });
-            done.await(5, TimeUnit.SECONDS);
+            done.await(10, TimeUnit.SECONDS);
         } catch (java.util.concurrent.RejectedExecutionException | InterruptedException ignored) {
             // closed already
         }
