@@ -38,6 +38,36 @@ public final class ClusterNodes {
         return n;
     }
 
+    /**
+     * For a load generator on a cluster (what a relay does before its first sample): registers the
+     * raw channels in {@link io.github.eegstream.wire.Channel#REGISTRY_KEY} now, and waits until
+     * each has a sharded subscriber at its master, registering again every second.
+     *
+     * @return how many have a subscriber when it returns (all, or fewer after the timeout)
+     */
+    public static long registerAndAwaitSubscribers(StatefulRedisClusterConnection<String, String> connection,
+            List<String> rawChannels, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long lastRegistered = 0;
+        while (true) {
+            if (System.nanoTime() - lastRegistered > 1_000_000_000L) {
+                lastRegistered = System.nanoTime();
+                double now = System.currentTimeMillis();
+                java.util.List<Object> scoresAndMembers = new ArrayList<>();
+                for (String c : rawChannels) {
+                    scoresAndMembers.add(now);
+                    scoresAndMembers.add(c);
+                }
+                connection.sync().zadd(io.github.eegstream.wire.Channel.REGISTRY_KEY, scoresAndMembers.toArray());
+            }
+            long ready = shardSubscribers(connection, rawChannels);
+            if (ready == rawChannels.size() || System.nanoTime() > deadline) {
+                return ready;
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** The cluster's masters as the client's topology has them now. */
     public static List<RedisClusterNode> masters(StatefulRedisClusterConnection<?, ?> connection) {
         List<RedisClusterNode> out = new ArrayList<>();
