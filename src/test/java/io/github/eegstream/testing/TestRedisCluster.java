@@ -43,6 +43,7 @@ public final class TestRedisCluster implements AutoCloseable {
     public static TestRedisCluster start() throws Exception {
         requireOnPath("redis-server");
         requireOnPath("redis-cli");
+        requireSevenOrLater();
         TestRedisCluster cluster = new TestRedisCluster(Files.createTempDirectory("eegstream-cluster"));
         try {
             List<Integer> ports = freePorts(6);
@@ -77,6 +78,17 @@ public final class TestRedisCluster implements AutoCloseable {
         }
         throw new AssertionError(executable + " is not installed: the Redis Cluster tests need redis-server and redis-cli 7"
                 + " (Debian: apt-get install redis-server redis-tools; .ci/run installs them)");
+    }
+
+    /** Sharded pub/sub came with Redis 7.0. */
+    private static void requireSevenOrLater() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("redis-server", "--version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("v=(\\d+)\\.").matcher(out);
+        if (!m.find() || Integer.parseInt(m.group(1)) < 7) {
+            throw new AssertionError("the Redis Cluster tests need redis-server 7 or later (sharded pub/sub), found: " + out.trim());
+        }
     }
 
     private void startNode(int port) throws IOException {
