@@ -47,6 +47,12 @@ public final class ClusterNodes {
      */
     public static long registerAndAwaitSubscribers(StatefulRedisClusterConnection<String, String> connection,
             List<String> rawChannels, java.time.Duration timeout) throws InterruptedException {
+        return registerAndAwaitSubscribers(connection, io.github.eegstream.wire.Channel.REGISTRY_KEY, rawChannels, timeout);
+    }
+
+    /** As {@link #registerAndAwaitSubscribers(StatefulRedisClusterConnection, List, java.time.Duration)}, in another registry. */
+    public static long registerAndAwaitSubscribers(StatefulRedisClusterConnection<String, String> connection, String registryKey,
+            List<String> rawChannels, java.time.Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastRegistered = 0;
         while (true) {
@@ -58,7 +64,7 @@ public final class ClusterNodes {
                     scoresAndMembers.add(now);
                     scoresAndMembers.add(c);
                 }
-                connection.sync().zadd(io.github.eegstream.wire.Channel.REGISTRY_KEY, scoresAndMembers.toArray());
+                connection.sync().zadd(registryKey, scoresAndMembers.toArray());
             }
             long ready = shardSubscribers(connection, rawChannels);
             if (ready == rawChannels.size() || System.nanoTime() > deadline) {

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Balance is by count of channels, not by their rates. The registry is read every
  * {@code discoveryInterval} on the enumerator's worker thread; a channel is dealt once it has sent
- * within {@code activeWindow}.
+ * within {@code activeWindow}, and let go (its reader unsubscribes, {@link ReleaseChannels}) once
+ * it has not, so that a long-running job's subscriptions stay those of its active users.
  */
 final class ShardedPubSubEnumerator implements SplitEnumerator<ShardedChannelSplit, ShardedEnumeratorState> {
 
@@ -105,14 +106,35 @@ final class ShardedPubSubEnumerator implements SplitEnumerator<ShardedChannelSpl
                 LOG.warn("Could not read the registry {} at {}: {}", registryKey, endpoint.redacted(), error.toString());
             }
         } else {
+            Set<String> active = new java.util.HashSet<>(found);
             for (String channel : found) {
                 if (!owners.containsKey(channel)) {
                     pending.add(channel);
                 }
             }
+            pending.retainAll(active);
+            releaseInactive(active);
             channelsSeen = owners.size() + pending.size();
         }
         assignPending();
+    }
+
+    /** Channels no longer in the active part of the registry are let go by their readers. */
+    private void releaseInactive(Set<String> active) {
+        Set<Integer> registered = context.registeredReaders().keySet();
+        Map<Integer, List<String>> release = new HashMap<>();
+        for (var it = owners.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!active.contains(e.getKey()) && registered.contains(e.getValue())) {
+                release.computeIfAbsent(e.getValue(), r -> new ArrayList<>()).add(e.getKey());
+                it.remove();
+            }
+        }
+        release.forEach((reader, channels) -> {
+            context.sendEventToSourceReader(reader, new ReleaseChannels(channels));
+            LOG.info("Reader {} lets go of {} channel(s) silent for {} s, e.g. {}", reader, channels.size(),
+                    activeWindow.toSeconds(), channels.get(0));
+        });
     }
 
     private void assignPending() {

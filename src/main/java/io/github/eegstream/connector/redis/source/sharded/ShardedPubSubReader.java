@@ -197,6 +197,19 @@ final class ShardedPubSubReader<T> implements SourceReader<T, ShardedChannelSpli
     }
 
     @Override
+    public void handleSourceEvents(org.apache.flink.api.connector.source.SourceEvent event) {
+        if (event instanceof ReleaseChannels r) {
+            List<String> released = new ArrayList<>();
+            for (String c : r.channels()) {
+                if (channels.remove(c)) {
+                    released.add(c);
+                }
+            }
+            subscriber.unsubscribe(released);
+        }
+    }
+
+    @Override
     public void notifyNoMoreSplits() {}
 
     /** The channels this reader holds: after a restore it subscribes to them again. */
