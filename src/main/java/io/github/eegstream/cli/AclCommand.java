@@ -92,8 +92,8 @@ final class AclCommand implements Callable<Integer> {
         }
         boolean generated = !passwordStdin;
         String secret = generated ? randomPassword() : passwordFromStdin();
-        AclRules rules = rules(secret);
         RedisEndpoint endpoint = redis.endpoint();
+        AclRules rules = endpoint.isCluster() ? rules(secret).forCluster() : rules(secret);
         Screen.println("# Redis user '" + rules.redisUser() + "' for the " + role + (user == null ? "" : " of " + user)
                 + " (the rule #<sha256> holds the password's hash, not the password):");
         Screen.println(rules.command());
@@ -121,6 +121,9 @@ final class AclCommand implements Callable<Integer> {
             }
             return 0;
         }
+        if (endpoint.isCluster()) {
+            return applyToEveryNode(rules, endpoint);
+        }
         RedisClient client = endpoint.createClient();
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             requireRedis7(connection, endpoint);
@@ -137,6 +140,41 @@ final class AclCommand implements Callable<Integer> {
             warnIfDefaultUserIsOpen(connection);
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
+        return 0;
+    }
+
+    /**
+     * On a Redis Cluster: ACLs are each node's own, so the rules are set on every node the topology
+     * names, masters and replicas (a replica promoted later must know the users too).
+     */
+    private int applyToEveryNode(AclRules rules, RedisEndpoint endpoint) {
+        if (role == Role.job && spec != null && io.github.eegstream.spec.JobSpecs.load(spec).source().durable()) {
+            throw new IllegalArgumentException("durable mode is not supported on a Redis Cluster yet");
+        }
+        io.lettuce.core.cluster.RedisClusterClient cluster = endpoint.createClusterClient(null);
+        try (var connection = cluster.connect()) {
+            java.util.List<io.lettuce.core.cluster.models.partitions.RedisClusterNode> nodes =
+                    io.github.eegstream.redis.ClusterNodes.all(connection);
+            StatefulRedisConnection<String, String> last = null;
+            for (var node : nodes) {
+                String where = node.getUri().getHost() + ":" + node.getUri().getPort();
+                StatefulRedisConnection<String, String> c = connection.getConnection(node.getNodeId());
+                requireRedis7(c, endpoint);
+                rules.apply(c);
+                if (save) {
+                    save(c, endpoint);
+                }
+                Screen.println("# applied at node " + where + (node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.UPSTREAM)
+                        ? " (master)" : " (replica)"));
+                last = c;
+            }
+            Screen.println("# applied at all " + nodes.size() + " nodes of " + endpoint);
+            if (last != null) {
+                warnIfDefaultUserIsOpen(last);
+            }
+        } finally {
+            cluster.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }
         return 0;
     }
@@ -215,8 +253,14 @@ final class AclCommand implements Callable<Integer> {
     }
 
     static String urlFor(RedisEndpoint endpoint, String redisUser, String secret) {
-        io.lettuce.core.RedisURI uri = io.lettuce.core.RedisURI.create(endpoint.url());
         String password = java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8).replace("+", "%20");
+        if (endpoint.isCluster()) {
+            String url = endpoint.url();
+            String nodes = url.substring(url.indexOf("://") + 3);
+            nodes = nodes.substring(nodes.lastIndexOf('@') + 1);
+            return url.substring(0, url.indexOf("://") + 3) + redisUser + ":" + password + "@" + nodes;
+        }
+        io.lettuce.core.RedisURI uri = io.lettuce.core.RedisURI.create(endpoint.url());
         String host = uri.getHost();
         // An IPv6 literal's colons would read as a port: a URL puts it in brackets (RFC 3986).
         if (host.contains(":") && !host.startsWith("[")) {

@@ -68,6 +68,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         job.setSpecDefault("seed-compatible");
         JobSpec probe = job.resolve();
+        if (probe.redis().endpoint().isCluster()) {
+            // The load generator PUBLISHes and registers no users, and the latency recorder subscribes by
+            // pattern: against a cluster the job would read nothing. Say so rather than report a 100 % loss.
+            throw new IllegalArgumentException("eeg bench does not drive a Redis Cluster yet; measure a cluster's nodes with"
+                    + " the relays and redis.ClusterLoad (docs/scaling.md)");
+        }
         ObjectMapper mapper = new ObjectMapper();
         if (sinkRecords != null) {
             BenchResult.Sink sink = PacedBenchmark.sink(probe, sinkRecords);

@@ -95,14 +95,18 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private List<Relay> startRelays(RedisEndpoint endpoint) {
-        RedisClient client = endpoint.createClient();
+        // On a Redis Cluster the relays share one cluster client (sharded pub/sub).
+        io.lettuce.core.cluster.RedisClusterClient cluster = endpoint.isCluster() ? endpoint.createClusterClient("eegstream-demo") : null;
+        RedisClient client = cluster == null ? endpoint.createClient() : null;
         List<Relay> relays = new ArrayList<>();
         for (int i = 0; i < users; i++) {
             String user = i < NAMES.length ? NAMES[i] : "user" + (i + 1);
             SimulatedSource source = new SimulatedSource(stream.channels, stream.rate, i + 1);
             // Spread the users over low to high workload, so their predictions differ visibly.
             source.eeg().setWorkload(users == 1 ? 0.5 : 0.1 + 0.8 * i / (users - 1));
-            relays.add(new Relay(new Relay.Options(user, stream.chunk, null), source, client, Screen::println).start());
+            Relay.Options options = new Relay.Options(user, stream.chunk, null);
+            relays.add((cluster != null ? new Relay(options, source, endpoint, cluster, Screen::println)
+                    : new Relay(options, source, client, Screen::println)).start());
         }
         return relays;
     }

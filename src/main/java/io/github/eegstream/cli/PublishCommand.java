@@ -44,7 +44,19 @@ final class PublishCommand implements Callable<Integer> {
             }
         }
         byte[] payload = codec.encodeMap(codec.decodeMap(json)); // every key kept, as msgpack
-        RedisClient client = redis.endpoint().createClient();
+        io.github.eegstream.redis.RedisEndpoint endpoint = redis.endpoint();
+        if (endpoint.isCluster()) {
+            // Sharded pub/sub: SPUBLISH, routed to the master of the channel's slot.
+            io.lettuce.core.cluster.RedisClusterClient cluster = endpoint.createClusterClient(null);
+            try (var c = cluster.connect(ByteArrayCodec.INSTANCE)) {
+                long receivers = c.sync().spublish(channel.name().getBytes(StandardCharsets.UTF_8), payload);
+                Screen.println("published to " + channel + " (" + receivers + " subscriber" + (receivers == 1 ? "" : "s") + ")");
+            } finally {
+                cluster.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            }
+            return 0;
+        }
+        RedisClient client = endpoint.createClient();
         try (StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE)) {
             long receivers = c.sync().publish(channel.name().getBytes(StandardCharsets.UTF_8), payload);
             Screen.println("published to " + channel + " (" + receivers + " subscriber" + (receivers == 1 ? "" : "s") + ")");

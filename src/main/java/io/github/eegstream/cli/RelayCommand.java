@@ -92,7 +92,11 @@ final class RelayCommand implements Callable<Integer> {
                 .withDurableRetention(durable ? positiveSeconds("--retention-seconds", retentionSeconds) : null);
         SampleSource samples = openSource();
         RedisEndpoint endpoint = redis.endpoint();
-        RedisClient client = endpoint.createClient();
+        if (endpoint.isCluster() && (features || durable)) {
+            throw new IllegalArgumentException((features ? "--features" : "--durable") + " is not supported on a Redis Cluster yet");
+        }
+        io.lettuce.core.cluster.RedisClusterClient cluster = endpoint.isCluster() ? endpoint.createClusterClient("relay-" + user) : null;
+        RedisClient client = cluster != null ? null : endpoint.createClient();
         if (features) {
             io.github.eegstream.spec.JobSpec job = io.github.eegstream.spec.JobSpecs.load(spec);
             samples = new io.github.eegstream.relay.EdgeFeatures(samples, user, job.window().windowing(), job.analysis(), client);
@@ -100,7 +104,8 @@ final class RelayCommand implements Callable<Integer> {
         } else if (!"default".equals(spec)) {
             throw new IllegalArgumentException("--spec is for --features");
         }
-        try (Relay relay = new Relay(options, samples, client, Screen::println)) {
+        try (Relay relay = cluster != null ? new Relay(options, samples, endpoint, cluster, Screen::println)
+                : new Relay(options, samples, client, Screen::println)) {
             Screen.println("relay " + user + ": " + samples.describe() + " -> user:" + user + ":raw ("
                     + (stream.chunk == 1 ? "one message per sample" : stream.chunk + " samples per message")
                     + (durable ? ", also to the stream user:" + user + ":raw (kept " + options.durableRetention().toSeconds() + " s)" : "")
@@ -120,7 +125,11 @@ final class RelayCommand implements Callable<Integer> {
             }
             return relay.failure() == null ? 0 : 1;
         } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            if (cluster != null) {
+                cluster.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            } else {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            }
         }
     }
 

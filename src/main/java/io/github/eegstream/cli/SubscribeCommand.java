@@ -42,7 +42,8 @@ final class SubscribeCommand implements Callable<Integer> {
         WireCodec codec = new WireCodec();
         CountDownLatch done = new CountDownLatch(1);
         AtomicLong seen = new AtomicLong();
-        RedisClient client = redis.endpoint().createClient();
+        io.github.eegstream.redis.RedisEndpoint endpoint = redis.endpoint();
+        RedisClient client = endpoint.isCluster() ? null : endpoint.createClient();
         MessageFeed.Handler show = new MessageFeed.Handler() {
             @Override
             public void accept(Channel ch, WireMessage message) {}
@@ -62,14 +63,19 @@ final class SubscribeCommand implements Callable<Integer> {
                 }
             }
         };
-        try (MessageFeed feed = MessageFeed.ofChannels(client, "eegstream-subscribe", 10_000, java.util.List.of(channel), show,
-                (ch, e) -> System.err.println("ignored a bad message on " + ch + " (" + e.reason().metricName() + ": "
-                        + e.getMessage() + ")"))) {
+        MessageFeed.RejectHandler bad = (ch, e) -> System.err.println("ignored a bad message on " + ch + " ("
+                + e.reason().metricName() + ": " + e.getMessage() + ")");
+        // On a Redis Cluster: SSUBSCRIBE at the channel's master, followed through failovers.
+        try (MessageFeed feed = client == null
+                ? MessageFeed.ofShardChannels(endpoint, null, "eegstream-subscribe", 10_000, java.util.List.of(channel), show, bad)
+                : MessageFeed.ofChannels(client, "eegstream-subscribe", 10_000, java.util.List.of(channel), show, bad)) {
             System.err.println("Subscribed to " + channel + " at " + redis.endpoint() + "; Ctrl-C stops");
             Runtime.getRuntime().addShutdownHook(new Thread(done::countDown));
             done.await();
         } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            if (client != null) {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            }
         }
         return 0;
     }

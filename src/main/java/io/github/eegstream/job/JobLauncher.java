@@ -42,6 +42,11 @@ public final class JobLauncher {
             requireFunctions(endpoint); // the durable sink's FCALL: say what is missing here, not in a task's log
         }
         PredictionPipeline.build(env, spec, name);
+        if (endpoint.isCluster()) {
+            java.util.List<String> shardMarkers = java.util.stream.IntStream.range(0, env.getParallelism())
+                    .mapToObj(i -> io.github.eegstream.connector.redis.source.sharded.ShardedPubSubSource.readerMarker(name, i)).toList();
+            return awaitSharded(env.executeAsync(PredictionPipeline.jobName(spec)), endpoint, shardMarkers, timeout);
+        }
         JobClient job = env.executeAsync(PredictionPipeline.jobName(spec));
         RedisClient redis = endpoint.createClient();
         try (StatefulRedisConnection<String, String> connection = redis.connect()) {
@@ -61,6 +66,31 @@ public final class JobLauncher {
             return job;
         } finally {
             redis.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
+    }
+
+    /** On a Redis Cluster: each reader's marker has a subscriber at its slot's master (PUBSUB SHARDNUMSUB). */
+    private static JobClient awaitSharded(JobClient job, RedisEndpoint endpoint, java.util.List<String> markers, Duration timeout)
+            throws Exception {
+        io.lettuce.core.cluster.RedisClusterClient cluster = endpoint.createClusterClient(null);
+        try (var connection = cluster.connect()) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                JobStatus status = job.getJobStatus().get();
+                if (status == JobStatus.RUNNING && io.github.eegstream.redis.ClusterNodes.shardSubscribers(connection, markers) == markers.size()) {
+                    return job;
+                }
+                if (status.isGloballyTerminalState() || System.nanoTime() > deadline) {
+                    if (!status.isGloballyTerminalState()) {
+                        job.cancel().get();
+                    }
+                    throw new IllegalStateException("the job's " + markers.size() + " source readers did not subscribe at "
+                            + endpoint + " within " + timeout.toSeconds() + " s (job " + status + ")");
+                }
+                Thread.sleep(50);
+            }
+        } finally {
+            cluster.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }
     }
 

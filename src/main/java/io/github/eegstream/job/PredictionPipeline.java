@@ -3,6 +3,7 @@ package io.github.eegstream.job;
 import io.github.eegstream.connector.redis.sink.Publication;
 import io.github.eegstream.connector.redis.sink.RedisPublishSink;
 import io.github.eegstream.connector.redis.source.pubsub.RedisPubSubSource;
+import io.github.eegstream.connector.redis.source.sharded.ShardedPubSubSource;
 import io.github.eegstream.connector.redis.source.streams.RedisStreamSource;
 import io.github.eegstream.spec.JobSpec;
 import io.github.eegstream.redis.RedisEndpoint;
@@ -68,7 +69,27 @@ public final class PredictionPipeline {
         RawSamplesDeserializer deserializer = new RawSamplesDeserializer(sourceSpec.maxMessageBytes());
         DataStream<UserSamples> samples;
         int readers;
-        if (sourceSpec.durable()) {
+        if (sourceSpec.durable() && endpoint.isCluster()) {
+            throw new IllegalArgumentException("durable mode (source.mode: streams) is not supported on a Redis Cluster yet ("
+                    + endpoint + "): run it against a single Redis node, or use pub/sub mode on the cluster");
+        }
+        if (endpoint.isCluster()) {
+            // Sharded pub/sub: users are found in the relays' registry (there are no patterns).
+            ShardedPubSubSource<UserSamples> source = ShardedPubSubSource.<UserSamples>builder()
+                    .setEndpoint(endpoint)
+                    .setChannelFamily(ChannelKind.RAW.patternForAllUsers())
+                    .setRegistryKey(Channel.REGISTRY_KEY)
+                    .setDeserializer(deserializer)
+                    .setQueueCapacity(sourceSpec.queueCapacity())
+                    .setQueueBytes(sourceSpec.queueBytes())
+                    .setMaxMessageBytes(sourceSpec.maxMessageBytes())
+                    .setClientName(sourceClientName)
+                    .setDeadLetterChannel(sourceSpec.deadLetterChannel())
+                    .setDeadLetterSerializer(WireDeadLetters.INSTANCE)
+                    .build();
+            samples = env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw EEG").uid("raw-sharded-source");
+            readers = env.getParallelism();
+        } else if (sourceSpec.durable()) {
             RedisStreamSource<UserSamples> source = RedisStreamSource.<UserSamples>builder()
                     .setEndpoint(endpoint)
                     .setKeyPattern(ChannelKind.RAW.patternForAllUsers())

@@ -117,6 +117,33 @@ public record AclRules(String redisUser, List<String> rules) {
         return new AclRules("eegstream-job", rules);
     }
 
+    /**
+     * The same rules for a Redis Cluster: sharded pub/sub beside classic (SPUBLISH where PUBLISH
+     * is allowed, SSUBSCRIBE where SUBSCRIBE is), on the same channels; PUBSUB SHARDNUMSUB (a relay
+     * waits for its raw channel's subscriber, the launcher for the source's markers); reading the
+     * relays' registry (the sharded source finds users there); and what Lettuce asks to follow the
+     * topology: CLUSTER NODES, SLOTS, SHARDS, MYID and INFO (INFO shows server statistics, no data).
+     */
+    public AclRules forCluster() {
+        List<String> out = new ArrayList<>();
+        for (String rule : rules) {
+            if (rule.startsWith("(") && rule.contains("+subscribe +unsubscribe")) {
+                out.add(rule.replace("+subscribe +unsubscribe", "+subscribe +unsubscribe +ssubscribe +sunsubscribe"));
+            } else {
+                out.add(rule);
+            }
+            if (rule.equals("+publish")) {
+                out.add("+spublish");
+            }
+        }
+        out.addAll(List.of("+pubsub|shardnumsub", "+cluster|nodes", "+cluster|slots", "+cluster|shards", "+cluster|myid",
+                "+info"));
+        if (redisUser.equals("eegstream-job")) {
+            out.add(reader("+zrangebyscore", List.of(Channel.REGISTRY_KEY), List.of()));
+        }
+        return new AclRules(redisUser, out);
+    }
+
     /** Sets the rules at the Redis {@code admin} is connected to (as a user allowed ACL SETUSER). */
     public void apply(StatefulRedisConnection<String, String> admin) {
         CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add(redisUser);

@@ -54,6 +54,8 @@ public final class MessageFeed implements AutoCloseable {
     private final boolean ownsClient;
     private final RejectHandler onRejected;
     private final StatefulRedisPubSubConnection<byte[], byte[]> connection;
+    /** On a Redis Cluster (then {@code connection} and {@code client} are null): SSUBSCRIBE at each channel's master. */
+    private final io.github.eegstream.connector.redis.ShardedSubscriber<byte[]> sharded;
     private final ArrayBlockingQueue<Received> queue;
     private final WireCodec codec = new WireCodec();
     private final Handler handler;
@@ -72,6 +74,7 @@ public final class MessageFeed implements AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.client = client;
         this.ownsClient = ownsClient;
+        this.sharded = null;
         this.connection = client.connectPubSub(ByteArrayCodec.INSTANCE);
         connection.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -89,15 +92,58 @@ public final class MessageFeed implements AutoCloseable {
         thread.start();
     }
 
+    /** On a Redis Cluster: sharded subscriptions through {@code cluster} (which stays the caller's, or null for one of its own). */
+    private MessageFeed(RedisEndpoint endpoint, io.lettuce.core.cluster.RedisClusterClient cluster, String name, int capacity,
+            Handler handler, RejectHandler onRejected) {
+        this.handler = handler;
+        this.onRejected = onRejected;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.client = null;
+        this.ownsClient = false;
+        this.connection = null;
+        this.sharded = new io.github.eegstream.connector.redis.ShardedSubscriber<>(endpoint, cluster, name, ByteArrayCodec.INSTANCE,
+                (channel, message) -> offer(channel, message));
+        thread = new Thread(this::loop, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * On a Redis Cluster: the messages SPUBLISHed on these channels, each subscribed at its slot's
+     * master and followed through failovers; returns once all are subscribed (or after 10 s, when
+     * they go on being tried).
+     */
+    public static MessageFeed ofShardChannels(RedisEndpoint endpoint, io.lettuce.core.cluster.RedisClusterClient cluster,
+            String name, int capacity, List<Channel> channels, Handler handler, RejectHandler onRejected) {
+        MessageFeed feed = new MessageFeed(endpoint, cluster, name, capacity, handler, onRejected);
+        try {
+            feed.sharded.subscribeAndWait(channels.stream().map(Channel::name).toList(), Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            feed.close();
+            throw e;
+        }
+        return feed;
+    }
+
     /** The messages on these channels, through a client of its own named {@code name}. */
     public static MessageFeed ofChannels(RedisEndpoint endpoint, String name, int capacity, List<Channel> channels,
             Handler handler) {
+        if (endpoint.isCluster()) {
+            return ofShardChannels(endpoint, null, name, capacity, channels, handler, (c, e) -> { });
+        }
         return subscribe(owned(endpoint, name, capacity, handler), channels);
     }
 
     /** The messages on these kinds of channel, for every user, through a client of its own. */
     public static MessageFeed ofAllUsers(RedisEndpoint endpoint, String name, int capacity, List<ChannelKind> kinds,
             Handler handler) {
+        if (endpoint.isCluster()) {
+            MessageFeed feed = new MessageFeed(endpoint, null, name, capacity, handler, (c, e) -> { });
+            feed.discoverUsers(kinds);
+            return feed;
+        }
         return psubscribe(owned(endpoint, name, capacity, handler), kinds);
     }
 
@@ -122,6 +168,48 @@ public final class MessageFeed implements AutoCloseable {
     public static MessageFeed ofAllUsers(RedisClient client, String name, int capacity, List<ChannelKind> kinds,
             Handler handler, RejectHandler onRejected) {
         return psubscribe(new MessageFeed(client, false, name, capacity, handler, onRejected), kinds);
+    }
+
+    /**
+     * On a Redis Cluster, where sharded pub/sub has no patterns: every half second the users
+     * that sent within the last minute are read from the relays' registry ({@link Channel#REGISTRY_KEY})
+     * and their channels of these kinds subscribed. A new user's first half second or so is not seen.
+     */
+    private void discoverUsers(List<ChannelKind> kinds) {
+        java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        var connection = sharded.cluster().connect();
+        Thread discovery = new Thread(() -> {
+            while (!closing) {
+                try {
+                    double since = System.currentTimeMillis() - 60_000;
+                    List<String> added = new java.util.ArrayList<>();
+                    for (String member : connection.sync().zrangebyscore(Channel.REGISTRY_KEY,
+                            io.lettuce.core.Range.create(since, Double.MAX_VALUE))) {
+                        try {
+                            Channel raw = Channel.parse(member);
+                            if (known.add(raw.userId())) {
+                                kinds.forEach(k -> added.add(Channel.of(raw.userId(), k).name()));
+                            }
+                        } catch (IllegalArgumentException notOurs) {
+                            // not a user's channel
+                        }
+                    }
+                    sharded.subscribe(added);
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    break;
+                } catch (RuntimeException e) {
+                    try {
+                        Thread.sleep(1000); // Redis away: try again
+                    } catch (InterruptedException ie) {
+                        break;
+                    }
+                }
+            }
+            connection.close();
+        }, thread.getName() + "-discovery");
+        discovery.setDaemon(true);
+        discovery.start();
     }
 
     private static MessageFeed subscribe(MessageFeed feed, List<Channel> channels) {
@@ -216,7 +304,11 @@ public final class MessageFeed implements AutoCloseable {
     /** Stops listening, lets the handler take what is queued (for up to 10 s), and disconnects. */
     @Override
     public void close() {
-        connection.close();
+        if (sharded != null) {
+            sharded.close();
+        } else {
+            connection.close();
+        }
         closing = true;
         try {
             thread.join(10_000);

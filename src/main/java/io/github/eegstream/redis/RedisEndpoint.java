@@ -1,6 +1,9 @@
 package io.github.eegstream.redis;
 
+import io.github.eegstream.connector.redis.ClusterUrl;
 import io.github.eegstream.connector.redis.RedisClientFactory;
+import io.github.eegstream.connector.redis.ShardedSubscriber;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
@@ -33,11 +36,12 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable, R
     public RedisEndpoint {
         RedisURI uri;
         try {
-            uri = RedisURI.create(url);
+            uri = ClusterUrl.isCluster(url) ? ClusterUrl.seeds(url).get(0) : RedisURI.create(url);
         } catch (RuntimeException e) {
             // The message must not echo the password; Lettuce's own may, so it is not kept as the cause.
             throw new IllegalArgumentException("invalid Redis URL '" + redact(url)
-                    + "': expected redis://[user:password@]host:port[/db] or rediss://... for TLS");
+                    + "': expected redis://[user:password@]host:port[/db] or rediss://... for TLS, or"
+                    + " redis-cluster://[user:password@]host1:port1,host2:port2 (rediss-cluster://... for TLS) for a Redis Cluster");
         }
         if (uri.isSsl() && uri.getVerifyMode() != SslVerifyMode.FULL) {
             throw new IllegalArgumentException("Redis URL '" + redact(url) + "' turns certificate verification off:"
@@ -90,10 +94,19 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable, R
         return isTlsUrl(url);
     }
 
-    /** TLS as Lettuce decides it: {@code rediss://}, {@code redis+ssl://}, {@code redis+tls://}, {@code rediss-sentinel://}. */
+    /** True for {@code redis-cluster://} and {@code rediss-cluster://}: sharded pub/sub over the cluster's masters. */
+    @Override
+    public boolean isCluster() {
+        return ClusterUrl.isCluster(url);
+    }
+
+    /** TLS as Lettuce decides it: {@code rediss://}, {@code redis+ssl://}, {@code redis+tls://}, {@code rediss-sentinel://}; and {@code rediss-cluster://}. */
     private static boolean isTlsUrl(String url) {
         if (url == null) {
             return false;
+        }
+        if (ClusterUrl.isCluster(url)) {
+            return ClusterUrl.isTls(url);
         }
         try {
             return RedisURI.create(url).isSsl();
@@ -110,7 +123,8 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable, R
     /** As {@link #createClient()}, its connections named {@code clientName} in Redis's CLIENT LIST. */
     @Override
     public RedisClient createClient(String clientName) {
-        RedisURI uri = RedisURI.create(url);
+        // For a cluster: the first seed node (what needs no routing: a classic PUBLISH reaches every node).
+        RedisURI uri = isCluster() ? ClusterUrl.seeds(url).get(0) : RedisURI.create(url);
         if (clientName != null) {
             uri.setClientName(clientName);
         }
@@ -120,6 +134,59 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable, R
         RedisClient client = new ReconnectingClient(uri, this);
         client.setOptions(options);
         return client;
+    }
+
+    /**
+     * A cluster client (only for {@link #isCluster()}): it follows the topology (every 2 s, and at
+     * once on a redirect or a lost node) and holds the shared resources as {@link #createClient} does.
+     */
+    @Override
+    public RedisClusterClient createClusterClient(String clientName) {
+        if (!isCluster()) {
+            throw new UnsupportedOperationException(redacted() + " is not a Redis Cluster (redis-cluster://...)");
+        }
+        java.util.List<RedisURI> seeds = ClusterUrl.seeds(url);
+        if (clientName != null) {
+            seeds.forEach(s -> s.setClientName(clientName));
+        }
+        var options = ShardedSubscriber.clusterOptions(options(Duration.ofSeconds(5), true)
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10))));
+        ClusterClient client = new ClusterClient(seeds);
+        client.setOptions(options);
+        return client;
+    }
+
+    /** A client for one node of the cluster, with its credentials and TLS, which does not reconnect by itself. */
+    @Override
+    public RedisClient createNodeClient(String host, int port, String clientName) {
+        if (!isCluster()) {
+            throw new UnsupportedOperationException(redacted() + " is not a Redis Cluster (redis-cluster://...)");
+        }
+        RedisURI uri = ClusterUrl.node(ClusterUrl.seeds(url).get(0), host, port);
+        if (clientName != null) {
+            uri.setClientName(clientName);
+        }
+        ClientOptions options = options(Duration.ofSeconds(2), false).timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10))).build();
+        RedisClient client = new ReconnectingClient(uri, this);
+        client.setOptions(options);
+        return client;
+    }
+
+    /** A cluster client on the shared resources, given back at its shutdown. */
+    private static final class ClusterClient extends RedisClusterClient {
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        ClusterClient(Iterable<RedisURI> seeds) {
+            super(SharedClientResources.acquire(), seeds);
+        }
+
+        @Override
+        public CompletableFuture<Void> shutdownAsync(long quietPeriod, long timeout, TimeUnit timeUnit) {
+            return super.shutdownAsync(quietPeriod, timeout, timeUnit).handle((done, error) -> null)
+                    .thenCompose(ignored -> released.compareAndSet(false, true)
+                            ? SharedClientResources.release(quietPeriod, timeout, timeUnit)
+                            : CompletableFuture.completedFuture(null));
+        }
     }
 
     private ClientOptions.Builder options(Duration connectTimeout, boolean reconnect) {
@@ -221,7 +288,7 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable, R
 
     /** True if a Redis answers PING at this URL within the timeout. */
     public boolean isReachable(Duration timeout) {
-        RedisURI uri = RedisURI.create(url);
+        RedisURI uri = isCluster() ? ClusterUrl.seeds(url).get(0) : RedisURI.create(url);
         uri.setTimeout(timeout);
         ClientOptions options;
         try {

@@ -89,17 +89,32 @@ public final class Relay implements AutoCloseable {
      * @param screen where the relay's lines go (standard output for the command line)
      */
     public Relay(Options options, SampleSource source, RedisClient client, Consumer<String> screen) {
+        this(options, source, client, null, null, screen);
+    }
+
+    /**
+     * On a Redis Cluster ({@code endpoint.isCluster()}): SPUBLISHes the samples and SSUBSCRIBEs to
+     * what comes back, through {@code cluster} (which stays the caller's: relays of one process may
+     * share it), each channel at its slot's master.
+     */
+    public Relay(Options options, SampleSource source, io.github.eegstream.redis.RedisEndpoint endpoint,
+            io.lettuce.core.cluster.RedisClusterClient cluster, Consumer<String> screen) {
+        this(options, source, null, endpoint, cluster, screen);
+    }
+
+    private Relay(Options options, SampleSource source, RedisClient client, io.github.eegstream.redis.RedisEndpoint endpoint,
+            io.lettuce.core.cluster.RedisClusterClient cluster, Consumer<String> screen) {
         this.options = options;
         this.source = source;
         this.screen = screen;
         this.rawChannel = bytes(Channel.of(options.userId(), ChannelKind.RAW).name());
         this.commands = new RelayCommands(options.userId(), source, screen, this::stop);
-        this.publisher = new RelayPublisher(options, client, rawChannel, screen);
+        this.publisher = cluster != null ? new RelayPublisher(options, cluster, rawChannel, screen)
+                : new RelayPublisher(options, client, rawChannel, screen);
         List<Channel> shown = List.of(Channel.of(options.userId(), ChannelKind.PREDICTIONS),
                 Channel.of(options.userId(), ChannelKind.COMMANDS), Channel.of(options.userId(), ChannelKind.ALERTS));
         try {
-            // What comes back is decoded and shown off Lettuce's thread, as everywhere (MessageFeed).
-            this.subscriber = MessageFeed.ofChannels(client, "relay-" + options.userId(), 10_000, shown, new MessageFeed.Handler() {
+            MessageFeed.Handler handler = new MessageFeed.Handler() {
                         @Override
                         public void accept(Channel channel, WireMessage message) {
                             show(message, System.currentTimeMillis());
@@ -109,12 +124,16 @@ public final class Relay implements AutoCloseable {
                         public void deliver(MessageFeed.Delivery d) {
                             show(d.message(), d.receivedMillis()); // a prediction's latency as it arrived, not as queued
                         }
-                    },
-                    (channel, e) -> {
+                    };
+            MessageFeed.RejectHandler rejected = (channel, e) -> {
                         messagesRejected.incrementAndGet();
                         screen.accept("relay " + options.userId() + ": ignored a bad message on " + channel
                                 + " (" + e.reason().metricName() + ": " + e.getMessage() + ")");
-                    });
+                    };
+            // What comes back is decoded and shown off Lettuce's thread, as everywhere (MessageFeed).
+            this.subscriber = cluster != null
+                    ? MessageFeed.ofShardChannels(endpoint, cluster, "relay-" + options.userId(), 10_000, shown, handler, rejected)
+                    : MessageFeed.ofChannels(client, "relay-" + options.userId(), 10_000, shown, handler, rejected);
         } catch (RuntimeException e) {
             publisher.close();
             if (!(e instanceof RedisCommandExecutionException)) {

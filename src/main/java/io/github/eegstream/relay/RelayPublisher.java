@@ -6,7 +6,11 @@ import io.github.eegstream.wire.WireCodec;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.XAddArgs;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,6 +25,13 @@ import java.util.function.Consumer;
  * sent again (after a grace for subscribers to return) before the rest, in order. In durable
  * mode every message is also appended to the user's stream with an id fixed when it was made.
  * Used from the relay's publishing thread only.
+ *
+ * <p>On a Redis Cluster it SPUBLISHes (sharded pub/sub: routed to the master of the channel's
+ * slot). Its first samples wait, in the backlog, until the raw channel has a subscriber there
+ * (PUBSUB SHARDNUMSUB: the job finds new users in the registry, and subscribes a moment later),
+ * for at most {@link #FIRST_SUBSCRIBER_WAIT_NANOS}; meanwhile the relay registers every second.
+ * A failed SPUBLISH (its master lost) is sent again, to the promoted replica once the topology
+ * names it.
  */
 final class RelayPublisher implements AutoCloseable {
 
@@ -37,7 +48,17 @@ final class RelayPublisher implements AutoCloseable {
     private final Consumer<String> screen;
     private final WireCodec codec = new WireCodec();
     private final byte[] rawChannel;
-    private final StatefulRedisConnection<byte[], byte[]> publisher;
+    /** On a Redis Cluster, how long the first samples wait for the job to subscribe to the raw channel. */
+    static final long FIRST_SUBSCRIBER_WAIT_NANOS = 10_000_000_000L;
+    private static final long SUBSCRIBER_CHECK_NANOS = 100_000_000L;
+
+    private final StatefulConnection<byte[], byte[]> publisher;
+    private final RedisClusterAsyncCommands<byte[], byte[]> commands;
+    /** Non-null on a Redis Cluster: SPUBLISH, and wait for the first subscriber. */
+    private final StatefulRedisClusterConnection<String, String> clusterControl;
+    private final long startNanos = System.nanoTime();
+    private boolean awaitingSubscriber;
+    private long lastSubscriberCheckNanos;
     private final Backlog backlog;
     private final AtomicLong samplesPublished = new AtomicLong();
     private boolean connected = true;
@@ -60,8 +81,33 @@ final class RelayPublisher implements AutoCloseable {
         // its host crashes (AOF fsyncs every second): those are appended again, the ones it kept refused.
         this.backlog = new Backlog(options.buffer().toNanos() / 1e9, options.durableRetention() != null ? 3.0 : 1.0,
                 this::streamHoldsOrTrimmed);
-        this.publisher = client.connect(ByteArrayCodec.INSTANCE);
+        StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE);
+        this.publisher = c;
+        this.commands = c.async();
+        this.clusterControl = null;
         this.publisher.setAutoFlushCommands(false); // one network write per batch of samples
+    }
+
+    /** On a Redis Cluster: SPUBLISH through {@code cluster}, which stays the caller's. */
+    RelayPublisher(Relay.Options options, RedisClusterClient cluster, byte[] rawChannel, Consumer<String> screen) {
+        if (options.durableRetention() != null) {
+            throw new IllegalArgumentException("--durable is not supported on a Redis Cluster yet: use a single Redis node");
+        }
+        this.options = options;
+        this.screen = screen;
+        this.rawChannel = rawChannel;
+        this.backlog = new Backlog(options.buffer().toNanos() / 1e9, 1.0, this::streamHoldsOrTrimmed);
+        StatefulRedisClusterConnection<byte[], byte[]> c = cluster.connect(ByteArrayCodec.INSTANCE);
+        try {
+            this.clusterControl = cluster.connect();
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        this.publisher = c;
+        this.commands = c.async();
+        this.awaitingSubscriber = true;
+        this.publisher.setAutoFlushCommands(false);
     }
 
     /** Samples Redis has acknowledged. */
@@ -93,7 +139,9 @@ final class RelayPublisher implements AutoCloseable {
     /** Settles what Redis answered and sends what waits, in one pipelined write. */
     void pump() {
         samplesPublished.addAndGet(backlog.settle());
-        boolean open = publisher.isOpen();
+        // On a cluster the connection is one per node: a lost master fails its SPUBLISHes, which
+        // are sent again (to its replica once promoted); Redis as a whole is not away.
+        boolean open = clusterControl != null || publisher.isOpen();
         if (open != connected) {
             connected = open;
             if (!open) {
@@ -115,18 +163,22 @@ final class RelayPublisher implements AutoCloseable {
             screen.accept("relay " + options.userId() + ": caught up; " + (backlog.samplesDropped() == 0
                     ? "no sample lost" : backlog.samplesDropped() + " samples dropped in all (buffer full)"));
         }
+        if (awaitingSubscriber && awaitSubscriber()) {
+            return;
+        }
         if (!open || (recovering && System.nanoTime() - sendAfterNanos < 0)) {
             return;
         }
         boolean wrote = false;
         for (Backlog.Entry e : backlog.unsent()) {
-            RedisFuture<Long> published = publisher.async().publish(rawChannel, e.payload);
+            RedisFuture<Long> published = clusterControl != null ? commands.spublish(rawChannel, e.payload)
+                    : commands.publish(rawChannel, e.payload);
             if (options.durableRetention() != null) {
                 XAddArgs args = streamTrim();
                 if (e.streamId != null) {
                     args.id(e.streamId);
                 }
-                e.sent(published, publisher.async().xadd(rawChannel, args, Map.of(STREAM_FIELD_BYTES, e.payload)));
+                e.sent(published, commands.xadd(rawChannel, args, Map.of(STREAM_FIELD_BYTES, e.payload)));
             } else {
                 e.sent(published);
             }
@@ -136,21 +188,52 @@ final class RelayPublisher implements AutoCloseable {
             lastRefreshNanos = System.nanoTime();
             // Readers find this user in the registry (Channel.REGISTRY_KEY), not by scanning.
             long now = System.currentTimeMillis();
-            publisher.async().zadd(REGISTRY_KEY, (double) now, rawChannel);
+            commands.zadd(REGISTRY_KEY, (double) now, rawChannel);
             if (now - lastRegistryTrimMillis > 60_000) {
                 // Members of senders gone for a day: no reader needs them (bounded without a durable job too).
                 lastRegistryTrimMillis = now;
-                publisher.async().zremrangebyscore(REGISTRY_KEY, io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY,
+                commands.zremrangebyscore(REGISTRY_KEY, io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY,
                         (double) (now - 86_400_000L)));
             }
             if (options.durableRetention() != null) {
                 // A stream nobody appends to any more goes away after the retention, with its last entries.
-                publisher.async().pexpire(rawChannel, options.durableRetention().toMillis());
+                commands.pexpire(rawChannel, options.durableRetention().toMillis());
             }
         }
         if (wrote) {
             publisher.flushCommands();
         }
+    }
+
+    /**
+     * On a cluster, before the first send: registers (every second) and asks every
+     * {@link #SUBSCRIBER_CHECK_NANOS} whether the raw channel has a subscriber at its master.
+     *
+     * @return true while the first samples should still wait
+     */
+    private boolean awaitSubscriber() {
+        long now = System.nanoTime();
+        if (now - lastRefreshNanos > 1_000_000_000L) {
+            lastRefreshNanos = now;
+            commands.zadd(REGISTRY_KEY, (double) System.currentTimeMillis(), rawChannel);
+            publisher.flushCommands();
+        }
+        if (now - lastSubscriberCheckNanos < SUBSCRIBER_CHECK_NANOS) {
+            return true;
+        }
+        lastSubscriberCheckNanos = now;
+        String channel = new String(rawChannel, StandardCharsets.UTF_8);
+        if (io.github.eegstream.redis.ClusterNodes.shardSubscribers(clusterControl, java.util.List.of(channel)) > 0) {
+            awaitingSubscriber = false;
+            return false;
+        }
+        if (now - startNanos > FIRST_SUBSCRIBER_WAIT_NANOS) {
+            awaitingSubscriber = false;
+            screen.accept("relay " + options.userId() + ": nothing subscribes to " + channel + " after "
+                    + FIRST_SUBSCRIBER_WAIT_NANOS / 1_000_000_000L + " s (is the job running?); sending anyway");
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -176,7 +259,7 @@ final class RelayPublisher implements AutoCloseable {
             return true;
         }
         try {
-            var found = publisher.async().xrange(rawChannel, io.lettuce.core.Range.create(id, id));
+            var found = commands.xrange(rawChannel, io.lettuce.core.Range.create(id, id));
             publisher.flushCommands(); // this connection sends in batches
             return !found.get(5, java.util.concurrent.TimeUnit.SECONDS).isEmpty();
         } catch (Exception e) {
@@ -210,5 +293,8 @@ final class RelayPublisher implements AutoCloseable {
     @Override
     public void close() {
         publisher.close();
+        if (clusterControl != null) {
+            clusterControl.close();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.eegstream.connector.redis;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
 import java.io.Serializable;
 
 /**
@@ -22,7 +23,35 @@ public interface RedisClientFactory extends Serializable {
     String redacted();
 
     /**
+     * True for a Redis Cluster ({@code redis-cluster://} or {@code rediss-cluster://}): then the
+     * connector uses sharded pub/sub (SSUBSCRIBE, SPUBLISH) and {@link #createClusterClient} and
+     * {@link #createNodeClient}; otherwise {@link #createClient} only.
+     */
+    default boolean isCluster() {
+        return false;
+    }
+
+    /**
+     * A new cluster client, following the cluster's topology (the connector shuts it down). Only
+     * for {@link #isCluster()} endpoints.
+     */
+    default RedisClusterClient createClusterClient(String clientName) {
+        throw new UnsupportedOperationException(redacted() + " is not a Redis Cluster (redis-cluster://...)");
+    }
+
+    /**
+     * A new client for one node of the cluster ({@code host:port} as the topology names it), with
+     * the cluster's credentials and TLS settings, that does <em>not</em> reconnect by itself: its
+     * user re-routes a lost node's subscriptions to wherever the topology says. Only for
+     * {@link #isCluster()} endpoints.
+     */
+    default RedisClient createNodeClient(String host, int port, String clientName) {
+        throw new UnsupportedOperationException(redacted() + " is not a Redis Cluster (redis-cluster://...)");
+    }
+
+    /**
      * A factory for a {@code redis://} or {@code rediss://} URL (which may carry user and password),
+     * or a {@code redis-cluster://host1:port1,host2:port2} one ({@link ClusterUrl}),
      * with the options the connector expects: reconnect on loss, 5 s connect and 10 s command timeouts.
      */
     static RedisClientFactory fromUrl(String url) {

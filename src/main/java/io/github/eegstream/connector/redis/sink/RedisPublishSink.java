@@ -138,6 +138,10 @@ public final class RedisPublishSink<T> implements Sink<T> {
                 throw new IllegalStateException(
                         "need batch size >= 1, max in flight >= batch size and a flush interval >= 0");
             }
+            if (deduplicateFor != null && endpoint.isCluster()) {
+                throw new IllegalStateException("exactly-once publishing (setDeduplicate, durable mode) is not supported on a"
+                        + " Redis Cluster yet (" + endpoint.redacted() + "): use a single Redis node, or publish at most once");
+            }
             if (deduplicateFor != null && publishOnce == null) {
                 throw new IllegalStateException("a deduplicating Redis publish sink needs a publish-once function");
             }

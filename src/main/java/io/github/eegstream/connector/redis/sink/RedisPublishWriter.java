@@ -5,8 +5,11 @@ import io.github.eegstream.connector.redis.RedisConnectorMetrics;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +24,8 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Counter;
 
 /**
- * Writes PUBLISH commands without waiting for each reply. All methods, the flush timer's callback
+ * Writes PUBLISH commands without waiting for each reply; on a Redis Cluster, SPUBLISH (sharded
+ * pub/sub, routed to the master of the channel's slot: it leaves Redis once, not from every node). All methods, the flush timer's callback
  * included, run on the task's mailbox thread, so the unsynchronized state here is safe.
  */
 final class RedisPublishWriter<T> implements SinkWriter<T> {
@@ -30,8 +34,10 @@ final class RedisPublishWriter<T> implements SinkWriter<T> {
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
 
     private final RedisClient client;
-    private final StatefulRedisConnection<byte[], byte[]> connection;
-    private final RedisAsyncCommands<byte[], byte[]> commands;
+    /** On a Redis Cluster (then {@code client} is null): SPUBLISH instead of PUBLISH. */
+    private final RedisClusterClient clusterClient;
+    private final StatefulConnection<byte[], byte[]> connection;
+    private final RedisClusterAsyncCommands<byte[], byte[]> commands;
     private final ProcessingTimeService timeService;
     private final int batchSize;
     private final long flushIntervalMillis;
@@ -58,6 +64,22 @@ final class RedisPublishWriter<T> implements SinkWriter<T> {
         this.serializer = serializer;
         this.sequenceKeyPrefix = deduplicateFor == null ? "" : publishOnce.sequenceKeyPrefix() + deduplicationScope + ":";
         this.publishOnce = deduplicateFor == null ? null : publishOnce;
+        if (endpoint.isCluster()) {
+            // Sharded pub/sub; deduplication is refused on a cluster when the sink is built.
+            this.client = null;
+            this.clusterClient = endpoint.createClusterClient(null);
+            StatefulRedisClusterConnection<byte[], byte[]> c;
+            try {
+                c = clusterClient.connect(ByteArrayCodec.INSTANCE);
+            } catch (RuntimeException e) {
+                clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+                throw e;
+            }
+            this.connection = c;
+            this.connection.setAutoFlushCommands(false);
+            this.commands = c.async();
+        } else {
+        this.clusterClient = null;
         this.client = endpoint.createClient(null);
         if (deduplicateFor != null) {
             try (StatefulRedisConnection<String, String> check = client.connect()) {
@@ -67,9 +89,11 @@ final class RedisPublishWriter<T> implements SinkWriter<T> {
                 throw e;
             }
         }
-        this.connection = client.connect(ByteArrayCodec.INSTANCE);
+        StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE);
+        this.connection = c;
         this.connection.setAutoFlushCommands(false);
-        this.commands = connection.async();
+        this.commands = c.async();
+        }
         this.timeService = context.getProcessingTimeService();
         this.batchSize = batchSize;
         this.flushIntervalMillis = flushInterval.toMillis();
@@ -90,7 +114,8 @@ final class RedisPublishWriter<T> implements SinkWriter<T> {
             inFlight.add(commands.fcall(publishOnce.name(), ScriptOutputType.INTEGER, names.sequenceKey, names.channel,
                     publication.payload(), zeroPadded(publication.sequence()), dedupSeconds));
         } else {
-            inFlight.add(commands.publish(names.channel, publication.payload()));
+            inFlight.add(clusterClient != null ? commands.spublish(names.channel, publication.payload())
+                    : commands.publish(names.channel, publication.payload()));
         }
         recordsSent.inc();
         bytesSent.inc(publication.payload().length);
@@ -204,7 +229,7 @@ final class RedisPublishWriter<T> implements SinkWriter<T> {
         try {
             connection.close();
         } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            (client != null ? client : clusterClient).shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
     }
 }
