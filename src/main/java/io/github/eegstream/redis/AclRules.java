@@ -56,7 +56,7 @@ public record AclRules(String redisUser, List<String> rules) {
         rules.add("~" + channel(userId, ChannelKind.RAW)); // durable mode's stream
         // The registry in a selector of its own: root rules apply every command to every key they
         // name, and a relay must not expire, or write a stream into, the registry.
-        rules.add(reader("+zadd +zremrangebyscore", List.of(Channel.REGISTRY_KEY), List.of()));
+        rules.add(reader("+zadd", List.of(Channel.REGISTRY_KEY), List.of()));
         rules.add(reader("+subscribe +unsubscribe", List.of(), List.of(channel(userId, ChannelKind.PREDICTIONS),
                 channel(userId, ChannelKind.COMMANDS), channel(userId, ChannelKind.ALERTS))));
         return new AclRules("relay-" + userId, rules);
@@ -139,7 +139,7 @@ public record AclRules(String redisUser, List<String> rules) {
         out.addAll(List.of("+pubsub|shardnumsub", "+cluster|nodes", "+cluster|slots", "+cluster|shards", "+cluster|myid",
                 "+info"));
         if (redisUser.equals("eegstream-job")) {
-            out.add(reader("+zrangebyscore", List.of(Channel.REGISTRY_KEY), List.of()));
+            out.add(reader("+zrangebyscore +zremrangebyscore", List.of(Channel.REGISTRY_KEY), List.of()));
         }
         return new AclRules(redisUser, out);
     }

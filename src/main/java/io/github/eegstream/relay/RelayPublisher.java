@@ -68,7 +68,6 @@ final class RelayPublisher implements AutoCloseable {
     private double heldThrough;
     private static final byte[] REGISTRY_KEY = Channel.REGISTRY_KEY.getBytes(StandardCharsets.UTF_8);
     private long lastRefreshNanos = System.nanoTime() - 2_000_000_000L;
-    private long lastRegistryTrimMillis;
     private long lastIdMillis;
     private long lastIdSequence;
     private long lastDropWarningNanos;
@@ -187,14 +186,7 @@ final class RelayPublisher implements AutoCloseable {
         if (wrote && System.nanoTime() - lastRefreshNanos > 1_000_000_000L) {
             lastRefreshNanos = System.nanoTime();
             // Readers find this user in the registry (Channel.REGISTRY_KEY), not by scanning.
-            long now = System.currentTimeMillis();
-            commands.zadd(REGISTRY_KEY, (double) now, rawChannel);
-            if (now - lastRegistryTrimMillis > 60_000) {
-                // Members of senders gone for a day: no reader needs them (bounded without a durable job too).
-                lastRegistryTrimMillis = now;
-                commands.zremrangebyscore(REGISTRY_KEY, io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY,
-                        (double) (now - 86_400_000L)));
-            }
+            commands.zadd(REGISTRY_KEY, (double) System.currentTimeMillis(), rawChannel);
             if (options.durableRetention() != null) {
                 // A stream nobody appends to any more goes away after the retention, with its last entries.
                 commands.pexpire(rawChannel, options.durableRetention().toMillis());

@@ -23,7 +23,7 @@ class AclRulesClusterTest {
     @Test
     void theJobReadsTheRegistryToFindUsers() {
         String line = AclRules.job(false, "eegstream:dead-letter", "pw").forCluster().command();
-        assertTrue(line.contains("\"(+zrangebyscore ~eegstream:registry)\""), line);
+        assertTrue(line.contains("\"(+zrangebyscore +zremrangebyscore ~eegstream:registry)\""), line);
         assertTrue(line.contains("+ssubscribe"), line);
         assertTrue(line.contains("+spublish"), line);
     }

@@ -113,6 +113,8 @@ public final class ShardedSubscriber<V> implements AutoCloseable {
     private final AtomicLong gaps = new AtomicLong();
     private final AtomicLong lastGapMillis = new AtomicLong();
     private long lastRefreshNanos = System.nanoTime();
+    private long refreshDelayMillis = REFRESH_MILLIS;
+    private static final long MAX_REFRESH_MILLIS = 3_000;
     private boolean refreshNeeded;
     private volatile boolean closed;
 
@@ -145,13 +147,15 @@ public final class ShardedSubscriber<V> implements AutoCloseable {
     }
 
     /**
-     * The Lettuce options a cluster client of the connector uses: the topology asked for every 2 s
-     * and whenever a command is redirected or a node cannot be reached, at most once a second.
+     * The Lettuce options a cluster client of the connector uses: the topology asked for every 30 s
+     * (each time a new connection to every node: with thousands of relays, more often would load
+     * every node) and whenever a command is redirected or a node cannot be reached, at most once a
+     * second.
      */
     public static ClusterClientOptions clusterOptions(ClientOptions.Builder base) {
         return ClusterClientOptions.builder(base.build())
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                        .enablePeriodicRefresh(Duration.ofSeconds(2))
+                        .enablePeriodicRefresh(Duration.ofSeconds(30))
                         .enableAllAdaptiveRefreshTriggers()
                         .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
                         .refreshTriggersReconnectAttempts(1)
@@ -287,10 +291,17 @@ public final class ShardedSubscriber<V> implements AutoCloseable {
             }
         }
         long now = System.nanoTime();
-        if (refreshNeeded && now - lastRefreshNanos > REFRESH_MILLIS * 1_000_000) {
+        if (!refreshNeeded && lost.isEmpty()) {
+            refreshDelayMillis = REFRESH_MILLIS;
+        }
+        if (refreshNeeded && now - lastRefreshNanos > refreshDelayMillis * 1_000_000) {
             lastRefreshNanos = now;
             refreshNeeded = false;
             cluster.refreshPartitions();
+            // Backing off while it stays unresolved (a failover takes seconds), with jitter, so that
+            // many clients do not ask every node at once.
+            refreshDelayMillis = Math.min(MAX_REFRESH_MILLIS, (long) (refreshDelayMillis * (1.6 + 0.4
+                    * java.util.concurrent.ThreadLocalRandom.current().nextDouble())));
         }
         Partitions partitions = cluster.getPartitions();
         Map<String, List<String>> toSubscribe = new HashMap<>();

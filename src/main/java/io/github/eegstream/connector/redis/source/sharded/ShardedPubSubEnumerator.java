@@ -46,6 +46,11 @@ final class ShardedPubSubEnumerator implements SplitEnumerator<ShardedChannelSpl
     private RedisClusterClient client;
     private StatefulRedisClusterConnection<String, String> connection;
     private volatile int channelsSeen;
+    private long lastTrimMillis;
+    /** The most channels read from the registry per round. */
+    static final int MAX_CHANNELS = 100_000;
+    /** The longest channel name taken from the registry (as the pattern source's limit). */
+    static final int MAX_CHANNEL_CHARS = 256;
     private long lastErrorLogNanos;
 
     ShardedPubSubEnumerator(SplitEnumeratorContext<ShardedChannelSplit> context, RedisClientFactory endpoint, String registryKey,
@@ -90,10 +95,21 @@ final class ShardedPubSubEnumerator implements SplitEnumerator<ShardedChannelSpl
         }
         double since = System.currentTimeMillis() - activeWindow.toMillis();
         List<String> found = new ArrayList<>();
-        for (String member : connection.sync().zrangebyscore(registryKey, Range.create(since, Double.MAX_VALUE))) {
-            if (member.length() > prefix.length() + suffix.length() && member.startsWith(prefix) && member.endsWith(suffix)) {
+        long now = System.currentTimeMillis();
+        // Relays write the registry: a score from the future is not "active", a name longer than a
+        // channel may be is not one, and at most MAX_CHANNELS are read.
+        for (String member : connection.sync().zrangebyscore(registryKey, Range.create(since, (double) (now + activeWindow.toMillis())),
+                io.lettuce.core.Limit.create(0, MAX_CHANNELS))) {
+            if (member.length() > prefix.length() + suffix.length() && member.length() <= MAX_CHANNEL_CHARS
+                    && member.startsWith(prefix) && member.endsWith(suffix)
+                    && member.chars().noneMatch(c -> c <= ' ' || c == 0x7f)) {
                 found.add(member);
             }
+        }
+        if (now - lastTrimMillis > 60_000) {
+            // Members of senders gone for a day: nobody needs them.
+            lastTrimMillis = now;
+            connection.sync().zremrangebyscore(registryKey, Range.create(Double.NEGATIVE_INFINITY, (double) (now - 86_400_000L)));
         }
         return found;
     }
@@ -171,15 +187,23 @@ final class ShardedPubSubEnumerator implements SplitEnumerator<ShardedChannelSpl
 
     @Override
     public void addSplitsBack(List<ShardedChannelSplit> splits, int subtaskId) {
-        // A reader failed before a checkpoint held these: they are dealt again.
-        for (ShardedChannelSplit s : splits) {
-            owners.remove(s.channel());
-            pending.add(s.channel());
-        }
+        // Nothing to do: the owners stay as they are, and the reader, once it registers again, is
+        // dealt all of its channels (addReader).
     }
 
     @Override
     public void addReader(int subtaskId) {
+        // The enumerator is the one record of who reads what (readers checkpoint nothing): a reader
+        // that registers, first or again after a failover or restore, gets its channels now.
+        List<ShardedChannelSplit> mine = new ArrayList<>();
+        owners.forEach((channel, owner) -> {
+            if (owner == subtaskId) {
+                mine.add(new ShardedChannelSplit(channel));
+            }
+        });
+        if (!mine.isEmpty()) {
+            context.assignSplits(new org.apache.flink.api.connector.source.SplitsAssignment<>(Map.of(subtaskId, mine)));
+        }
         assignPending();
     }
 

@@ -112,6 +112,7 @@ final class ShardedPubSubReader<T> implements SourceReader<T, ShardedChannelSpli
             // Tells whoever started the job that this reader is up (PUBSUB SHARDNUMSUB at the marker's master).
             subscriber.subscribe(List.of(marker(clientName, context.getIndexOfSubtask())));
         }
+        subscriber.subscribe(List.copyOf(channels)); // any added before start
     }
 
     /** The marker channel reader {@code index} of connections named {@code clientName} subscribes to. */
@@ -193,7 +194,9 @@ final class ShardedPubSubReader<T> implements SourceReader<T, ShardedChannelSpli
                 added.add(s.channel());
             }
         }
-        subscriber.subscribe(added);
+        if (subscriber != null) { // Flink adds restored splits before start(), which subscribes to them
+            subscriber.subscribe(added);
+        }
     }
 
     @Override
@@ -205,17 +208,23 @@ final class ShardedPubSubReader<T> implements SourceReader<T, ShardedChannelSpli
                     released.add(c);
                 }
             }
-            subscriber.unsubscribe(released);
+            if (subscriber != null) {
+                subscriber.unsubscribe(released);
+            }
         }
     }
 
     @Override
     public void notifyNoMoreSplits() {}
 
-    /** The channels this reader holds: after a restore it subscribes to them again. */
+    /**
+     * Nothing: the enumerator's checkpoint says which reader holds which channel, and it deals a
+     * reader its channels again whenever the reader registers (after a restore, a failover of this
+     * reader alone, or a rescale), so the two can never disagree.
+     */
     @Override
     public List<ShardedChannelSplit> snapshotState(long checkpointId) {
-        return channels.stream().map(ShardedChannelSplit::new).toList();
+        return List.of();
     }
 
     @Override
