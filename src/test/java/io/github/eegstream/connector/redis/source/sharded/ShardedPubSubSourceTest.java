@@ -108,4 +108,83 @@ class ShardedPubSubSourceTest {
             }
         }
     }
+
+    static final ConcurrentLinkedQueue<String> SEEN = new ConcurrentLinkedQueue<>();
+    static final java.util.concurrent.atomic.AtomicBoolean FAILED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * A task fails after checkpoints were taken: the job restarts by itself, and every channel has
+     * exactly one subscriber again (the enumerator deals each reader its channels as it registers)
+     * and is read.
+     */
+    @Test
+    void afterAFailureEveryChannelIsReadAgainByExactlyOneReader() throws Exception {
+        try (TestRedisCluster cluster = TestRedisCluster.start()) {
+            RedisClientFactory endpoint = RedisClientFactory.fromUrl(cluster.url());
+            String registry = "fail:registry";
+            List<String> channels = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                channels.add("fail:" + i + ":raw");
+            }
+            org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+            conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(200));
+            conf.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            conf.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+            conf.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+            env.setParallelism(2);
+            ShardedPubSubSource<String> source = ShardedPubSubSource.<String>builder()
+                    .setEndpoint(endpoint)
+                    .setChannelFamily("fail:*:raw")
+                    .setRegistryKey(registry)
+                    .setDeserializer(new Tagged())
+                    .build();
+            SEEN.clear();
+            FAILED.set(false);
+            env.fromSource(source, WatermarkStrategy.noWatermarks(), "sharded")
+                    .map(m -> {
+                        if (m.endsWith("|boom") && FAILED.compareAndSet(false, true)) {
+                            throw new IllegalStateException("a task fails once");
+                        }
+                        SEEN.add(m);
+                        return m;
+                    })
+                    .sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>());
+            RedisClusterClient client = endpoint.createClusterClient(null);
+            org.apache.flink.core.execution.JobClient job = env.executeAsync("sharded, failing once");
+            try (var c = client.connect()) {
+                assertEquals(channels.size(), ClusterNodes.registerAndAwaitSubscribers(c, registry, channels, Duration.ofSeconds(30)));
+                channels.forEach(ch -> c.sync().spublish(ch, "first"));
+                TestRedisCluster.await(() -> SEEN.size() == channels.size(), Duration.ofSeconds(10), "every first message read");
+                c.sync().spublish(channels.get(3), "boom");
+                TestRedisCluster.await(FAILED::get, Duration.ofSeconds(10), "the task failed");
+                // Restarted: each channel subscribed again, by one reader.
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (!everyChannelHasOneSubscriber(c, channels)) {
+                    assertTrue(System.nanoTime() < deadline, "every channel subscribed again once");
+                    ClusterNodes.registerAndAwaitSubscribers(c, registry, channels, Duration.ofSeconds(2));
+                    Thread.sleep(100);
+                }
+                channels.forEach(ch -> c.sync().spublish(ch, "second"));
+                TestRedisCluster.await(() -> channels.stream().allMatch(ch -> SEEN.contains(ch + "|second")), Duration.ofSeconds(10),
+                        "every second message read: " + SEEN);
+                Thread.sleep(300);
+                assertEquals(channels.size(), SEEN.stream().filter(m -> m.endsWith("|second")).count(), "each once: " + SEEN);
+            } finally {
+                job.cancel().get();
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    private static boolean everyChannelHasOneSubscriber(io.lettuce.core.cluster.api.StatefulRedisClusterConnection<String, String> c,
+            List<String> channels) {
+        for (String ch : channels) {
+            Long n = c.getConnection(ClusterNodes.masterOf(c, ch).getNodeId()).sync().pubsubShardNumsub(ch).get(ch);
+            if (n == null || n != 1L) {
+                return false;
+            }
+        }
+        return true;
+    }
 }
