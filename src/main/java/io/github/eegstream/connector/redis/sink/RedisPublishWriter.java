@@ -162,10 +162,16 @@ final class RedisPublishWriter<T> implements SinkWriter<T> {
         while (!inFlight.isEmpty()) {
             RedisFuture<Long> head = inFlight.peek();
             try {
-                head.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                head.get(Math.min(50_000_000L, Math.max(1, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                throw new IOException("Redis did not acknowledge " + inFlight.size() + " PUBLISHes within " + ACK_TIMEOUT, e);
-            } catch (ExecutionException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IOException("Redis did not acknowledge " + inFlight.size() + " PUBLISHes within " + ACK_TIMEOUT, e);
+                }
+                // Flushed again: a cluster node connection that was still connecting (a promoted
+                // master) when the commands were flushed has them still queued.
+                connection.flushCommands();
+                continue;
+            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
                 // reported by check() below
             }
             check(inFlight.poll());
@@ -207,14 +213,15 @@ final class RedisPublishWriter<T> implements SinkWriter<T> {
             if (receivers != null && receivers < 0) {
                 duplicates.inc();
             }
-        } catch (ExecutionException e) {
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             if (dedupSeconds != null) {
-                throw new IOException("PUBLISH failed: " + e.getCause().getMessage(), e.getCause());
+                throw new IOException("PUBLISH failed: " + cause.getMessage(), cause);
             }
             failures.inc();
             if (io.github.eegstream.connector.redis.SampledLog.shouldLog(failures.getCount())) {
                 LOG.warn("PUBLISH failed ({} so far; those predictions are lost): {}", failures.getCount(),
-                        e.getCause().getMessage());
+                        cause.getMessage());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
