@@ -12,11 +12,12 @@ import java.util.Locale;
  * The benchmark's load in a process of its own, as real relays are: it must not share the job's
  * cores' schedule, heap or pauses, or its own lateness would be counted as the job's latency.
  *
- * <p>{@code LoadProcess FIRST_ID USERS RATE CHANNELS CHUNK CONNECTIONS WARMUP SECONDS} publishes
+ * <p>{@code LoadProcess FIRST_ID USERS RATE CHANNELS CHUNK CONNECTIONS WARMUP SECONDS } publishes
  * to the Redis at {@code $REDIS_URL} (from the environment, so that no password shows among the
  * process's arguments in {@code ps}; TLS settings from {@code $REDIS_CA_CERT} and the like), and
  * for WARMUP seconds, prints {@code measuring}, publishes for SECONDS more, then prints one line:
- * {@code {"seconds": s, "cpu_s": c, "samples": [n0, n1, ...]}} for the measured part only.
+ * {@code {"seconds": s, "cpu_s": c, "samples": [n0, n1, ...], "lateness_ms": {"p50": .., "p95": ..,
+ * "p99": .., "max": ..}}} for the measured part only.
  */
 public final class LoadProcess {
 
@@ -36,14 +37,12 @@ public final class LoadProcess {
         RedisClient client = endpoint.createClient();
         double warmup = Double.parseDouble(args[6]);
         if (warmup > 0) {
-            try (LoadGenerator load = new LoadGenerator(client, ids, Double.parseDouble(args[2]), Integer.parseInt(args[3]),
-                    Integer.parseInt(args[4]), Integer.parseInt(args[5]))) {
+            try (LoadGenerator load = generator(client, ids, args)) {
                 load.run(Duration.ofMillis(Math.round(warmup * 1000)));
             }
             Thread.sleep(1_000); // let the consumer under test drain the warm-up
         }
-        try (LoadGenerator load = new LoadGenerator(client, ids, Double.parseDouble(args[2]), Integer.parseInt(args[3]),
-                Integer.parseInt(args[4]), Integer.parseInt(args[5]))) {
+        try (LoadGenerator load = generator(client, ids, args)) {
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             System.out.println("measuring");
             System.out.flush();
@@ -55,9 +54,17 @@ public final class LoadProcess {
             for (int u = 0; u < users; u++) {
                 out.append(u == 0 ? "" : ",").append(load.samplesPublished(u));
             }
-            System.out.println(out.append("]}"));
+            BenchResult.Latency late = BenchResult.Latency.ofMicros(load.lateness());
+            out.append(String.format(Locale.ROOT, "],\"lateness_ms\":{\"p50\":%.3f,\"p95\":%.3f,\"p99\":%.3f,\"max\":%.3f}}",
+                    late.p50(), late.p95(), late.p99(), late.max()));
+            System.out.println(out);
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }
+    }
+
+    private static LoadGenerator generator(RedisClient client, List<String> ids, String[] args) {
+        return new LoadGenerator(client, ids, Double.parseDouble(args[2]), Integer.parseInt(args[3]),
+                Integer.parseInt(args[4]), Integer.parseInt(args[5]));
     }
 }
