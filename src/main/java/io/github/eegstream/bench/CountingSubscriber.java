@@ -1,11 +1,7 @@
 package io.github.eegstream.bench;
 
 import java.io.BufferedInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
@@ -43,17 +39,11 @@ public final class CountingSubscriber implements AutoCloseable {
             long lastId) throws IOException {
         this.firstId = firstId;
         this.lastId = lastId;
-        this.socket = new Socket();
-        socket.setReceiveBufferSize(1 << 20);
-        socket.connect(new InetSocketAddress(host, port), 5_000);
-        OutputStream out = socket.getOutputStream();
-        if (password != null) {
-            out.write(username == null ? command("AUTH", new String(password)) : command("AUTH", username, new String(password)));
-        }
-        out.write(command("PSUBSCRIBE", pattern));
-        out.flush();
-        InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
-        reader = new Thread(() -> read(new Resp(in)), "bench-ceiling-subscriber");
+        this.socket = RespSocket.connect(host, port, username, password);
+        socket.getOutputStream().write(RespSocket.command("PSUBSCRIBE", pattern));
+        socket.getOutputStream().flush();
+        RespSocket.Reader in = new RespSocket.Reader(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+        reader = new Thread(() -> read(in), "bench-ceiling-subscriber");
         reader.setDaemon(true);
         reader.start();
     }
@@ -81,7 +71,7 @@ public final class CountingSubscriber implements AutoCloseable {
         return failure;
     }
 
-    private void read(Resp in) {
+    private void read(RespSocket.Reader in) {
         try {
             while (true) {
                 in.expect('*');
@@ -115,115 +105,9 @@ public final class CountingSubscriber implements AutoCloseable {
         return bytes != null && new String(bytes, StandardCharsets.US_ASCII).equals(ascii);
     }
 
-    /** A RESP2 command, as an array of bulk strings. */
-    static byte[] command(String... parts) {
-        StringBuilder b = new StringBuilder("*").append(parts.length).append("\r\n");
-        for (String p : parts) {
-            byte[] bytes = p.getBytes(StandardCharsets.UTF_8);
-            b.append('$').append(bytes.length).append("\r\n").append(p).append("\r\n");
-        }
-        return b.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
     @Override
     public void close() throws IOException {
         closing = true;
         socket.close();
-    }
-
-    /** The few RESP2 forms a subscription receives, read straight off the stream. */
-    static final class Resp {
-        private final InputStream in;
-
-        Resp(InputStream in) {
-            this.in = in;
-        }
-
-        private int next() throws IOException {
-            int b = in.read();
-            if (b < 0) {
-                throw new EOFException("Redis closed the connection");
-            }
-            return b;
-        }
-
-        void expect(char type) throws IOException {
-            int b = next();
-            if (b == '-') {
-                StringBuilder error = new StringBuilder();
-                for (int c = next(); c != '\r'; c = next()) {
-                    error.append((char) c);
-                }
-                throw new IOException("Redis: " + error);
-            }
-            if (b != type) {
-                throw new IOException("expected '" + type + "' in a reply, got '" + (char) b + "'");
-            }
-        }
-
-        /** The integer up to CRLF (after its type byte). */
-        long integerLine() throws IOException {
-            long v = 0;
-            boolean negative = false;
-            for (int c = next(); c != '\r'; c = next()) {
-                if (c == '-') {
-                    negative = true;
-                } else {
-                    v = v * 10 + (c - '0');
-                }
-            }
-            next(); // '\n'
-            return negative ? -v : v;
-        }
-
-        byte[] bulk() throws IOException {
-            expect('$');
-            int n = (int) integerLine();
-            if (n < 0) {
-                return null;
-            }
-            byte[] b = in.readNBytes(n);
-            if (b.length < n) {
-                throw new EOFException("Redis closed the connection");
-            }
-            next();
-            next();
-            return b;
-        }
-
-        void skipBulk() throws IOException {
-            expect('$');
-            long n = integerLine();
-            if (n > 0) {
-                in.skipNBytes(n);
-            }
-            next();
-            next();
-        }
-
-        /** The id of a {@code user:<id>:raw} channel if it is a number, else -1. */
-        long userId() throws IOException {
-            expect('$');
-            long n = integerLine();
-            long id = 0;
-            int colons = 0;
-            boolean digits = false;
-            for (long i = 0; i < n; i++) {
-                int c = next();
-                if (c == ':') {
-                    colons++;
-                } else if (colons == 1) {
-                    if (c < '0' || c > '9') {
-                        id = Long.MIN_VALUE;
-                    } else if (id >= 0) {
-                        id = id * 10 + (c - '0');
-                        digits = true;
-                    }
-                }
-            }
-            next();
-            next();
-            return digits && id >= 0 && colons == 2 ? id : -1;
-        }
     }
 }

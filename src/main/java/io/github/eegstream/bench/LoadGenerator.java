@@ -5,15 +5,10 @@ import io.github.eegstream.wire.Channel;
 import io.github.eegstream.wire.ChannelKind;
 import io.github.eegstream.wire.RawSamples;
 import io.github.eegstream.wire.WireCodec;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
+import io.github.eegstream.redis.RedisEndpoint;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
@@ -45,24 +40,20 @@ public final class LoadGenerator implements AutoCloseable {
     private final double rate;
     private final int chunk;
     private final MessageTemplates templates;
-    private final List<StatefulRedisConnection<byte[], byte[]>> connections = new ArrayList<>();
-    private final AtomicLong inFlight = new AtomicLong();
+    private final LoadPublisher out;
     private final long[] published;
     private long messagesSent;
     /** Lateness of each message against its schedule, in microseconds. */
     private final Histogram lateness = new Histogram(3_600_000_000L, 3);
 
-    public LoadGenerator(RedisClient client, List<String> users, double rate, int channelCount, int chunk, int connectionCount) {
+    public LoadGenerator(RedisEndpoint endpoint, List<String> users, double rate, int channelCount, int chunk,
+            int connectionCount) {
         this.users = List.copyOf(users);
         this.rate = rate;
         this.chunk = chunk;
         this.templates = new MessageTemplates(new SimulatedEeg(channelCount, rate, 7), rate, chunk);
         this.published = new long[users.size()];
-        for (int c = 0; c < connectionCount; c++) {
-            StatefulRedisConnection<byte[], byte[]> conn = client.connect(ByteArrayCodec.INSTANCE);
-            conn.setAutoFlushCommands(false);
-            connections.add(conn);
-        }
+        this.out = LoadPublisher.open(endpoint, connectionCount);
     }
 
     /** Publishes for {@code duration}, paced, then returns once Redis has answered every PUBLISH. */
@@ -88,13 +79,10 @@ public final class LoadGenerator implements AutoCloseable {
                 if (published[u] + chunk > due) {
                     continue;
                 }
-                RedisAsyncCommands<byte[], byte[]> out = connections.get(u % connections.size()).async();
                 double start = startWall + offsetNanos[u] / 1e9;
                 while (published[u] + chunk <= due) {
                     long first = published[u];
-                    out.publish(channelNames[u], templates.message(u, first, start))
-                            .whenComplete((r, e) -> inFlight.decrementAndGet());
-                    inFlight.incrementAndGet();
+                    out.publish(u, channelNames[u], templates.message(u, first, start));
                     if (inTick == dueInTick.length) {
                         dueInTick = java.util.Arrays.copyOf(dueInTick, inTick * 2);
                     }
@@ -102,14 +90,12 @@ public final class LoadGenerator implements AutoCloseable {
                     published[u] += chunk;
                 }
             }
-            for (StatefulRedisConnection<byte[], byte[]> c : connections) {
-                c.flushCommands();
-            }
+            out.flush();
             long sent = System.nanoTime();
             for (int m = 0; m < inTick; m++) {
                 lateness.recordValue(Math.max(0, (sent - dueInTick[m]) / 1000));
             }
-            while (inFlight.get() > MAX_IN_FLIGHT) {
+            while (out.unanswered() > MAX_IN_FLIGHT) {
                 Thread.onSpinWait();
             }
             long next = now + TICK_NANOS - System.nanoTime();
@@ -133,17 +119,12 @@ public final class LoadGenerator implements AutoCloseable {
         int u = 0;
         while (System.nanoTime() < end) {
             for (int batch = 0; batch < 64; batch++) {
-                connections.get(u % connections.size()).async()
-                        .publish(channelNames[u], templates.message(u, published[u], startWall))
-                        .whenComplete((r, e) -> inFlight.decrementAndGet());
-                inFlight.incrementAndGet();
+                out.publish(u, channelNames[u], templates.message(u, published[u], startWall));
                 published[u] += chunk;
                 messagesSent++;
                 u = u + 1 == n ? 0 : u + 1;
             }
-            for (StatefulRedisConnection<byte[], byte[]> c : connections) {
-                c.flushCommands();
-            }
+            out.flush();
             while (messagesSent - subscriber.count() > FLOOD_AHEAD && subscriber.failure() == null) {
                 LockSupport.parkNanos(20_000); // spinning would take the core Redis and the subscriber need
             }
@@ -152,7 +133,7 @@ public final class LoadGenerator implements AutoCloseable {
     }
 
     private void awaitReplies() throws InterruptedException {
-        while (inFlight.get() > 0) {
+        while (out.unanswered() > 0) {
             Thread.sleep(1);
         }
     }
@@ -187,7 +168,7 @@ public final class LoadGenerator implements AutoCloseable {
 
     @Override
     public void close() {
-        connections.forEach(StatefulRedisConnection::close);
+        out.close();
     }
 
     /**
@@ -225,7 +206,7 @@ public final class LoadGenerator implements AutoCloseable {
         /**
          * User {@code user}'s message of samples {@code first} to {@code first + chunk - 1}, the
          * user's sample 0 due at {@code start} (Unix seconds). A fresh array: Lettuce may still
-         * be writing the previous one.
+         * still hold the previous one.
          */
         byte[] message(int user, long first, double start) {
             int row = (int) ((first + user * 37L) % TABLE);

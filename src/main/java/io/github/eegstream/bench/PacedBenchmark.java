@@ -70,7 +70,7 @@ public final class PacedBenchmark {
                 } finally {
                     running.job().cancel().get(30, TimeUnit.SECONDS);
                 }
-                Double ceiling = settings.ceilingSeconds() > 0 ? ceiling(client, redis.endpoint(), ids, offset) : null;
+                Double ceiling = settings.ceilingSeconds() > 0 ? ceiling(redis.endpoint(), ids, offset) : null;
                 Double fraction = ceiling == null ? null : ours.consumedSamplesPerSecond() / ceiling;
                 BenchResult.Run theirs = null;
                 BenchResult.Ratio ratio = null;
@@ -176,7 +176,7 @@ public final class PacedBenchmark {
      * of the measured part to the last message counted; null over TLS, where the plain subscriber
      * cannot connect.
      */
-    private Double ceiling(RedisClient client, RedisEndpoint endpoint, List<String> ids, int offset) throws Exception {
+    private Double ceiling(RedisEndpoint endpoint, List<String> ids, int offset) throws Exception {
         RedisURI uri = RedisURI.create(endpoint.url());
         if (uri.isSsl()) {
             return null;
@@ -185,7 +185,7 @@ public final class PacedBenchmark {
         try (CountingSubscriber counter = new CountingSubscriber(uri.getHost(), uri.getPort(),
                 credentials == null ? null : credentials.getUsername(), credentials == null ? null : credentials.getPassword(),
                 "user:*:raw", offset, offset + settings.users() - 1L);
-                LoadGenerator flood = new LoadGenerator(client, ids, settings.rate(), settings.channels(), settings.chunk(),
+                LoadGenerator flood = new LoadGenerator(endpoint, ids, settings.rate(), settings.channels(), settings.chunk(),
                         settings.connections())) {
             counter.awaitSubscribed(10_000);
             flood.flood(Duration.ofMillis(Math.round(settings.ceilingSeconds() * 500)), counter);
