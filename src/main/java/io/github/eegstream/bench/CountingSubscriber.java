@@ -25,6 +25,8 @@ public final class CountingSubscriber implements AutoCloseable {
     private final CountDownLatch subscribed = new CountDownLatch(1);
     private final Thread reader;
     private volatile long lastMessageNanos;
+    private volatile CountDownLatch reached;
+    private volatile long target = Long.MAX_VALUE;
     private volatile Throwable failure;
     private volatile boolean closing;
 
@@ -61,6 +63,21 @@ public final class CountingSubscriber implements AutoCloseable {
         return counted.get();
     }
 
+    /**
+     * Waits until {@code n} messages have been counted, at most {@code timeoutMillis}; true if
+     * they were. One waiter at a time.
+     */
+    public boolean awaitCount(long n, long timeoutMillis) throws InterruptedException {
+        CountDownLatch latch = new CountDownLatch(1);
+        reached = latch; // before the target, which the reader reads first
+        target = n;
+        try {
+            return counted.get() >= n || latch.await(timeoutMillis, TimeUnit.MILLISECONDS) || counted.get() >= n;
+        } finally {
+            target = Long.MAX_VALUE;
+        }
+    }
+
     /** {@link System#nanoTime} of the last counted message; 0 before any. */
     public long lastMessageNanos() {
         return lastMessageNanos;
@@ -82,8 +99,10 @@ public final class CountingSubscriber implements AutoCloseable {
                     long id = in.userId();
                     in.skipBulk(); // the payload: counted, never copied
                     if (id >= firstId && id <= lastId) {
-                        counted.incrementAndGet();
                         lastMessageNanos = System.nanoTime();
+                        if (counted.incrementAndGet() >= target) {
+                            reached.countDown();
+                        }
                     }
                 } else if (elements == 3 && equals(kind, "psubscribe")) {
                     in.skipBulk();

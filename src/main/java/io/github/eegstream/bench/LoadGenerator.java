@@ -43,8 +43,7 @@ public final class LoadGenerator implements AutoCloseable {
     private final LoadPublisher out;
     private final long[] published;
     private long messagesSent;
-    /** Lateness of each message against its schedule, in microseconds. */
-    private final Histogram lateness = new Histogram(3_600_000_000L, 3);
+    private final Lateness lateness = new Lateness();
 
     public LoadGenerator(RedisEndpoint endpoint, List<String> users, double rate, int channelCount, int chunk,
             int connectionCount) {
@@ -67,9 +66,7 @@ public final class LoadGenerator implements AutoCloseable {
         for (int u = 0; u < n; u++) {
             offsetNanos[u] = 1_000_000_000L * u / n; // staggered start over one second
         }
-        long[] dueInTick = new long[1024];
         for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
-            int inTick = 0;
             for (int u = 0; u < n; u++) {
                 long sinceStart = now - startNanos - offsetNanos[u];
                 if (sinceStart < 0) {
@@ -83,18 +80,12 @@ public final class LoadGenerator implements AutoCloseable {
                 while (published[u] + chunk <= due) {
                     long first = published[u];
                     out.publish(u, channelNames[u], templates.message(u, first, start));
-                    if (inTick == dueInTick.length) {
-                        dueInTick = java.util.Arrays.copyOf(dueInTick, inTick * 2);
-                    }
-                    dueInTick[inTick++] = startNanos + offsetNanos[u] + dueNanos(first + chunk - 1);
+                    lateness.due(startNanos + offsetNanos[u] + dueNanos(first + chunk - 1, rate));
                     published[u] += chunk;
                 }
             }
             out.flush();
-            long sent = System.nanoTime();
-            for (int m = 0; m < inTick; m++) {
-                lateness.recordValue(Math.max(0, (sent - dueInTick[m]) / 1000));
-            }
+            lateness.sent(System.nanoTime());
             while (out.unanswered() > MAX_IN_FLIGHT) {
                 Thread.onSpinWait();
             }
@@ -146,8 +137,8 @@ public final class LoadGenerator implements AutoCloseable {
         return names;
     }
 
-    /** When sample {@code i} of a user is due, in nanoseconds after the user's start. */
-    private long dueNanos(long i) {
+    /** When sample {@code i} of a user is due at {@code rate}, in nanoseconds after the user's start. */
+    static long dueNanos(long i, double rate) {
         return (long) Math.ceil(i * 1e9 / rate);
     }
 
@@ -163,12 +154,43 @@ public final class LoadGenerator implements AutoCloseable {
 
     /** How late the messages were handed to the socket, in microseconds (paced runs only). */
     public Histogram lateness() {
-        return lateness;
+        return lateness.histogram();
     }
 
     @Override
     public void close() {
         out.close();
+    }
+
+    /**
+     * The generator's lateness: each message's due time (when its last sample became due) is
+     * noted as it is queued, and when the queue has gone to the socket, every message noted since
+     * is recorded as that late, in microseconds (never negative: a message cannot be early).
+     */
+    static final class Lateness {
+        private final Histogram micros = new Histogram(3_600_000_000L, 3);
+        private long[] due = new long[1024];
+        private int pending;
+
+        /** A message due at {@code dueNanos} ({@link System#nanoTime}) was queued. */
+        void due(long dueNanos) {
+            if (pending == due.length) {
+                due = java.util.Arrays.copyOf(due, pending * 2);
+            }
+            due[pending++] = dueNanos;
+        }
+
+        /** What was queued went to the socket at {@code sentNanos}. */
+        void sent(long sentNanos) {
+            for (int m = 0; m < pending; m++) {
+                micros.recordValue(Math.max(0, (sentNanos - due[m]) / 1000));
+            }
+            pending = 0;
+        }
+
+        Histogram histogram() {
+            return micros;
+        }
     }
 
     /**

@@ -194,9 +194,7 @@ public final class PacedBenchmark {
             flood.flood(Duration.ofMillis(Math.round(settings.ceilingSeconds() * 1000)), counter);
             long sent = flood.messagesSent();
             // Every reply is in; what Redis still holds for the subscriber is a few ms of messages.
-            while (counter.failure() == null && counter.count() < sent && System.nanoTime() - counter.lastMessageNanos() < 1_000_000_000L) {
-                Thread.sleep(5);
-            }
+            counter.awaitCount(sent, 5_000);
             if (counter.failure() != null) {
                 throw new IllegalStateException("the ceiling's subscriber failed: " + counter.failure(), counter.failure());
             }
