@@ -30,11 +30,12 @@ public final class LoadGenerator implements AutoCloseable {
     private static final long TICK_NANOS = 1_000_000;
     private static final int MAX_IN_FLIGHT = 100_000;
     /**
-     * In flood, how many messages the publisher may be ahead of what the subscriber counted: a few
-     * MB in Redis's output buffer for it (at 2.7 kB a chunk), far below the 32 MB at which Redis
-     * disconnects a subscriber, and enough that the subscriber never waits for the publisher.
+     * In flood, how many bytes of messages the publisher may be ahead of what the subscriber
+     * counted: 4 MiB in Redis's output buffer for it, far below the 32 MB at which Redis
+     * disconnects a subscriber, and enough (28,000 per-sample messages, 1,500 chunks of 32) that
+     * the subscriber never waits for the publisher.
      */
-    static final int FLOOD_AHEAD = 2_000;
+    static final int FLOOD_AHEAD_BYTES = 4 << 20;
 
     private final List<String> users;
     private final double rate;
@@ -99,7 +100,7 @@ public final class LoadGenerator implements AutoCloseable {
 
     /**
      * Publishes the same messages (each user's next, round robin) as fast as Redis delivers them
-     * to {@code subscriber}, pipelined, at most {@link #FLOOD_AHEAD} messages ahead of what it
+     * to {@code subscriber}, pipelined, at most {@link #FLOOD_AHEAD_BYTES} ahead of what it
      * counted, for {@code duration}: what this Redis can deliver.
      */
     public void flood(Duration duration, CountingSubscriber subscriber) throws InterruptedException {
@@ -108,6 +109,7 @@ public final class LoadGenerator implements AutoCloseable {
         int n = users.size();
         byte[][] channelNames = channelNames();
         int u = 0;
+        long ahead = Math.max(64, FLOOD_AHEAD_BYTES / templates.message(0, 0, startWall).length);
         while (System.nanoTime() < end) {
             for (int batch = 0; batch < 64; batch++) {
                 out.publish(u, channelNames[u], templates.message(u, published[u], startWall));
@@ -116,7 +118,7 @@ public final class LoadGenerator implements AutoCloseable {
                 u = u + 1 == n ? 0 : u + 1;
             }
             out.flush();
-            while (messagesSent - subscriber.count() > FLOOD_AHEAD && subscriber.failure() == null) {
+            while (messagesSent - subscriber.count() > ahead && subscriber.failure() == null) {
                 LockSupport.parkNanos(20_000); // spinning would take the core Redis and the subscriber need
             }
         }

@@ -170,7 +170,7 @@ public final class PacedBenchmark {
     /**
      * The ceiling: the same users' messages, published unpaced and pipelined by the load
      * generator (here, in this process: the job is not running), counted by one plain subscriber
-     * and nothing else. The publisher keeps at most {@link LoadGenerator#FLOOD_AHEAD} messages
+     * and nothing else. The publisher keeps at most {@link LoadGenerator#FLOOD_AHEAD_BYTES}
      * ahead of what the subscriber counted, so Redis's output buffer for it stays far below the
      * limit at which Redis disconnects a subscriber. Samples per second delivered from the start
      * of the measured part to the last message counted; null over TLS, where the plain subscriber
