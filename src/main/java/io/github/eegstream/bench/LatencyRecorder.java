@@ -26,6 +26,8 @@ public final class LatencyRecorder implements AutoCloseable {
     private final long[] predictions;
     private final Histogram latencies = new Histogram(3_600_000_000L, 3);
     private long lastArrivalNanos;
+    /** Predictions of windows ending before this (Unix seconds) belong to the warm-up. */
+    private double measuredFrom = Double.NEGATIVE_INFINITY;
 
     public LatencyRecorder(RedisClient client, List<String> users) {
         for (int u = 0; u < users.size(); u++) {
@@ -52,6 +54,9 @@ public final class LatencyRecorder implements AutoCloseable {
         if (u == null) {
             return;
         }
+        if (p.timestamp() != null && p.timestamp() < measuredFrom) {
+            return; // the warm-up's tail, arriving late: neither this run's latency nor one of its windows
+        }
         predictions[u]++;
         lastArrivalNanos = System.nanoTime();
         if (p.timestamp() != null) {
@@ -60,8 +65,14 @@ public final class LatencyRecorder implements AutoCloseable {
         }
     }
 
-    /** Forgets what was recorded so far (the warm-up). */
-    public synchronized void reset() {
+    /**
+     * Forgets what was recorded so far (the warm-up), and from now on ignores predictions of
+     * windows that end before {@code measuredFrom} (Unix seconds): the warm-up's last windows,
+     * and the partial windows the job flushes when the warm-up's streams stop, arrive after
+     * this call and would otherwise count as windows of the measured part, hiding loss.
+     */
+    public synchronized void reset(double measuredFrom) {
+        this.measuredFrom = measuredFrom;
         java.util.Arrays.fill(predictions, 0);
         latencies.reset();
         lastArrivalNanos = 0;

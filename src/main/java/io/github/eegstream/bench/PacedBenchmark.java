@@ -107,7 +107,7 @@ public final class PacedBenchmark {
         try (LatencyRecorder recorder = new LatencyRecorder(client, ids);
                 jdk.jfr.Recording jfr = settings.jfr() == null ? null : new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {
             Load load = load(endpoint, offset, () -> {
-                recorder.reset();
+                recorder.reset(System.currentTimeMillis() / 1000.0); // the measured samples are stamped from now on
                 if (jfr != null) {
                     jfr.start(); // the measured part only: the warm-up's compilation would crowd the profile
                 }
@@ -253,7 +253,7 @@ public final class PacedBenchmark {
             double[] redisCpu = new double[1];
             try (LatencyRecorder recorder = new LatencyRecorder(client, ids)) {
                 Load load = load(endpoint, offset, () -> {
-                    recorder.reset();
+                    recorder.reset(System.currentTimeMillis() / 1000.0); // the measured samples are stamped from now on
                     try {
                         cpu0[0] = processCpuTicks(p.pid());
                     } catch (java.io.IOException e) {
