@@ -10,19 +10,24 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.HdrHistogram.Histogram;
 
 /**
  * Receives the predictions for a set of users, as their relays would, and records for each the
  * end-to-end latency: arrival time minus the prediction's timestamp (its window's last sample).
+ * Latencies go into an HdrHistogram of microseconds (3 significant digits, up to an hour): its
+ * percentiles are exact within that precision whatever the count, in constant memory. The arrival
+ * time has the millisecond resolution of {@link MessageFeed.Delivery#receivedMillis}.
  */
 public final class LatencyRecorder implements AutoCloseable {
 
     private final MessageFeed feed;
     private final Map<String, Integer> index = new HashMap<>();
     private final long[] predictions;
-    private double[] latencies = new double[1 << 16];
-    private int count;
+    private final Histogram latencies = new Histogram(3_600_000_000L, 3);
     private long lastArrivalNanos;
+    /** Predictions of windows ending before this (Unix seconds) belong to the warm-up. */
+    private double measuredFrom = Double.NEGATIVE_INFINITY;
 
     public LatencyRecorder(RedisClient client, List<String> users) {
         for (int u = 0; u < users.size(); u++) {
@@ -45,25 +50,31 @@ public final class LatencyRecorder implements AutoCloseable {
     }
 
     private synchronized void record(String channel, Prediction p, long receivedMillis) {
-        double now = receivedMillis / 1000.0;
         Integer u = index.get(channel);
         if (u == null) {
             return;
         }
+        if (p.timestamp() != null && p.timestamp() < measuredFrom) {
+            return; // the warm-up's tail, arriving late: neither this run's latency nor one of its windows
+        }
         predictions[u]++;
         lastArrivalNanos = System.nanoTime();
         if (p.timestamp() != null) {
-            if (count == latencies.length) {
-                latencies = Arrays.copyOf(latencies, count * 2);
-            }
-            latencies[count++] = (now - p.timestamp()) * 1000;
+            // Clocks of one host: a negative latency is the millisecond rounding of the arrival time.
+            latencies.recordValue(Math.max(0, Math.round(receivedMillis * 1000.0 - p.timestamp() * 1e6)));
         }
     }
 
-    /** Forgets what was recorded so far (the warm-up). */
-    public synchronized void reset() {
+    /**
+     * Forgets what was recorded so far (the warm-up), and from now on ignores predictions of
+     * windows that end before {@code measuredFrom} (Unix seconds): the warm-up's last windows,
+     * and the partial windows the job flushes when the warm-up's streams stop, arrive after
+     * this call and would otherwise count as windows of the measured part, hiding loss.
+     */
+    public synchronized void reset(double measuredFrom) {
+        this.measuredFrom = measuredFrom;
         java.util.Arrays.fill(predictions, 0);
-        count = 0;
+        latencies.reset();
         lastArrivalNanos = 0;
     }
 
@@ -88,17 +99,9 @@ public final class LatencyRecorder implements AutoCloseable {
         return Arrays.stream(predictions).sum();
     }
 
-    /** Latency percentile {@code p} (0-100) in milliseconds; NaN without data. */
-    public synchronized double percentile(double p) {
-        if (count == 0) {
-            return Double.NaN;
-        }
-        double[] sorted = Arrays.copyOf(latencies, count);
-        Arrays.sort(sorted);
-        double k = (count - 1) * p / 100;
-        int f = (int) Math.floor(k);
-        int c = Math.min(f + 1, count - 1);
-        return sorted[f] + (sorted[c] - sorted[f]) * (k - f);
+    /** The latency percentiles so far, in milliseconds (NaN without data). */
+    public synchronized BenchResult.Latency latency() {
+        return BenchResult.Latency.ofMicros(latencies);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.github.eegstream.bench;
 
 import io.github.eegstream.redis.RedisEndpoint;
-import io.lettuce.core.RedisClient;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +15,8 @@ import java.util.Locale;
  * to the Redis at {@code $REDIS_URL} (from the environment, so that no password shows among the
  * process's arguments in {@code ps}; TLS settings from {@code $REDIS_CA_CERT} and the like), and
  * for WARMUP seconds, prints {@code measuring}, publishes for SECONDS more, then prints one line:
- * {@code {"seconds": s, "cpu_s": c, "samples": [n0, n1, ...]}} for the measured part only.
+ * {@code {"seconds": s, "cpu_s": c, "samples": [n0, n1, ...], "lateness_ms": {"p50": .., "p95": ..,
+ * "p99": .., "max": ..}}} for the measured part only.
  */
 public final class LoadProcess {
 
@@ -33,17 +33,14 @@ public final class LoadProcess {
         for (int u = 0; u < users; u++) {
             ids.add(Integer.toString(first + u));
         }
-        RedisClient client = endpoint.createClient();
         double warmup = Double.parseDouble(args[6]);
         if (warmup > 0) {
-            try (LoadGenerator load = new LoadGenerator(client, ids, Double.parseDouble(args[2]), Integer.parseInt(args[3]),
-                    Integer.parseInt(args[4]), Integer.parseInt(args[5]))) {
+            try (LoadGenerator load = generator(endpoint, ids, args)) {
                 load.run(Duration.ofMillis(Math.round(warmup * 1000)));
             }
             Thread.sleep(1_000); // let the consumer under test drain the warm-up
         }
-        try (LoadGenerator load = new LoadGenerator(client, ids, Double.parseDouble(args[2]), Integer.parseInt(args[3]),
-                Integer.parseInt(args[4]), Integer.parseInt(args[5]))) {
+        try (LoadGenerator load = generator(endpoint, ids, args)) {
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             System.out.println("measuring");
             System.out.flush();
@@ -55,9 +52,15 @@ public final class LoadProcess {
             for (int u = 0; u < users; u++) {
                 out.append(u == 0 ? "" : ",").append(load.samplesPublished(u));
             }
-            System.out.println(out.append("]}"));
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            BenchResult.Latency late = BenchResult.Latency.ofMicros(load.lateness());
+            out.append(String.format(Locale.ROOT, "],\"lateness_ms\":{\"p50\":%.3f,\"p95\":%.3f,\"p99\":%.3f,\"max\":%.3f}}",
+                    late.p50(), late.p95(), late.p99(), late.max()));
+            System.out.println(out);
         }
+    }
+
+    private static LoadGenerator generator(RedisEndpoint endpoint, List<String> ids, String[] args) {
+        return new LoadGenerator(endpoint, ids, Double.parseDouble(args[2]), Integer.parseInt(args[3]),
+                Integer.parseInt(args[4]), Integer.parseInt(args[5]));
     }
 }

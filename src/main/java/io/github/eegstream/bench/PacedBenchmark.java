@@ -22,8 +22,10 @@ import java.util.function.Function;
 /**
  * The job under a paced load of simulated relays ({@code eeg bench}): U users at HZ, per-sample
  * messages or chunks, published by a load process of its own ({@link LoadProcess}) to the job
- * running embedded, its predictions' latency recorded ({@link LatencyRecorder}); then, with a
- * baseline, the original Python consumer under the same load.
+ * running embedded, its predictions' latency recorded ({@link LatencyRecorder}); then the
+ * ceiling: the same messages published unpaced to a subscriber that only counts
+ * ({@link CountingSubscriber}), with no job; then, with a baseline, the original Python consumer
+ * under the same load.
  */
 public final class PacedBenchmark {
 
@@ -32,9 +34,12 @@ public final class PacedBenchmark {
      *
      * @param consumer the original consumer's script; null for the project's
      * @param tlsEnvironment the command's TLS options, for the load process's environment
+     * @param ceilingSeconds how long to measure the ceiling (after a warm-up of half as long); 0 for no ceiling
+     * @param jfr where to write a JFR recording (profile settings) of the job's measured part; null for none
      */
     public record Settings(int users, double rate, int channels, int chunk, double duration, double warmup,
-            int connections, boolean baseline, Path consumer, Map<String, String> tlsEnvironment) {}
+            int connections, boolean baseline, Path consumer, Map<String, String> tlsEnvironment, double ceilingSeconds,
+            Path jfr) {}
 
     private final Settings settings;
 
@@ -65,6 +70,8 @@ public final class PacedBenchmark {
                 } finally {
                     running.job().cancel().get(30, TimeUnit.SECONDS);
                 }
+                Double ceiling = settings.ceilingSeconds() > 0 ? ceiling(redis.endpoint(), ids, offset) : null;
+                Double fraction = ceiling == null ? null : ours.consumedSamplesPerSecond() / ceiling;
                 BenchResult.Run theirs = null;
                 BenchResult.Ratio ratio = null;
                 if (settings.baseline()) {
@@ -75,8 +82,8 @@ public final class PacedBenchmark {
                     ratio = new BenchResult.Ratio(ours.consumedSamplesPerSecond() / Math.max(1e-9, theirs.consumedSamplesPerSecond()),
                             theirs.latencyMillis().p99() / Math.max(1e-9, ours.latencyMillis().p99()));
                 }
-                return new BenchResult(users, settings.rate(), settings.channels(), settings.chunk(), settings.duration(), ours,
-                        theirs, ratio);
+                return new BenchResult(users, settings.rate(), settings.channels(), settings.chunk(), settings.duration(),
+                        ceiling, fraction, ours, theirs, ratio);
             } finally {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
@@ -97,12 +104,20 @@ public final class PacedBenchmark {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long[] processCpu = new long[1];
         double[] redisCpu = new double[1];
-        try (LatencyRecorder recorder = new LatencyRecorder(client, ids)) {
+        try (LatencyRecorder recorder = new LatencyRecorder(client, ids);
+                jdk.jfr.Recording jfr = settings.jfr() == null ? null : new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {
             Load load = load(endpoint, offset, () -> {
-                recorder.reset();
+                recorder.reset(System.currentTimeMillis() / 1000.0); // the measured samples are stamped from now on
+                if (jfr != null) {
+                    jfr.start(); // the measured part only: the warm-up's compilation would crowd the profile
+                }
                 processCpu[0] = os.getProcessCpuTime();
                 redisCpu[0] = redisCpuSeconds(endpoint);
             });
+            if (jfr != null) {
+                jfr.stop();
+                jfr.dump(settings.jfr());
+            }
             recorder.drain(2_000, 30_000);
             BenchResult.Run run = report(load, recorder, spec);
             double job = 100.0 * (os.getProcessCpuTime() - processCpu[0]) / 1e9 / load.seconds();
@@ -112,8 +127,8 @@ public final class PacedBenchmark {
         }
     }
 
-    /** What a load process published in its measured part. */
-    private record Load(long[] samples, double cpuSeconds, double seconds) {
+    /** What a load process published in its measured part, and how late it was against its schedule. */
+    private record Load(long[] samples, double cpuSeconds, double seconds, BenchResult.Latency lateness) {
         long total() {
             return java.util.Arrays.stream(samples).sum();
         }
@@ -146,7 +161,46 @@ public final class PacedBenchmark {
         for (int u = 0; u < settings.users(); u++) {
             samples[u] = json.get("samples").get(u).asLong();
         }
-        return new Load(samples, json.get("cpu_s").asDouble(), json.get("seconds").asDouble());
+        var late = json.get("lateness_ms");
+        return new Load(samples, json.get("cpu_s").asDouble(), json.get("seconds").asDouble(),
+                new BenchResult.Latency(late.get("p50").asDouble(), late.get("p95").asDouble(), late.get("p99").asDouble(),
+                        late.get("max").asDouble()));
+    }
+
+    /**
+     * The ceiling: the same users' messages, published unpaced and pipelined by the load
+     * generator (here, in this process: the job is not running), counted by one plain subscriber
+     * and nothing else. The publisher keeps at most {@link LoadGenerator#FLOOD_AHEAD_BYTES}
+     * ahead of what the subscriber counted, so Redis's output buffer for it stays far below the
+     * limit at which Redis disconnects a subscriber. Samples per second delivered from the start
+     * of the measured part to the last message counted; null over TLS, where the plain subscriber
+     * cannot connect.
+     */
+    private Double ceiling(RedisEndpoint endpoint, List<String> ids, int offset) throws Exception {
+        RedisURI uri = RedisURI.create(endpoint.url());
+        if (uri.isSsl()) {
+            return null;
+        }
+        io.lettuce.core.RedisCredentials credentials = uri.getCredentialsProvider().resolveCredentials().block();
+        try (CountingSubscriber counter = new CountingSubscriber(uri.getHost(), uri.getPort(),
+                credentials == null ? null : credentials.getUsername(), credentials == null ? null : credentials.getPassword(),
+                "user:*:raw", offset, offset + settings.users() - 1L);
+                LoadGenerator flood = new LoadGenerator(endpoint, ids, settings.rate(), settings.channels(), settings.chunk(),
+                        settings.connections())) {
+            counter.awaitSubscribed(10_000);
+            flood.flood(Duration.ofMillis(Math.round(settings.ceilingSeconds() * 500)), counter);
+            long first = counter.count();
+            long start = System.nanoTime();
+            flood.flood(Duration.ofMillis(Math.round(settings.ceilingSeconds() * 1000)), counter);
+            long sent = flood.messagesSent();
+            // Every reply is in; what Redis still holds for the subscriber is a few ms of messages.
+            counter.awaitCount(sent, 5_000);
+            if (counter.failure() != null) {
+                throw new IllegalStateException("the ceiling's subscriber failed: " + counter.failure(), counter.failure());
+            }
+            long last = counter.lastMessageNanos();
+            return last <= start ? 0.0 : (counter.count() - first) * (double) settings.chunk() / ((last - start) / 1e9);
+        }
     }
 
     /**
@@ -199,7 +253,7 @@ public final class PacedBenchmark {
             double[] redisCpu = new double[1];
             try (LatencyRecorder recorder = new LatencyRecorder(client, ids)) {
                 Load load = load(endpoint, offset, () -> {
-                    recorder.reset();
+                    recorder.reset(System.currentTimeMillis() / 1000.0); // the measured samples are stamped from now on
                     try {
                         cpu0[0] = processCpuTicks(p.pid());
                     } catch (java.io.IOException e) {
@@ -224,18 +278,21 @@ public final class PacedBenchmark {
         double seconds = load.seconds();
         int size = spec.window().size().sampleCount();
         int hop = spec.window().hop().sampleCount();
+        // Per user, at most its expected windows count: one user's extra predictions (partial
+        // windows flushed, windows spanning the warm-up's gap) must not cover another's loss.
         long expected = 0;
+        long credited = 0;
         for (int u = 0; u < settings.users(); u++) {
             long n = load.samples()[u];
-            expected += n >= size ? (n - size) / hop + 1 : 0;
+            long windows = n >= size ? (n - size) / hop + 1 : 0;
+            expected += windows;
+            credited += Math.min(windows, recorder.predictions(u));
         }
         long received = recorder.predictions();
         return new BenchResult.Run(load.total() / seconds, load.total() / (double) settings.chunk() / seconds,
-                Math.min(received, expected) * (double) hop / seconds, received / seconds, expected, received,
-                expected == 0 ? 0 : Math.max(0, 1 - (double) received / expected),
-                new BenchResult.Latency(recorder.percentile(50), recorder.percentile(95), recorder.percentile(99),
-                        recorder.percentile(100)),
-                null, null, 0, 0);
+                credited * (double) hop / seconds, received / seconds, expected, received,
+                expected == 0 ? 0 : 1 - (double) credited / expected,
+                recorder.latency(), load.lateness(), null, null, 0, 0, null);
     }
 
     private static double redisCpuSeconds(RedisEndpoint endpoint) {

@@ -18,8 +18,10 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measures the job under a paced load of simulated relays.",
             "Drives U simulated relays at HZ (per-sample messages, or chunks with --chunk) through the job running",
-            "embedded, and prints throughput, loss, latency and CPU. With --baseline it then runs the original",
-            "Python consumer on the same load and prints the ratios. With --sink N it measures the sink instead."})
+            "embedded, and prints throughput, loss, latency, CPU and the load generator's own lateness. Then it",
+            "measures the ceiling: what this Redis delivers of the same messages, published unpaced, to a subscriber",
+            "that only counts them, and prints the job's rate as a fraction of it. With --baseline it then runs the",
+            "original Python consumer on the same load and prints the ratios. With --sink N it measures the sink instead."})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--users", defaultValue = "100", paramLabel = "U", description = "Simulated users. Default: ${DEFAULT-VALUE}.")
@@ -51,6 +53,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "The original consumer (default: examples/python/seed_bench_consumer.py in the project).")
     Path consumer;
 
+    @Option(names = "--ceiling-seconds", defaultValue = "5", paramLabel = "S",
+            description = "Seconds of measuring the ceiling (after half as long of warm-up); 0 for none. Default: ${DEFAULT-VALUE}.")
+    double ceilingSeconds;
+
+    @Option(names = "--jfr", paramLabel = "FILE",
+            description = "Write a JFR recording (profile settings) of the job's process over the measured part.")
+    Path jfr;
+
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
@@ -65,6 +75,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (users < 1 || chunk < 1 || !(duration > 0) || !(rate > 0)) {
             throw new IllegalArgumentException("--users, --chunk, --duration and --rate must be positive");
+        }
+        if (!(ceilingSeconds >= 0)) {
+            throw new IllegalArgumentException("--ceiling-seconds must be 0 or more");
         }
         job.setSpecDefault("seed-compatible");
         JobSpec probe = job.resolve();
@@ -87,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
                     + "samples, such as seed-compatible");
         }
         PacedBenchmark bench = new PacedBenchmark(new PacedBenchmark.Settings(users, rate, channels, chunk, duration, warmup,
-                connections, baseline, consumer, job.tlsEnvironment()));
+                connections, baseline, consumer, job.tlsEnvironment(), ceilingSeconds, jfr));
         BenchResult result = bench.run(probe, url -> {
             job.setRedisUrl(url);
             return job.resolve();
@@ -104,13 +117,13 @@ final class BenchCommand implements Callable<Integer> {
         return PacedBenchmark.loadProcess(endpoint, java.util.Map.of(), args);
     }
 
-    private static String table(BenchResult out) {
+    static String table(BenchResult out) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
                 "%d users x %.0f Hz x %d channels, %s, %.0f s%n", out.users(), out.rateHz(),
                 out.channels(), out.chunk() == 1 ? "one message per sample"
                         : out.chunk() + " samples per message", out.durationSeconds()));
         b.append(String.format(Locale.ROOT, "%-10s %12s %12s %10s %8s %8s %8s %8s  %s%n", "", "offered/s", "consumed/s",
-                "loss", "p50 ms", "p95 ms", "p99 ms", "max ms", "CPU %"));
+                "loss", "p50 ms", "p95 ms", "p99 ms", "max ms", "CPU % (CPU s per M samples)"));
         String[] names = {"eegstream", "baseline"};
         BenchResult.Run[] runs = {out.eegstream(), out.baseline()};
         for (int i = 0; i < runs.length; i++) {
@@ -119,19 +132,33 @@ final class BenchCommand implements Callable<Integer> {
                 continue;
             }
             BenchResult.Latency l = r.latencyMillis();
-            String cpu = r.cpuPercentJob() != null
-                    ? String.format(Locale.ROOT, "job %.0f, load %.0f, redis %.0f", r.cpuPercentJob(),
-                            r.cpuPercentLoadGenerator(), r.cpuPercentRedis())
-                    : String.format(Locale.ROOT, "consumer %.0f, load %.0f, redis %.0f", r.cpuPercentConsumer(),
-                            r.cpuPercentLoadGenerator(), r.cpuPercentRedis());
+            BenchResult.CpuPerMillion m = r.cpuSecondsPerMillionSamples();
+            boolean job = r.cpuPercentJob() != null;
+            String cpu = String.format(Locale.ROOT, "%s %.0f (%s), load %.0f (%s), redis %.0f (%s)", job ? "job" : "consumer",
+                    job ? r.cpuPercentJob() : r.cpuPercentConsumer(), perMillion(m == null ? null : job ? m.job() : m.consumer()),
+                    r.cpuPercentLoadGenerator(), perMillion(m == null ? null : m.loadGenerator()), r.cpuPercentRedis(),
+                    perMillion(m == null ? null : m.redis()));
             b.append(String.format(Locale.ROOT, "%-10s %12.0f %12.0f %10.4f %8.1f %8.1f %8.1f %8.1f  %s%n", names[i],
                     r.offeredSamplesPerSecond(), r.consumedSamplesPerSecond(), r.lossRatio(), l.p50(), l.p95(), l.p99(),
                     l.max(), cpu));
+            BenchResult.Latency late = r.loadGeneratorLatenessMillis();
+            if (late != null) {
+                b.append(String.format(Locale.ROOT, "%-10s %12s %12s %10s %8.1f %8.1f %8.1f %8.1f  (the load generator's "
+                        + "lateness against its schedule)%n", "", "", "", "", late.p50(), late.p95(), late.p99(), late.max()));
+            }
+        }
+        if (out.ceilingSamplesPerSecond() != null) {
+            b.append(String.format(Locale.ROOT, "ceiling: %.0f samples/s delivered by Redis to a subscriber that only counts; "
+                    + "eegstream consumed %.2f of it%n", out.ceilingSamplesPerSecond(), out.fractionOfCeiling()));
         }
         if (out.ratio() != null) {
             b.append(String.format(Locale.ROOT, "eegstream / baseline: consumed samples/s x%.2f, p99 latency %.1fx lower%n",
                     out.ratio().consumedSamplesPerSecond(), out.ratio().p99Latency()));
         }
         return b.toString().stripTrailing();
+    }
+
+    private static String perMillion(Double seconds) {
+        return seconds == null ? "-" : String.format(Locale.ROOT, "%.2f", seconds);
     }
 }

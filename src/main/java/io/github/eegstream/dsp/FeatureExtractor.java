@@ -159,11 +159,23 @@ public final class FeatureExtractor {
         double mean = 0;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
+        boolean nan = false;
         for (int s = 0, i = channel; s < samples; s++, i += width) {
             double v = values[i];
             mean += v;
-            min = Math.min(min, v);
-            max = Math.max(max, v);
+            // Plain comparisons, not Math.min/max, whose NaN rules cost a branch chain per value on
+            // this hot path; a NaN is remembered instead, and gives the same NaN extremes as they did.
+            nan |= v != v;
+            if (v < min) {
+                min = v;
+            }
+            if (v > max) {
+                max = v;
+            }
+        }
+        if (nan) {
+            min = Double.NaN;
+            max = Double.NaN;
         }
         mean /= samples;
         double var = 0;

@@ -130,7 +130,7 @@ final class FastRawDecoder {
                         }
                         int at = s * w;
                         for (int c = 0; c < w; c++) {
-                            samples[at + c] = finite(number());
+                            samples[at + c] = finite(sampleValue());
                         }
                     }
                 }
@@ -164,8 +164,9 @@ final class FastRawDecoder {
                 throw BAIL;
             }
             timestamps = new double[rows];
+            double start = Timestamps.toSeconds(t0); // once, not per sample: RawChunkTiming.timestamp's own sum
             for (int s = 0; s < rows; s++) {
-                timestamps[s] = RawChunkTiming.timestamp(t0, rate, s);
+                timestamps[s] = start + s / rate;
             }
         } else if (timestamps.length != rows) {
             throw BAIL;
@@ -255,6 +256,25 @@ final class FastRawDecoder {
             throw BAIL;
         }
         return n;
+    }
+
+    /**
+     * A sample's value: writers send float32 or float64 (see the wire format), so those two are
+     * read first, before the general {@link #number} switch.
+     */
+    private double sampleValue() {
+        int m = b[p];
+        if (m == (byte) 0xca) {
+            float f = Float.intBitsToFloat((int) BIG_ENDIAN_INT.get(b, p + 1));
+            p += 5;
+            return f;
+        }
+        if (m == (byte) 0xcb) {
+            double d = Double.longBitsToDouble((long) BIG_ENDIAN_LONG.get(b, p + 1));
+            p += 9;
+            return d;
+        }
+        return number();
     }
 
     /** A number of any msgpack integer or float format. */

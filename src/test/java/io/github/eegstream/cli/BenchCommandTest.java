@@ -22,13 +22,14 @@ class BenchCommandTest {
         int exit;
         try {
             exit = Eeg.commandLine().execute("bench", "--users", "5", "--duration", "3", "--warmup", "0", "--json",
-                    "--redis", TestRedis.endpoint().url());
+                    "--ceiling-seconds", "1", "--redis", TestRedis.endpoint().url());
         } finally {
             System.setOut(original);
         }
         assertEquals(0, exit);
         String out = captured.toString(StandardCharsets.UTF_8).trim();
-        JsonNode r = new ObjectMapper().readTree(out.substring(out.lastIndexOf("\n") + 1)).get("eegstream");
+        JsonNode result = new ObjectMapper().readTree(out.substring(out.lastIndexOf("\n") + 1));
+        JsonNode r = result.get("eegstream");
         double offered = r.get("offered_samples_per_s").asDouble();
         assertTrue(offered > 5 * 256 * 0.8 && offered < 5 * 256 * 1.2, "5 users at 256 Hz: " + offered);
         assertTrue(r.get("predictions_expected").asLong() >= 5 * 6, r.toString()); // 3 s, staggered starts: 6-7 windows each
@@ -38,5 +39,13 @@ class BenchCommandTest {
             assertTrue(r.get("latency_ms").get(p).asDouble() > 0, p);
         }
         assertTrue(r.has("consumed_samples_per_s") && r.has("cpu_percent_job"));
+        // Unpaced, the same messages go through Redis far faster than 5 users offer them.
+        double ceiling = result.get("ceiling_samples_per_s").asDouble();
+        assertTrue(ceiling > 10 * offered, "ceiling " + ceiling + " vs offered " + offered);
+        assertEquals(r.get("consumed_samples_per_s").asDouble() / ceiling, result.get("fraction_of_ceiling").asDouble(), 1e-9);
+        assertTrue(r.get("load_generator_lateness_ms").get("p99").asDouble() >= 0, r.toString());
+        JsonNode perMillion = r.get("cpu_s_per_million_samples");
+        assertTrue(perMillion.get("job").asDouble() > 0 && perMillion.get("load_generator").asDouble() > 0
+                && perMillion.has("redis"), perMillion.toString());
     }
 }
