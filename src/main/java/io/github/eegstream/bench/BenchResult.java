@@ -14,9 +14,11 @@ import org.HdrHistogram.Histogram;
  *     unpaced and pipelined, to one subscriber that only counts them, in the same run; null if
  *     not measured
  * @param fractionOfCeiling the job's consumed samples per second over that ceiling
+ * @param redisNodes on a Redis Cluster, each node's load over the measured part
+ *     ({@link io.github.eegstream.redis.ClusterLoad.NodeLoad#toMap}); null on one node
  */
 @JsonPropertyOrder({"users", "rate_hz", "channels", "chunk", "duration_s", "ceiling_samples_per_s", "fraction_of_ceiling",
-    "eegstream", "baseline", "ratio"})
+    "eegstream", "baseline", "ratio", "redis_nodes"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BenchResult(
         @JsonProperty("users") int users,
@@ -28,7 +30,15 @@ public record BenchResult(
         @JsonProperty("fraction_of_ceiling") Double fractionOfCeiling,
         @JsonProperty("eegstream") Run eegstream,
         @JsonProperty("baseline") Run baseline,
-        @JsonProperty("ratio") Ratio ratio) {
+        @JsonProperty("ratio") Ratio ratio,
+        @JsonProperty("redis_nodes") java.util.List<java.util.Map<String, Object>> redisNodes) {
+
+    /** Against one Redis node: no per-node load. */
+    public BenchResult(int users, double rateHz, int channels, int chunk, double durationSeconds, Double ceilingSamplesPerSecond,
+            Double fractionOfCeiling, Run eegstream, Run baseline, Ratio ratio) {
+        this(users, rateHz, channels, chunk, durationSeconds, ceilingSamplesPerSecond, fractionOfCeiling, eegstream, baseline,
+                ratio, null);
+    }
 
     /**
      * One consumer's run: throughput, loss, latency and CPU over the measured part of the load.

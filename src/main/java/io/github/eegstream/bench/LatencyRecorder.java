@@ -30,13 +30,29 @@ public final class LatencyRecorder implements AutoCloseable {
     private double measuredFrom = Double.NEGATIVE_INFINITY;
 
     public LatencyRecorder(RedisClient client, List<String> users) {
+        this(client, null, users);
+    }
+
+    /** On a Redis Cluster, where the feed finds the users in the registry and subscribes at each channel's master. */
+    public LatencyRecorder(io.github.eegstream.redis.RedisEndpoint cluster, List<String> users) {
+        this(null, cluster, users);
+    }
+
+    private LatencyRecorder(RedisClient client, io.github.eegstream.redis.RedisEndpoint cluster, List<String> users) {
         for (int u = 0; u < users.size(); u++) {
             index.put(Channel.of(users.get(u), ChannelKind.PREDICTIONS).name(), u);
         }
         this.predictions = new long[users.size()];
+        MessageFeed.Handler handler = handler();
         // Decoded off Lettuce's thread; the arrival time is taken on it, as the message came.
-        feed = MessageFeed.ofAllUsers(client, "eegstream-bench-latency", 1 << 20, List.of(ChannelKind.PREDICTIONS),
-                new MessageFeed.Handler() {
+        feed = client != null
+                ? MessageFeed.ofAllUsers(client, "eegstream-bench-latency", 1 << 20, List.of(ChannelKind.PREDICTIONS), handler,
+                        (channel, e) -> { })
+                : MessageFeed.ofAllUsers(cluster, "eegstream-bench-latency", 1 << 20, List.of(ChannelKind.PREDICTIONS), handler);
+    }
+
+    private MessageFeed.Handler handler() {
+        return new MessageFeed.Handler() {
                     @Override
                     public void accept(Channel channel, WireMessage message) {}
 
@@ -46,7 +62,7 @@ public final class LatencyRecorder implements AutoCloseable {
                             record(d.channel().name(), p, d.receivedMillis());
                         }
                     }
-                }, (channel, e) -> { });
+                };
     }
 
     private synchronized void record(String channel, Prediction p, long receivedMillis) {

@@ -33,6 +33,23 @@ public final class LoadProcess {
         for (int u = 0; u < users; u++) {
             ids.add(Integer.toString(first + u));
         }
+        if (endpoint.isCluster()) {
+            // As relays do there: registered, and held until the job's source subscribes (sharded
+            // pub/sub has no patterns to find them by).
+            var cluster = endpoint.createClusterClient("eegstream-bench-register");
+            try (var c = cluster.connect()) {
+                List<String> channels = ids.stream()
+                        .map(id -> io.github.eegstream.wire.Channel.of(id, io.github.eegstream.wire.ChannelKind.RAW).name()).toList();
+                long subscribed = io.github.eegstream.redis.ClusterNodes.registerAndAwaitSubscribers(c, channels,
+                        Duration.ofSeconds(120));
+                if (subscribed < channels.size()) {
+                    throw new IllegalStateException("only " + subscribed + " of " + channels.size() + " users' channels"
+                            + " have a subscriber on the cluster after 120 s");
+                }
+            } finally {
+                cluster.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            }
+        }
         double warmup = Double.parseDouble(args[6]);
         if (warmup > 0) {
             try (LoadGenerator load = generator(endpoint, ids, args)) {

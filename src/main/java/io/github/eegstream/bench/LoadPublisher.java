@@ -29,6 +29,9 @@ abstract class LoadPublisher implements AutoCloseable {
 
     /** For {@code endpoint}: on a plain socket unless it needs TLS. */
     static LoadPublisher open(RedisEndpoint endpoint, int connections) {
+        if (endpoint.isCluster()) {
+            return new Sharded(endpoint.createClusterClient("eegstream-bench-load"));
+        }
         RedisURI uri = RedisURI.create(endpoint.url());
         if (uri.isSsl()) {
             return new Lettuce(endpoint.createClient(), connections);
@@ -195,6 +198,42 @@ abstract class LoadPublisher implements AutoCloseable {
         public void close() {
             connections.forEach(StatefulRedisConnection::close);
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
+    }
+
+    /** On a Redis Cluster: SPUBLISH, each to its channel's master, as relays do there. */
+    private static final class Sharded extends LoadPublisher {
+        private final io.lettuce.core.cluster.RedisClusterClient client;
+        private final io.lettuce.core.cluster.api.StatefulRedisClusterConnection<byte[], byte[]> connection;
+        private final AtomicLong answered = new AtomicLong();
+        private long sent;
+
+        Sharded(io.lettuce.core.cluster.RedisClusterClient client) {
+            this.client = client;
+            this.connection = client.connect(ByteArrayCodec.INSTANCE);
+            this.connection.setAutoFlushCommands(false);
+        }
+
+        @Override
+        void publish(int connection, byte[] channel, byte[] message) {
+            sent++;
+            this.connection.async().spublish(channel, message).whenComplete((n, e) -> answered.incrementAndGet());
+        }
+
+        @Override
+        void flush() {
+            connection.flushCommands();
+        }
+
+        @Override
+        long unanswered() {
+            return sent - answered.get();
+        }
+
+        @Override
+        public void close() {
+            connection.close();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
     }
 }

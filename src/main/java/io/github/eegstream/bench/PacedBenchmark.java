@@ -59,6 +59,9 @@ public final class PacedBenchmark {
         for (int u = 0; u < users; u++) {
             ids.add(Integer.toString(offset + u)); // numeric, as the original consumer names its users
         }
+        if (probe.redis().endpoint().isCluster()) {
+            return runOnCluster(probe.redis().endpoint(), specFor.apply(probe.redis().endpoint().url()), ids, offset);
+        }
         try (LocalRedis redis = LocalRedis.reachableOrEmbedded(probe.redis().endpoint())) {
             JobSpec spec = specFor.apply(redis.endpoint().url());
             RedisClient client = redis.endpoint().createClient();
@@ -87,6 +90,39 @@ public final class PacedBenchmark {
             } finally {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
+        }
+    }
+
+    /**
+     * On a Redis Cluster: the load SPUBLISHes (after its users are registered and subscribed, as
+     * relays do there), the latency is read by SSUBSCRIBE at each channel's master, and each
+     * node's CPU, egress and ingress over the measured part are reported. No ceiling and no
+     * baseline there (the original consumer speaks to one node).
+     */
+    private BenchResult runOnCluster(RedisEndpoint endpoint, JobSpec spec, List<String> ids, int offset) throws Exception {
+        if (settings.baseline()) {
+            throw new IllegalArgumentException("--baseline runs the original consumer, which speaks to one Redis node, not a cluster");
+        }
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        EmbeddedFlink.Running running = EmbeddedFlink.start(spec, 0);
+        try (LatencyRecorder recorder = new LatencyRecorder(endpoint, ids)) {
+            long[] processCpu = new long[1];
+            List<io.github.eegstream.redis.ClusterLoad.NodeCounters>[] before = new List[1];
+            Load load = load(endpoint, offset, () -> {
+                recorder.reset(System.currentTimeMillis() / 1000.0);
+                processCpu[0] = os.getProcessCpuTime();
+                before[0] = io.github.eegstream.redis.ClusterLoad.snapshot(endpoint);
+            });
+            var nodes = io.github.eegstream.redis.ClusterLoad.between(before[0], io.github.eegstream.redis.ClusterLoad.snapshot(endpoint));
+            recorder.drain(2_000, 30_000);
+            BenchResult.Run run = report(load, recorder, spec);
+            double job = 100.0 * (os.getProcessCpuTime() - processCpu[0]) / 1e9 / load.seconds();
+            double redis = nodes.stream().mapToDouble(io.github.eegstream.redis.ClusterLoad.NodeLoad::cpuPercent).sum();
+            run = run.withCpu(job, null, 100.0 * load.cpuSeconds() / load.seconds(), redis);
+            return new BenchResult(settings.users(), settings.rate(), settings.channels(), settings.chunk(), settings.duration(),
+                    null, null, run, null, null, nodes.stream().map(io.github.eegstream.redis.ClusterLoad.NodeLoad::toMap).toList());
+        } finally {
+            running.job().cancel().get(30, TimeUnit.SECONDS);
         }
     }
 

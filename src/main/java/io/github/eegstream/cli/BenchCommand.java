@@ -81,11 +81,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         job.setSpecDefault("seed-compatible");
         JobSpec probe = job.resolve();
-        if (probe.redis().endpoint().isCluster()) {
-            // The load generator PUBLISHes and registers no users, and the latency recorder subscribes by
-            // pattern: against a cluster the job would read nothing. Say so rather than report a 100 % loss.
-            throw new IllegalArgumentException("eeg bench does not drive a Redis Cluster yet; measure a cluster's nodes with"
-                    + " the relays and redis.ClusterLoad (docs/scaling.md)");
+        if (probe.redis().endpoint().isCluster() && sinkRecords != null) {
+            throw new IllegalArgumentException("--sink measures one Redis node; on a cluster run the paced benchmark");
         }
         ObjectMapper mapper = new ObjectMapper();
         if (sinkRecords != null) {
@@ -154,6 +151,13 @@ final class BenchCommand implements Callable<Integer> {
         if (out.ratio() != null) {
             b.append(String.format(Locale.ROOT, "eegstream / baseline: consumed samples/s x%.2f, p99 latency %.1fx lower%n",
                     out.ratio().consumedSamplesPerSecond(), out.ratio().p99Latency()));
+        }
+        if (out.redisNodes() != null) {
+            for (java.util.Map<String, Object> n : out.redisNodes()) {
+                b.append(String.format(Locale.ROOT, "redis node %-21s %-7s CPU %5.1f %%  egress %7.2f MB/s  ingress %7.2f MB/s"
+                        + "  %8.0f commands/s%n", n.get("node"), n.get("role"), n.get("cpu_percent"), n.get("egress_mb_per_s"),
+                        n.get("ingress_mb_per_s"), n.get("commands_per_s")));
+            }
         }
         return b.toString().stripTrailing();
     }

@@ -33,7 +33,8 @@ class BenchCommandTest {
         double offered = r.get("offered_samples_per_s").asDouble();
         assertTrue(offered > 5 * 256 * 0.8 && offered < 5 * 256 * 1.2, "5 users at 256 Hz: " + offered);
         assertTrue(r.get("predictions_expected").asLong() >= 5 * 6, r.toString()); // 3 s, staggered starts: 6-7 windows each
-        assertEquals(r.get("predictions_expected").asLong(), r.get("predictions_received").asLong(), r.toString());
+        // At least every window (a window spanning the pause after the warm-up may come too).
+        assertTrue(r.get("predictions_received").asLong() >= r.get("predictions_expected").asLong(), r.toString());
         assertEquals(0.0, r.get("loss_ratio").asDouble());
         for (String p : new String[] {"p50", "p95", "p99"}) {
             assertTrue(r.get("latency_ms").get(p).asDouble() > 0, p);
