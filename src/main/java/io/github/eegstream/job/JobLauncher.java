@@ -59,13 +59,28 @@ public final class JobLauncher {
                     }
                     throw new IllegalStateException("the job's " + patterns + " source readers did not subscribe at "
                             + endpoint + " within " + timeout.toSeconds() + " s (job " + status + (status == JobStatus.RUNNING ? ""
-                            : "; its log and the Flink web UI's Exceptions tab say why") + ")");
+                            : "; its log and the Flink web UI's Exceptions tab say why") + ")", failure(job, status));
                 }
                 Thread.sleep(50);
             }
             return job;
         } finally {
             redis.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
+    }
+
+    /** Why a job that ended failed, as its result says (null if it did not fail, or cannot tell). */
+    static Throwable failure(JobClient job, JobStatus status) {
+        if (status != JobStatus.FAILED) {
+            return null;
+        }
+        try {
+            job.getJobExecutionResult().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        } catch (Exception e) {
+            return null;
         }
     }
 
@@ -85,7 +100,7 @@ public final class JobLauncher {
                         job.cancel().get();
                     }
                     throw new IllegalStateException("the job's " + markers.size() + " source readers did not subscribe at "
-                            + endpoint + " within " + timeout.toSeconds() + " s (job " + status + ")");
+                            + endpoint + " within " + timeout.toSeconds() + " s (job " + status + ")", failure(job, status));
                 }
                 Thread.sleep(50);
             }
