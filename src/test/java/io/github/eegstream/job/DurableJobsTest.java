@@ -92,6 +92,9 @@ class DurableJobsTest {
                 latest = awaitCheckpoint(checkpoints.resolve(first.jobId().toString()), 2);
                 assertTrue(appender.isAlive(), "cancelled mid-stream");
             } // cancelled: the appender goes on
+            // The newest now: Flink deletes a checkpoint once a newer one completes, as one may have
+            // between the wait and the cancel.
+            latest = latest(latest.getParent());
             Configuration restore = new Configuration(conf);
             restore.set(StateRecoveryOptions.SAVEPOINT_PATH, latest.toUri().toString());
             try (RunningJob second = RunningJob.start(durable.withJobId(restored), restore)) {
@@ -147,6 +150,7 @@ class DurableJobsTest {
                         Duration.ofSeconds(60), "the first job reads everything");
                 latest = awaitLaterCheckpoint(checkpoints.resolve(first.jobId().toString()));
             }
+            latest = latest(latest.getParent()); // the newest, after the cancel (older ones are deleted)
             String lastRead = before.lastId(user);
             // While the job is down, 20 s more are appended, and the stream is trimmed to its last 12 s.
             Appender after = new Appender(List.of(user), 20, 0, before.endSeconds(), before.nextChunk(), false);
