@@ -124,21 +124,26 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable, R
     @Override
     public RedisClient createClient(String clientName) {
         // For a cluster: the first seed node (what needs no routing: a classic PUBLISH reaches every node).
-        RedisURI uri = isCluster() ? ClusterUrl.seeds(url).get(0) : RedisURI.create(url);
+        return nodeClient(isCluster() ? ClusterUrl.seeds(url).get(0) : RedisURI.create(url), clientName, Duration.ofSeconds(5), true);
+    }
+
+    /** A client of one node on the shared resources, reconnecting by itself or not. */
+    private RedisClient nodeClient(RedisURI uri, String clientName, Duration connectTimeout, boolean autoReconnect) {
         if (clientName != null) {
             uri.setClientName(clientName);
         }
         // The options first (reading TLS files may fail): a client is made, and holds the shared
         // resources, only once nothing more can fail.
-        ClientOptions options = options(Duration.ofSeconds(5), true).timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10))).build();
+        ClientOptions options = options(connectTimeout, autoReconnect)
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10))).build();
         RedisClient client = new ReconnectingClient(uri, this);
         client.setOptions(options);
         return client;
     }
 
     /**
-     * A cluster client (only for {@link #isCluster()}): it follows the topology (every 2 s, and at
-     * once on a redirect or a lost node) and holds the shared resources as {@link #createClient} does.
+     * A cluster client (only for {@link #isCluster()}): it follows the topology (every 30 s, and at
+     * once on a redirect or a lost node: {@link ShardedSubscriber#clusterOptions}) and holds the shared resources as {@link #createClient} does.
      */
     @Override
     public RedisClusterClient createClusterClient(String clientName) {
@@ -162,14 +167,7 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable, R
         if (!isCluster()) {
             throw new UnsupportedOperationException(redacted() + " is not a Redis Cluster (redis-cluster://...)");
         }
-        RedisURI uri = ClusterUrl.node(ClusterUrl.seeds(url).get(0), host, port);
-        if (clientName != null) {
-            uri.setClientName(clientName);
-        }
-        ClientOptions options = options(Duration.ofSeconds(2), false).timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10))).build();
-        RedisClient client = new ReconnectingClient(uri, this);
-        client.setOptions(options);
-        return client;
+        return nodeClient(ClusterUrl.node(ClusterUrl.seeds(url).get(0), host, port), clientName, Duration.ofSeconds(2), false);
     }
 
     /** A cluster client on the shared resources, given back at its shutdown. */

@@ -5,7 +5,7 @@ import io.github.eegstream.connector.redis.LimitedValueCodec;
 import io.github.eegstream.connector.redis.MessageDeserializer;
 import io.github.eegstream.connector.redis.RedisClientFactory;
 import io.github.eegstream.connector.redis.RedisConnectorMetrics;
-import io.github.eegstream.connector.redis.RejectReasons;
+import io.github.eegstream.connector.redis.ReaderQueue;
 import io.github.eegstream.connector.redis.Rejects;
 import io.github.eegstream.connector.redis.SubscriptionMarker;
 import io.lettuce.core.RedisChannelHandler;
@@ -22,9 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -49,23 +47,10 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisPubSubSourceReader.class);
     private static final int MAX_RECORDS_PER_POLL = 2048;
-    /** A channel may fill at most 1/CHANNEL_SHARES of the queue's bytes (or one largest message). */
-    static final int CHANNEL_SHARES = 8;
-    private static final CompletableFuture<Void> AVAILABLE = CompletableFuture.completedFuture(null);
-
-    /** A queued message; {@code length} is its size on the wire (over the limit: only a prefix is kept). */
-    private record Received(ByteBuffer channel, byte[] payload, int length, long receivedMillis, long cost) {}
 
     private final RedisClientFactory endpoint;
-    private final MessageDeserializer<T> deserializer;
     private final SourceReaderMetricGroup metrics;
-    private final ArrayBlockingQueue<Received> queue;
-    private final AtomicLong queuedBytes = new AtomicLong();
-    private final long maxQueuedBytes;
-    /** Bytes queued per channel: no channel may take more than its share of the queue. */
-    private final ConcurrentHashMap<ByteBuffer, Long> queuedByChannel = new ConcurrentHashMap<>();
-    private final long maxQueuedBytesPerChannel;
-    private final long minCost;
+    private final ReaderQueue<T> queue;
     private final int maxMessageBytes;
     /**
      * The patterns subscribed, by the pattern's bytes (as each message names it: looked up
@@ -85,14 +70,9 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
     private final Counter handoverSkipped;
     private StatefulRedisConnection<String, String> control;
     private final Rejects rejects;
-    private final Counter dropped;
-    private final Counter droppedOverShare;
-    private final Counter bytesIn;
-    private final Counter recordsIn;
     private final Counter disconnects;
     private volatile long disconnectedAtNanos;
     private volatile long lastGapMillis;
-    private volatile CompletableFuture<Void> available = new CompletableFuture<>();
     private volatile boolean closing;
     private RedisClient client;
     private volatile StatefulRedisPubSubConnection<byte[], LimitedValueCodec.Payload> connection;
@@ -106,23 +86,11 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         this.context = context;
         this.handoverChannel = handoverChannel(clientName).getBytes(StandardCharsets.UTF_8);
         this.endpoint = endpoint;
-        this.deserializer = deserializer;
         this.metrics = context.metricGroup();
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.maxQueuedBytes = maxQueuedBytes;
-        this.minCost = Math.max(1, maxQueuedBytes / queueCapacity);
-        // A flood on one channel (huge messages, or far too many) fills its own share, not the queue:
-        // other users' messages still find room.
-        this.maxQueuedBytesPerChannel = Math.max(maxMessageBytes + 1024L, maxQueuedBytes / CHANNEL_SHARES);
-        this.maxMessageBytes = maxMessageBytes;
         this.rejects = new Rejects(metrics, endpoint, clientName, deadLetterChannel, deadLetters);
-        this.dropped = metrics.counter(RedisConnectorMetrics.DROPPED_MESSAGES);
-        this.droppedOverShare = metrics.counter(RedisConnectorMetrics.DROPPED_OVER_CHANNEL_SHARE);
-        this.bytesIn = metrics.getIOMetricGroup().getNumBytesInCounter();
-        this.recordsIn = metrics.getIOMetricGroup().getNumRecordsInCounter();
+        this.queue = new ReaderQueue<>(metrics, deserializer, rejects, queueCapacity, maxQueuedBytes, maxMessageBytes);
+        this.maxMessageBytes = maxMessageBytes;
         this.disconnects = metrics.counter(RedisConnectorMetrics.DISCONNECTS);
-        metrics.gauge(RedisConnectorMetrics.QUEUED_MESSAGES, queue::size);
-        metrics.gauge(RedisConnectorMetrics.QUEUED_BYTES, queuedBytes::get);
         metrics.gauge(RedisConnectorMetrics.LAST_GAP_MILLIS, () -> lastGapMillis);
         this.handoverSkipped = metrics.counter(RedisConnectorMetrics.HANDOVER_SKIPPED);
         metrics.gauge(RedisConnectorMetrics.ASSIGNED_PATTERNS, patterns::size);
@@ -249,7 +217,8 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
             return;
         }
         // A flood dropped at its channel's share is not counted: not load to move other users for.
-        if (enqueue(channel, message) && countable(channel)) {
+        // (A full queue is this reader's load, more than it can take: counted.)
+        if (queue.offer(channel, message) != ReaderQueue.Offer.DROPPED_OVER_SHARE && countable(channel)) {
             synchronized (countsLock) {
                 long[] n = counts.get(ByteBuffer.wrap(channel));
                 if (n != null) {
@@ -303,45 +272,8 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         if (patterns.remove(key(pattern)) != null) {
             connection.async().punsubscribe(pattern.getBytes(StandardCharsets.UTF_8));
             outbox.add(new HandoverEvent.Released(token));
-            available.complete(null);
+            queue.wake();
         }
-    }
-
-    /**
-     * On Lettuce's I/O thread: enqueue or drop, and wake the task thread. True unless dropped over
-     * its channel's share: a full queue is this reader's load (more than it can take), one
-     * channel's flood is not load worth moving other users for.
-     */
-    private boolean enqueue(byte[] channel, LimitedValueCodec.Payload message) {
-        // Every message costs at least an even share of the queue, so that many tiny messages on one
-        // channel fill its share as surely as a few large ones.
-        long cost = Math.max(96L + channel.length + message.bytes().length, minCost);
-        Received r = new Received(ByteBuffer.wrap(channel), message.bytes(), message.length(),
-                System.currentTimeMillis(), cost);
-        if (queuedByChannel.merge(r.channel(), cost, Long::sum) > maxQueuedBytesPerChannel) {
-            release(r.channel(), cost);
-            droppedOverShare.inc();
-            return false;
-        }
-        if (queuedBytes.addAndGet(cost) > maxQueuedBytes) {
-            queuedBytes.addAndGet(-cost);
-            release(r.channel(), cost);
-            dropped.inc();
-            return true;
-        }
-        if (queue.offer(r)) {
-            available.complete(null);
-            return true;
-        }
-        queuedBytes.addAndGet(-cost);
-        release(r.channel(), cost);
-        dropped.inc();
-        return true;
-    }
-
-    /** Gives a channel's bytes back; a channel with none queued is forgotten, so the map stays small. */
-    private void release(ByteBuffer channel, long cost) {
-        queuedByChannel.computeIfPresent(channel, (c, bytes) -> bytes - cost <= 0 ? null : bytes - cost);
     }
 
     @Override
@@ -352,31 +284,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
         if (System.nanoTime() - lastReportNanos >= RedisPubSubEnumerator.PLAN_MILLIS * 1_000_000) {
             report();
         }
-        for (int n = 0; n < MAX_RECORDS_PER_POLL; n++) {
-            Received r = queue.poll();
-            if (r == null) {
-                return InputStatus.NOTHING_AVAILABLE;
-            }
-            queuedBytes.addAndGet(-r.cost());
-            release(r.channel(), r.cost());
-            recordsIn.inc();
-            bytesIn.inc(r.length());
-            String channel = new String(r.channel().array(), StandardCharsets.UTF_8);
-            if (r.length() > maxMessageBytes) {
-                rejects.reject(channel, r.payload(), RejectReasons.TOO_LARGE, new IllegalArgumentException(
-                        "message of " + r.length() + " bytes is larger than the limit of " + maxMessageBytes));
-                continue;
-            }
-            T record;
-            try {
-                record = deserializer.deserialize(channel, r.payload(), r.receivedMillis());
-            } catch (Exception e) {
-                rejects.reject(channel, r.payload(), deserializer.rejectReason(e), e);
-                continue;
-            }
-            output.collect(record);
-        }
-        return queue.isEmpty() ? InputStatus.NOTHING_AVAILABLE : InputStatus.MORE_AVAILABLE;
+        return queue.emit(output, MAX_RECORDS_PER_POLL);
     }
 
     /** Sends the enumerator each channel's messages since the last report. */
@@ -481,18 +389,7 @@ public final class RedisPubSubSourceReader<T> implements SourceReader<T, RedisPu
 
     @Override
     public CompletableFuture<Void> isAvailable() {
-        if (!queue.isEmpty() || !outbox.isEmpty()) {
-            return AVAILABLE;
-        }
-        CompletableFuture<Void> future = available;
-        if (future.isDone()) {
-            future = new CompletableFuture<>();
-            available = future;
-        }
-        if (!queue.isEmpty() || !outbox.isEmpty()) { // one may have come before the new future was published
-            future.complete(null);
-        }
-        return future;
+        return queue.available(() -> !outbox.isEmpty());
     }
 
     @Override
