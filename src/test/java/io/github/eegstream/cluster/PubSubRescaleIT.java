@@ -92,16 +92,20 @@ class PubSubRescaleIT {
                         users.get(i) + " predicted within " + WITHIN + " of the restored job's start");
             }
             List<Long> firsts = new ArrayList<>();
-            for (Channel c : channels) {
-                recorder.arrivals(c).stream().filter(t -> t >= resubmittedMillis).findFirst()
-                        .ifPresent(t -> firsts.add(t - resubmittedMillis));
+            // The restored job's predictions are those after the first job's last (they may come even
+            // before the submission call has returned: times are then negative).
+            for (int i = 0; i < channels.size(); i++) {
+                List<Long> arrivals = recorder.arrivals(channels.get(i));
+                firsts.add(arrivals.get(seenBefore[i]) - resubmittedMillis);
             }
             java.util.Collections.sort(firsts);
             // The longest silence of any user after its first prediction from the restored job.
             long worstGap = 0;
             String worstUser = "";
-            for (Channel c : channels) {
-                List<Long> after = recorder.arrivals(c).stream().filter(t -> t >= resubmittedMillis).toList();
+            for (int i = 0; i < channels.size(); i++) {
+                Channel c = channels.get(i);
+                List<Long> all = recorder.arrivals(c);
+                List<Long> after = all.subList(seenBefore[i], all.size());
                 for (int k = 1; k < after.size(); k++) {
                     if (after.get(k) - after.get(k - 1) > worstGap) {
                         worstGap = after.get(k) - after.get(k - 1);
