@@ -26,8 +26,8 @@ public final class LatencyRecorder implements AutoCloseable {
     private final long[] predictions;
     private final Histogram latencies = new Histogram(3_600_000_000L, 3);
     private long lastArrivalNanos;
-    /** Predictions of windows ending before this (Unix seconds) belong to the warm-up. */
-    private double measuredFrom = Double.NEGATIVE_INFINITY;
+    /** Per user, predictions of windows ending before this (Unix seconds) belong to the warm-up; none is counted before it is set. */
+    private double[] measuredFrom;
 
     public LatencyRecorder(RedisClient client, List<String> users) {
         this(client, null, users);
@@ -70,25 +70,26 @@ public final class LatencyRecorder implements AutoCloseable {
         if (u == null) {
             return;
         }
-        if (p.timestamp() != null && p.timestamp() < measuredFrom) {
-            return; // the warm-up's tail, arriving late: neither this run's latency nor one of its windows
+        if (measuredFrom == null || p.timestamp() == null || p.timestamp() < measuredFrom[u]) {
+            return; // the warm-up's: neither the measured part's latency nor one of its windows
         }
         predictions[u]++;
         lastArrivalNanos = System.nanoTime();
-        if (p.timestamp() != null) {
-            // Clocks of one host: a negative latency is the millisecond rounding of the arrival time.
-            latencies.recordValue(Math.max(0, Math.round(receivedMillis * 1000.0 - p.timestamp() * 1e6)));
-        }
+        // Clocks of one host: a negative latency is the millisecond rounding of the arrival time.
+        latencies.recordValue(Math.max(0, Math.round(receivedMillis * 1000.0 - p.timestamp() * 1e6)));
     }
 
     /**
-     * Forgets what was recorded so far (the warm-up), and from now on ignores predictions of
-     * windows that end before {@code measuredFrom} (Unix seconds): the warm-up's last windows,
-     * and the partial windows the job flushes when the warm-up's streams stop, arrive after
-     * this call and would otherwise count as windows of the measured part, hiding loss.
+     * From now on counts, per user, the predictions of windows that end at or after
+     * {@code from[u]} (Unix seconds), and forgets any counted before: the warm-up's last windows
+     * arrive after the measured part started, and must count neither as its windows (hiding
+     * loss) nor in its latency.
      */
-    public synchronized void reset(double measuredFrom) {
-        this.measuredFrom = measuredFrom;
+    public synchronized void measureFrom(double[] from) {
+        if (from.length != predictions.length) {
+            throw new IllegalArgumentException(from.length + " times for " + predictions.length + " users");
+        }
+        this.measuredFrom = from.clone();
         java.util.Arrays.fill(predictions, 0);
         latencies.reset();
         lastArrivalNanos = 0;

@@ -58,16 +58,56 @@ public final class LoadGenerator implements AutoCloseable {
 
     /** Publishes for {@code duration}, paced, then returns once Redis has answered every PUBLISH. */
     public void run(Duration duration) throws InterruptedException {
+        run(Duration.ZERO, duration, Marks.NONE);
+    }
+
+    /**
+     * What a paced run tells as it goes: {@link #starting} before the first message, with the
+     * wall-clock time its users' timelines start from, and {@link #measuring} once, when the
+     * warm-up is over (the lateness recorded so far is forgotten then).
+     */
+    public interface Marks {
+        Marks NONE = new Marks() {
+            @Override
+            public void starting(double startWall) {}
+
+            @Override
+            public void measuring() {}
+        };
+
+        /** The run starts: user {@code u}'s sample 0 is due at {@link #userStart}{@code (startWall, u, n)}. */
+        void starting(double startWall);
+
+        /** The warm-up is over: what follows is measured. */
+        void measuring();
+    }
+
+    /**
+     * Publishes for {@code warmup}, then for {@code measured} more, paced and without a pause
+     * between the two: every user's timeline goes on across the mark, as a real relay's does, so
+     * the measured part starts in the steady state the warm-up reached (a pause or a fresh start
+     * there gives every user a gap, and the job a burst of late windows, that no real load has).
+     * Returns once Redis has answered every PUBLISH.
+     */
+    public void run(Duration warmup, Duration measured, Marks marks) throws InterruptedException {
         double startWall = System.currentTimeMillis() / 1000.0;
         long startNanos = System.nanoTime();
-        long end = startNanos + duration.toNanos();
+        long mark = startNanos + warmup.toNanos();
+        long end = mark + measured.toNanos();
+        boolean measuring = false;
         int n = users.size();
         byte[][] channelNames = channelNames();
         long[] offsetNanos = new long[n];
         for (int u = 0; u < n; u++) {
-            offsetNanos[u] = 1_000_000_000L * u / n; // staggered start over one second
+            offsetNanos[u] = offsetNanos(u, n);
         }
+        marks.starting(startWall);
         for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
+            if (!measuring && now >= mark) {
+                measuring = true;
+                lateness.histogram().reset();
+                marks.measuring();
+            }
             for (int u = 0; u < n; u++) {
                 long sinceStart = now - startNanos - offsetNanos[u];
                 if (sinceStart < 0) {
@@ -95,7 +135,28 @@ public final class LoadGenerator implements AutoCloseable {
                 Thread.sleep(next / 1_000_000, (int) (next % 1_000_000));
             }
         }
+        if (!measuring) {
+            marks.measuring(); // a warm-up as long as the run: an empty measured part, still marked
+        }
         awaitReplies();
+    }
+
+    /** User {@code u} of {@code n} starts this long after the run: evenly staggered over one second. */
+    private static long offsetNanos(int u, int n) {
+        return 1_000_000_000L * u / n;
+    }
+
+    /** When user {@code u} of {@code n}'s sample 0 is stamped, in a run that started at {@code startWall} (Unix seconds). */
+    public static double userStart(double startWall, int u, int n) {
+        return startWall + offsetNanos(u, n) / 1e9;
+    }
+
+    /**
+     * User {@code u} of {@code n}'s first sample stamped at or after {@code from} (Unix seconds),
+     * in a run that started at {@code startWall}: the first of its measured part.
+     */
+    public static long firstSampleFrom(double startWall, int u, int n, double rate, double from) {
+        return Math.max(0, (long) Math.ceil((from - userStart(startWall, u, n)) * rate));
     }
 
     /**

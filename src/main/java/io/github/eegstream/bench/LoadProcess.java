@@ -13,10 +13,12 @@ import java.util.Locale;
  *
  * <p>{@code LoadProcess FIRST_ID USERS RATE CHANNELS CHUNK CONNECTIONS WARMUP SECONDS} publishes
  * to the Redis at {@code $REDIS_URL} (from the environment, so that no password shows among the
- * process's arguments in {@code ps}; TLS settings from {@code $REDIS_CA_CERT} and the like), and
- * for WARMUP seconds, prints {@code measuring}, publishes for SECONDS more, then prints one line:
- * {@code {"seconds": s, "cpu_s": c, "samples": [n0, n1, ...], "lateness_ms": {"p50": .., "p95": ..,
- * "p99": .., "max": ..}}} for the measured part only.
+ * process's arguments in {@code ps}; TLS settings from {@code $REDIS_CA_CERT} and the like). It
+ * prints {@code start T} (the Unix time the users' timelines start from, see
+ * {@link LoadGenerator#userStart}), publishes for WARMUP seconds, prints {@code measuring}, goes on
+ * publishing for SECONDS more without a pause, then prints one line: {@code {"seconds": s,
+ * "cpu_s": c, "samples": [n0, n1, ...], "lateness_ms": {"p50": .., "p95": .., "p99": .., "max":
+ * ..}}}: seconds, CPU and lateness of the measured part, and each user's samples over the whole run.
  */
 public final class LoadProcess {
 
@@ -51,21 +53,28 @@ public final class LoadProcess {
             }
         }
         double warmup = Double.parseDouble(args[6]);
-        if (warmup > 0) {
-            try (LoadGenerator load = generator(endpoint, ids, args)) {
-                load.run(Duration.ofMillis(Math.round(warmup * 1000)));
-            }
-            Thread.sleep(1_000); // let the consumer under test drain the warm-up
-        }
+        double seconds = Double.parseDouble(args[7]);
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long[] atMark = new long[2]; // process CPU and System.nanoTime at the mark
         try (LoadGenerator load = generator(endpoint, ids, args)) {
-            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            System.out.println("measuring");
-            System.out.flush();
-            long processCpu = os.getProcessCpuTime();
-            long start = System.nanoTime();
-            load.run(Duration.ofMillis(Math.round(Double.parseDouble(args[7]) * 1000)));
+            load.run(Duration.ofMillis(Math.round(warmup * 1000)), Duration.ofMillis(Math.round(seconds * 1000)),
+                    new LoadGenerator.Marks() {
+                        @Override
+                        public void starting(double startWall) {
+                            System.out.println(String.format(Locale.ROOT, "start %.6f", startWall));
+                            System.out.flush();
+                        }
+
+                        @Override
+                        public void measuring() {
+                            atMark[0] = os.getProcessCpuTime();
+                            atMark[1] = System.nanoTime();
+                            System.out.println("measuring");
+                            System.out.flush();
+                        }
+                    });
             StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "{\"seconds\":%.3f,\"cpu_s\":%.3f,\"samples\":[",
-                    (System.nanoTime() - start) / 1e9, (os.getProcessCpuTime() - processCpu) / 1e9));
+                    (System.nanoTime() - atMark[1]) / 1e9, (os.getProcessCpuTime() - atMark[0]) / 1e9));
             for (int u = 0; u < users; u++) {
                 out.append(u == 0 ? "" : ",").append(load.samplesPublished(u));
             }

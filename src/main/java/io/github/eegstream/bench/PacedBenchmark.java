@@ -108,8 +108,7 @@ public final class PacedBenchmark {
         try (LatencyRecorder recorder = new LatencyRecorder(endpoint, ids)) {
             long[] processCpu = new long[1];
             List<io.github.eegstream.redis.ClusterLoad.NodeCounters>[] before = new List[1];
-            Load load = load(endpoint, offset, () -> {
-                recorder.reset(System.currentTimeMillis() / 1000.0);
+            Load load = load(endpoint, offset, recorder, () -> {
                 processCpu[0] = os.getProcessCpuTime();
                 before[0] = io.github.eegstream.redis.ClusterLoad.snapshot(endpoint);
             });
@@ -142,8 +141,7 @@ public final class PacedBenchmark {
         double[] redisCpu = new double[1];
         try (LatencyRecorder recorder = new LatencyRecorder(client, ids);
                 jdk.jfr.Recording jfr = settings.jfr() == null ? null : new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {
-            Load load = load(endpoint, offset, () -> {
-                recorder.reset(System.currentTimeMillis() / 1000.0); // the measured samples are stamped from now on
+            Load load = load(endpoint, offset, recorder, () -> {
                 if (jfr != null) {
                     jfr.start(); // the measured part only: the warm-up's compilation would crowd the profile
                 }
@@ -163,42 +161,68 @@ public final class PacedBenchmark {
         }
     }
 
-    /** What a load process published in its measured part, and how late it was against its schedule. */
-    private record Load(long[] samples, double cpuSeconds, double seconds, BenchResult.Latency lateness) {
-        long total() {
-            return java.util.Arrays.stream(samples).sum();
+    /**
+     * What a load process published: per user, the first sample of the measured part and the
+     * samples of the whole run; and the measured part's length, CPU and lateness.
+     */
+    private record Load(long[] first, long[] samples, double cpuSeconds, double seconds, BenchResult.Latency lateness) {
+        /** Samples published in the measured part. */
+        long measured() {
+            long n = 0;
+            for (int u = 0; u < samples.length; u++) {
+                n += Math.max(0, samples[u] - first[u]);
+            }
+            return n;
         }
     }
 
     /**
-     * Runs the load in its own JVM (see LoadProcess): warm-up, then the measured part, which
-     * {@code onMeasuring} is called at the start of.
+     * Runs the load in its own JVM (see LoadProcess): warm-up, then the measured part with no
+     * pause between, {@code onMeasuring} called at its start. As soon as the load process tells
+     * when its users' timelines start, {@code recorder} is told each user's first measured
+     * sample's time: the predictions of windows ending before are the warm-up's, whenever they
+     * arrive (knowing this before the mark, none of the measured part's first predictions can be
+     * missed by a late reset).
      */
-    private Load load(RedisEndpoint endpoint, int offset, Runnable onMeasuring) throws Exception {
+    private Load load(RedisEndpoint endpoint, int offset, LatencyRecorder recorder, Runnable onMeasuring) throws Exception {
         Process p = loadProcess(endpoint, settings.tlsEnvironment(), Integer.toString(offset), Integer.toString(settings.users()),
                 Double.toString(settings.rate()), Integer.toString(settings.channels()), Integer.toString(settings.chunk()),
                 Integer.toString(settings.connections()), Double.toString(settings.warmup()), Double.toString(settings.duration()))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         java.io.BufferedReader lines = new java.io.BufferedReader(
                 new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        int users = settings.users();
+        double rate = settings.rate();
+        long[] first = null;
         String result = null;
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            if (line.equals("measuring")) {
+            if (line.startsWith("start ")) {
+                double startWall = Double.parseDouble(line.substring(6));
+                double mark = startWall + settings.warmup();
+                first = new long[users];
+                double[] from = new double[users];
+                for (int u = 0; u < users; u++) {
+                    first[u] = LoadGenerator.firstSampleFrom(startWall, u, users, rate, mark);
+                    // Half a sample early: the job's timestamps are the generator's within rounding.
+                    from[u] = LoadGenerator.userStart(startWall, u, users) + (first[u] - 0.5) / rate;
+                }
+                recorder.measureFrom(from);
+            } else if (line.equals("measuring")) {
                 onMeasuring.run();
             } else if (line.startsWith("{")) {
                 result = line;
             }
         }
-        if (p.waitFor() != 0 || result == null) {
+        if (p.waitFor() != 0 || result == null || first == null) {
             throw new IllegalStateException("the load process failed (exit " + p.exitValue() + ")");
         }
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result);
-        long[] samples = new long[settings.users()];
-        for (int u = 0; u < settings.users(); u++) {
+        long[] samples = new long[users];
+        for (int u = 0; u < users; u++) {
             samples[u] = json.get("samples").get(u).asLong();
         }
         var late = json.get("lateness_ms");
-        return new Load(samples, json.get("cpu_s").asDouble(), json.get("seconds").asDouble(),
+        return new Load(first, samples, json.get("cpu_s").asDouble(), json.get("seconds").asDouble(),
                 new BenchResult.Latency(late.get("p50").asDouble(), late.get("p95").asDouble(), late.get("p99").asDouble(),
                         late.get("max").asDouble()));
     }
@@ -288,8 +312,7 @@ public final class PacedBenchmark {
             long[] cpu0 = new long[1];
             double[] redisCpu = new double[1];
             try (LatencyRecorder recorder = new LatencyRecorder(client, ids)) {
-                Load load = load(endpoint, offset, () -> {
-                    recorder.reset(System.currentTimeMillis() / 1000.0); // the measured samples are stamped from now on
+                Load load = load(endpoint, offset, recorder, () -> {
                     try {
                         cpu0[0] = processCpuTicks(p.pid());
                     } catch (java.io.IOException e) {
@@ -314,21 +337,34 @@ public final class PacedBenchmark {
         double seconds = load.seconds();
         int size = spec.window().size().sampleCount();
         int hop = spec.window().hop().sampleCount();
-        // Per user, at most its expected windows count: one user's extra predictions (partial
-        // windows flushed, windows spanning the warm-up's gap) must not cover another's loss.
+        // Per user, at most its expected windows count: one user's extra predictions (the partial
+        // window flushed when its stream ends) must not cover another's loss.
         long expected = 0;
         long credited = 0;
         for (int u = 0; u < settings.users(); u++) {
-            long n = load.samples()[u];
-            long windows = n >= size ? (n - size) / hop + 1 : 0;
+            long windows = windowsEndingIn(load.first()[u], load.samples()[u], size, hop);
             expected += windows;
             credited += Math.min(windows, recorder.predictions(u));
         }
         long received = recorder.predictions();
-        return new BenchResult.Run(load.total() / seconds, load.total() / (double) settings.chunk() / seconds,
+        long measured = load.measured();
+        return new BenchResult.Run(measured / seconds, measured / (double) settings.chunk() / seconds,
                 credited * (double) hop / seconds, received / seconds, expected, received,
                 expected == 0 ? 0 : 1 - (double) credited / expected,
                 recorder.latency(), load.lateness(), null, null, 0, 0, null);
+    }
+
+    /**
+     * How many of a stream's windows ({@code size} samples, every {@code hop}, the first ending
+     * at sample {@code size - 1}) end at a sample in {@code [from, published)}.
+     */
+    static long windowsEndingIn(long from, long published, int size, int hop) {
+        if (published < size) {
+            return 0;
+        }
+        long last = (published - size) / hop; // the last complete window
+        long firstK = Math.max(0, Math.floorDiv(from - (size - 1) + hop - 1, hop)); // the first ending at or after from
+        return Math.max(0, last - firstK + 1);
     }
 
     private static double redisCpuSeconds(RedisEndpoint endpoint) {

@@ -12,6 +12,7 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -190,6 +191,10 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable, R
     private ClientOptions.Builder options(Duration connectTimeout, boolean reconnect) {
         ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(reconnect)
+                // RESP2: in RESP3 Lettuce decodes every pub/sub message twice (as a push message and
+                // as a pub/sub message). At 185,000 messages/s its I/O thread spent about five times
+                // as long per message in RESP3 (docs/performance.md).
+                .protocolVersion(ProtocolVersion.RESP2)
                 // Lettuce's default keeps read bytes in its aggregation buffer until a ratio is
                 // passed: with large messages a subscriber then reads slower than one publisher
                 // sends (448 of 485 MB/s of 2 MiB messages, measured), and Redis disconnects it.

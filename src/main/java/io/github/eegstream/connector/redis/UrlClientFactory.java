@@ -5,6 +5,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
 import java.util.List;
@@ -71,6 +72,8 @@ final class UrlClientFactory implements RedisClientFactory {
     private static ClientOptions.Builder options(boolean reconnect) {
         return ClientOptions.builder()
                 .autoReconnect(reconnect)
+                // RESP2: in RESP3 Lettuce decodes every pub/sub message twice (push and pub/sub).
+                .protocolVersion(ProtocolVersion.RESP2)
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).build())
                 .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10)));
     }

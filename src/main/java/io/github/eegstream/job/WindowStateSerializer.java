@@ -1,0 +1,326 @@
+package io.github.eegstream.job;
+
+import io.github.eegstream.dsp.TimelineState;
+import io.github.eegstream.dsp.WindowBuffer;
+import io.github.eegstream.wire.SampleBuffer;
+import java.io.IOException;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
+
+/**
+ * {@link SampleWindower}'s keyed state, written as checkpoints and savepoints need it: a user's
+ * buffered samples only (not the buffer's spare capacity, up to half of it), and its doubles in
+ * blocks rather than one {@code writeDouble} each. Flink's POJO serializer did both: at 5,000
+ * users a checkpoint was 95 MB and its asynchronous part took a core for up to a second, every
+ * 10 s, which was most of the benchmark's p99 (docs/performance.md).
+ *
+ * <p>State written by the POJO serializer (savepoints of earlier versions) is read with it and
+ * written with this one from then on: its snapshot resolves to {@code compatibleAfterMigration}.
+ * Every field of the state and of what it holds is written; {@code WindowStateSerializerTest}
+ * fails for a field added but not written here.
+ */
+public final class WindowStateSerializer extends TypeSerializer<WindowState> {
+
+    private static final long serialVersionUID = 1L;
+    private static final int SCRATCH_DOUBLES = 1024;
+
+    /** Per instance (Flink duplicates serializers per thread): doubles go through it in blocks. */
+    private transient byte[] scratch;
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public TypeSerializer<WindowState> duplicate() {
+        return new WindowStateSerializer();
+    }
+
+    @Override
+    public WindowState createInstance() {
+        return new WindowState();
+    }
+
+    @Override
+    public WindowState copy(WindowState from) {
+        WindowState to = new WindowState();
+        to.setWindow(copy(from.getWindow()));
+        to.setTimeline(copy(from.getTimeline()));
+        to.setAdmission(copy(from.getAdmission()));
+        to.setActive(from.isActive());
+        to.setLastArrivalMillis(from.getLastArrivalMillis());
+        to.setLastReceivedMillis(from.getLastReceivedMillis());
+        to.setTimerAtMillis(from.getTimerAtMillis());
+        return to;
+    }
+
+    private static WindowBuffer copy(WindowBuffer from) {
+        if (from == null) {
+            return null;
+        }
+        WindowBuffer to = new WindowBuffer();
+        to.setWindowStart(from.getWindowStart());
+        SampleBuffer s = from.getSamples();
+        if (s == null) {
+            to.setSamples(null);
+        } else {
+            SampleBuffer c = new SampleBuffer();
+            c.setChannels(s.getChannels() == null ? null : s.getChannels().clone());
+            c.setRate(s.getRate());
+            c.setTimestamps(s.getTimestamps() == null ? null : s.getTimestamps().clone());
+            c.setValues(s.getValues() == null ? null : s.getValues().clone());
+            c.setSize(s.getSize());
+            to.setSamples(c);
+        }
+        return to;
+    }
+
+    private static TimelineState copy(TimelineState from) {
+        if (from == null) {
+            return null;
+        }
+        TimelineState to = new TimelineState();
+        to.setLast(from.getLast());
+        to.setStalled(from.isStalled());
+        return to;
+    }
+
+    private static Admission copy(Admission from) {
+        if (from == null) {
+            return null;
+        }
+        Admission to = new Admission();
+        to.setTokens(from.getTokens());
+        to.setRefilledAtMillis(from.getRefilledAtMillis());
+        to.setStreamRate(from.getStreamRate());
+        to.setLimited(from.isLimited());
+        to.setLastDropMillis(from.getLastDropMillis());
+        return to;
+    }
+
+    @Override
+    public WindowState copy(WindowState from, WindowState reuse) {
+        return copy(from);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(WindowState st, DataOutputView out) throws IOException {
+        WindowBuffer window = st.getWindow();
+        out.writeBoolean(window != null);
+        if (window != null) {
+            out.writeDouble(window.getWindowStart());
+            SampleBuffer s = window.getSamples();
+            out.writeBoolean(s != null);
+            if (s != null) {
+                writeSamples(s, out);
+            }
+        }
+        TimelineState timeline = st.getTimeline();
+        out.writeBoolean(timeline != null);
+        if (timeline != null) {
+            out.writeDouble(timeline.getLast());
+            out.writeBoolean(timeline.isStalled());
+        }
+        Admission admission = st.getAdmission();
+        out.writeBoolean(admission != null);
+        if (admission != null) {
+            out.writeDouble(admission.getTokens());
+            out.writeLong(admission.getRefilledAtMillis());
+            out.writeDouble(admission.getStreamRate());
+            out.writeBoolean(admission.isLimited());
+            out.writeLong(admission.getLastDropMillis());
+        }
+        out.writeBoolean(st.isActive());
+        out.writeLong(st.getLastArrivalMillis());
+        out.writeLong(st.getLastReceivedMillis());
+        out.writeLong(st.getTimerAtMillis());
+    }
+
+    private void writeSamples(SampleBuffer s, DataOutputView out) throws IOException {
+        String[] channels = s.getChannels();
+        int size = s.getSize();
+        int width = channels == null ? 0 : channels.length;
+        double[] timestamps = s.getTimestamps();
+        double[] values = s.getValues();
+        // What the buffer's own methods rely on; state that breaks it is not written as if it held.
+        if (size < 0 || timestamps == null || values == null || timestamps.length < size
+                || values.length < (long) size * width) {
+            throw new IOException("inconsistent sample buffer: " + size + " samples of " + width + " channels, arrays of "
+                    + (timestamps == null ? "null" : timestamps.length) + " and " + (values == null ? "null" : values.length));
+        }
+        out.writeInt(channels == null ? -1 : channels.length);
+        for (int c = 0; c < width; c++) {
+            out.writeBoolean(channels[c] != null);
+            if (channels[c] != null) {
+                StringValue.writeString(channels[c], out); // no 64 KB limit, unlike writeUTF
+            }
+        }
+        out.writeDouble(s.getRate());
+        out.writeInt(size);
+        writeDoubles(timestamps, size, out);
+        writeDoubles(values, size * width, out);
+    }
+
+    private void writeDoubles(double[] a, int n, DataOutputView out) throws IOException {
+        byte[] buf = scratch();
+        for (int from = 0; from < n; from += SCRATCH_DOUBLES) {
+            int k = Math.min(SCRATCH_DOUBLES, n - from);
+            for (int i = 0; i < k; i++) {
+                long bits = Double.doubleToRawLongBits(a[from + i]);
+                int b = i << 3;
+                buf[b] = (byte) (bits >>> 56);
+                buf[b + 1] = (byte) (bits >>> 48);
+                buf[b + 2] = (byte) (bits >>> 40);
+                buf[b + 3] = (byte) (bits >>> 32);
+                buf[b + 4] = (byte) (bits >>> 24);
+                buf[b + 5] = (byte) (bits >>> 16);
+                buf[b + 6] = (byte) (bits >>> 8);
+                buf[b + 7] = (byte) bits;
+            }
+            out.write(buf, 0, k << 3);
+        }
+    }
+
+    private double[] readDoubles(int n, DataInputView in) throws IOException {
+        double[] a = new double[n];
+        byte[] buf = scratch();
+        for (int from = 0; from < n; from += SCRATCH_DOUBLES) {
+            int k = Math.min(SCRATCH_DOUBLES, n - from);
+            in.readFully(buf, 0, k << 3);
+            for (int i = 0; i < k; i++) {
+                int b = i << 3;
+                long bits = ((long) (buf[b] & 0xff) << 56) | ((long) (buf[b + 1] & 0xff) << 48)
+                        | ((long) (buf[b + 2] & 0xff) << 40) | ((long) (buf[b + 3] & 0xff) << 32)
+                        | ((long) (buf[b + 4] & 0xff) << 24) | ((buf[b + 5] & 0xff) << 16)
+                        | ((buf[b + 6] & 0xff) << 8) | (buf[b + 7] & 0xff);
+                a[from + i] = Double.longBitsToDouble(bits);
+            }
+        }
+        return a;
+    }
+
+    private byte[] scratch() {
+        if (scratch == null) {
+            scratch = new byte[SCRATCH_DOUBLES * 8];
+        }
+        return scratch;
+    }
+
+    @Override
+    public WindowState deserialize(DataInputView in) throws IOException {
+        WindowState st = new WindowState();
+        if (in.readBoolean()) {
+            WindowBuffer window = new WindowBuffer();
+            window.setWindowStart(in.readDouble());
+            window.setSamples(in.readBoolean() ? readSamples(in) : null);
+            st.setWindow(window);
+        } else {
+            st.setWindow(null);
+        }
+        if (in.readBoolean()) {
+            TimelineState timeline = new TimelineState();
+            timeline.setLast(in.readDouble());
+            timeline.setStalled(in.readBoolean());
+            st.setTimeline(timeline);
+        } else {
+            st.setTimeline(null);
+        }
+        if (in.readBoolean()) {
+            Admission admission = new Admission();
+            admission.setTokens(in.readDouble());
+            admission.setRefilledAtMillis(in.readLong());
+            admission.setStreamRate(in.readDouble());
+            admission.setLimited(in.readBoolean());
+            admission.setLastDropMillis(in.readLong());
+            st.setAdmission(admission);
+        } else {
+            st.setAdmission(null);
+        }
+        st.setActive(in.readBoolean());
+        st.setLastArrivalMillis(in.readLong());
+        st.setLastReceivedMillis(in.readLong());
+        st.setTimerAtMillis(in.readLong());
+        return st;
+    }
+
+    private SampleBuffer readSamples(DataInputView in) throws IOException {
+        SampleBuffer s = new SampleBuffer();
+        int width = in.readInt();
+        String[] channels = null;
+        if (width >= 0) {
+            channels = new String[width];
+            for (int c = 0; c < width; c++) {
+                channels[c] = in.readBoolean() ? StringValue.readString(in) : null;
+            }
+        }
+        s.setChannels(channels);
+        s.setRate(in.readDouble());
+        int size = in.readInt();
+        long n = (long) size * Math.max(0, width);
+        if (size < 0 || n > Integer.MAX_VALUE) {
+            throw new IOException("corrupt window state: " + size + " samples of " + width + " channels");
+        }
+        s.setTimestamps(readDoubles(size, in));
+        s.setValues(readDoubles((int) n, in));
+        s.setSize(size);
+        return s;
+    }
+
+    @Override
+    public WindowState deserialize(WindowState reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView source, DataOutputView target) throws IOException {
+        serialize(deserialize(source), target);
+    }
+
+    @Override
+    public boolean equals(Object obj) {
+        return obj instanceof WindowStateSerializer;
+    }
+
+    @Override
+    public int hashCode() {
+        return WindowStateSerializer.class.hashCode();
+    }
+
+    @Override
+    public TypeSerializerSnapshot<WindowState> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /**
+     * This serializer's snapshot in checkpoints and savepoints. Restoring state that Flink's POJO
+     * serializer wrote (this job's savepoints before this serializer), it asks for migration:
+     * the state is read with the POJO serializer and written with this one from then on.
+     */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<WindowState> {
+
+        public Snapshot() {
+            super(WindowStateSerializer::new);
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<WindowState> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<WindowState> oldSerializerSnapshot) {
+            if (oldSerializerSnapshot instanceof PojoSerializerSnapshot) { // of this state, so of WindowState
+                return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+            }
+            return super.resolveSchemaCompatibility(oldSerializerSnapshot);
+        }
+    }
+}
