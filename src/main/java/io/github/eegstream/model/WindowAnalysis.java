@@ -47,6 +47,7 @@ public final class WindowAnalysis implements AutoCloseable {
     private final PredictionModel model;
     private final AlertRules rules;
     private final boolean perChannelFeatures;
+    private final FeatureVector.Names names = new FeatureVector.Names();
 
     /** @throws IllegalArgumentException if the model cannot be loaded or a rule is malformed */
     public WindowAnalysis(Settings settings) {
@@ -83,7 +84,7 @@ public final class WindowAnalysis implements AutoCloseable {
         }
         WindowFeatures f = extractor.extract(window.channels(), window.values(), window.sampleCount(), rate);
         Map<String, Double> indices = Indices.of(f);
-        Map<String, Double> vector = FeatureVector.of(f, indices, perChannelFeatures);
+        Map<String, Double> vector = FeatureVector.of(f, indices, perChannelFeatures, names);
         Prediction prediction = null;
         String modelError = null;
         Map<String, Double> metrics = new LinkedHashMap<>(vector);
