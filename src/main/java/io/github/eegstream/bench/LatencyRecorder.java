@@ -73,6 +73,9 @@ public final class LatencyRecorder implements AutoCloseable {
         if (measuredFrom == null || p.timestamp() == null || p.timestamp() < measuredFrom[u]) {
             return; // the warm-up's: neither the measured part's latency nor one of its windows
         }
+        if (Boolean.TRUE.equals(p.partial())) {
+            return; // the partial window flushed when a stream ends: not one of the windows expected
+        }
         predictions[u]++;
         lastArrivalNanos = System.nanoTime();
         // Clocks of one host: a negative latency is the millisecond rounding of the arrival time.

@@ -337,8 +337,8 @@ public final class PacedBenchmark {
         double seconds = load.seconds();
         int size = spec.window().size().sampleCount();
         int hop = spec.window().hop().sampleCount();
-        // Per user, at most its expected windows count: one user's extra predictions (the partial
-        // window flushed when its stream ends) must not cover another's loss.
+        // Per user, at most its expected windows count: one user's extra predictions (a window
+        // predicted twice) must not cover another's loss. Partial windows are not counted at all.
         long expected = 0;
         long credited = 0;
         for (int u = 0; u < settings.users(); u++) {

@@ -2,9 +2,10 @@ package io.github.eegstream.job;
 
 import io.github.eegstream.dsp.TimelineState;
 import io.github.eegstream.dsp.WindowBuffer;
+import io.github.eegstream.dsp.Windowing;
+import io.github.eegstream.wire.RawSamples;
 import io.github.eegstream.wire.SampleBuffer;
 import java.io.IOException;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -29,6 +30,8 @@ public final class WindowStateSerializer extends TypeSerializer<WindowState> {
 
     private static final long serialVersionUID = 1L;
     private static final int SCRATCH_DOUBLES = 1024;
+    /** Twice what the windower ever buffers ({@link Windowing#MAX_BUFFERED_VALUES}). */
+    private static final long MAX_VALUES = 2L * Windowing.MAX_BUFFERED_VALUES;
 
     /** Per instance (Flink duplicates serializers per thread): doubles go through it in blocks. */
     private transient byte[] scratch;
@@ -258,6 +261,10 @@ public final class WindowStateSerializer extends TypeSerializer<WindowState> {
     private SampleBuffer readSamples(DataInputView in) throws IOException {
         SampleBuffer s = new SampleBuffer();
         int width = in.readInt();
+        // Bounded before anything is allocated: corrupt state is an error, not an OutOfMemoryError.
+        if (width > RawSamples.MAX_CHANNELS) {
+            throw new IOException("corrupt window state: " + width + " channels (at most " + RawSamples.MAX_CHANNELS + ")");
+        }
         String[] channels = null;
         if (width >= 0) {
             channels = new String[width];
@@ -268,12 +275,12 @@ public final class WindowStateSerializer extends TypeSerializer<WindowState> {
         s.setChannels(channels);
         s.setRate(in.readDouble());
         int size = in.readInt();
-        long n = (long) size * Math.max(0, width);
-        if (size < 0 || n > Integer.MAX_VALUE) {
+        long n = (long) size * Math.max(1, width);
+        if (size < 0 || n > MAX_VALUES) {
             throw new IOException("corrupt window state: " + size + " samples of " + width + " channels");
         }
         s.setTimestamps(readDoubles(size, in));
-        s.setValues(readDoubles((int) n, in));
+        s.setValues(readDoubles((int) ((long) size * Math.max(0, width)), in));
         s.setSize(size);
         return s;
     }
@@ -304,23 +311,57 @@ public final class WindowStateSerializer extends TypeSerializer<WindowState> {
     }
 
     /**
-     * This serializer's snapshot in checkpoints and savepoints. Restoring state that Flink's POJO
-     * serializer wrote (this job's savepoints before this serializer), it asks for migration:
-     * the state is read with the POJO serializer and written with this one from then on.
+     * This serializer's snapshot in checkpoints and savepoints, which records the format the state
+     * was written in ({@link #FORMAT}). Restoring state that Flink's POJO serializer wrote (this
+     * job's savepoints before this serializer), it asks for migration: the state is read with the
+     * POJO serializer and written with this one from then on. A change of the format must raise
+     * {@link #FORMAT}, keep a reader of the formats before it, and migrate from them the same way.
      */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<WindowState> {
+    public static final class Snapshot implements TypeSerializerSnapshot<WindowState> {
 
-        public Snapshot() {
-            super(WindowStateSerializer::new);
+        /** The format {@link WindowStateSerializer} writes. */
+        static final int FORMAT = 1;
+        private int format = FORMAT;
+
+        /** For Flink, which reads the format with {@link #readSnapshot}. */
+        public Snapshot() {}
+
+        @Override
+        public int getCurrentVersion() {
+            return FORMAT;
+        }
+
+        @Override
+        public void writeSnapshot(DataOutputView out) {
+            // the version Flink writes with it is the format
+        }
+
+        @Override
+        public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
+            if (readVersion < 1 || readVersion > FORMAT) {
+                throw new IOException("window state in format " + readVersion + ", which this version cannot read (it reads 1 to "
+                        + FORMAT + "): restore it with the version that wrote it");
+            }
+            format = readVersion;
+        }
+
+        @Override
+        public TypeSerializer<WindowState> restoreSerializer() {
+            return new WindowStateSerializer(); // the only format so far
         }
 
         @Override
         public TypeSerializerSchemaCompatibility<WindowState> resolveSchemaCompatibility(
                 TypeSerializerSnapshot<WindowState> oldSerializerSnapshot) {
-            if (oldSerializerSnapshot instanceof PojoSerializerSnapshot) { // of this state, so of WindowState
+            if (oldSerializerSnapshot instanceof Snapshot old) {
+                return old.format == FORMAT ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                        : TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+            }
+            if (oldSerializerSnapshot instanceof PojoSerializerSnapshot<WindowState> pojo
+                    && pojo.restoreSerializer().createInstance() instanceof WindowState) {
                 return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
             }
-            return super.resolveSchemaCompatibility(oldSerializerSnapshot);
+            return TypeSerializerSchemaCompatibility.incompatible();
         }
     }
 }

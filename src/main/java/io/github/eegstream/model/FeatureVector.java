@@ -68,12 +68,14 @@ public final class FeatureVector {
      * The feature names of the channel layouts seen lately, built once per layout rather than
      * once per window: concatenating them was a fifth of what the job allocated at 10,000 windows
      * a second (docs/performance.md). Bounded: the {@value #LAYOUTS} layouts used last, and none
-     * whose channel names are longer than {@value #MAX_CHARS} characters together (built each
-     * time instead). Not thread-safe: one per {@link WindowAnalysis}.
+     * of more than {@value #MAX_LAYOUT_CHANNELS} channels or whose channel names are longer than
+     * {@value #MAX_CHARS} characters together (built each time instead). Not thread-safe: one per
+     * {@link WindowAnalysis}.
      */
     public static final class Names {
         static final int LAYOUTS = 32;
         static final int MAX_CHARS = 4096;
+        static final int MAX_LAYOUT_CHANNELS = 128;
 
         private final Map<List<Object>, String[][]> cache = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -95,7 +97,7 @@ public final class FeatureVector {
                 for (String c : channels) {
                     chars += c.length();
                 }
-                if (chars <= MAX_CHARS) {
+                if (chars <= MAX_CHARS && channels.length <= MAX_LAYOUT_CHANNELS) {
                     cache.put(List.of(List.copyOf(bands), List.of(channels.clone())), names);
                 }
             }

@@ -122,6 +122,31 @@ class WindowStateSerializerTest {
         out.writeInt(1 << 20);    // ... times samples: more than an array holds
         IOException e = assertThrows(IOException.class, () -> serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())));
         assertTrue(e.getMessage().contains("corrupt window state"), e.getMessage());
+        for (int[] widthAndSize : new int[][] {{Integer.MAX_VALUE, 1}, {1, 200_000_000}, {0, Integer.MAX_VALUE}}) {
+            DataOutputSerializer bad = new DataOutputSerializer(64);
+            bad.writeBoolean(true);
+            bad.writeDouble(Double.NaN);
+            bad.writeBoolean(true);
+            bad.writeInt(widthAndSize[0]);
+            if (widthAndSize[0] == 1) {
+                bad.writeBoolean(false);
+            }
+            bad.writeDouble(256);
+            bad.writeInt(widthAndSize[1]);
+            IOException refused = assertThrows(IOException.class,
+                    () -> serializer.deserialize(new DataInputDeserializer(bad.getCopyOfBuffer())), "refused before allocating");
+            assertTrue(refused.getMessage().contains("corrupt window state"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void aFormatFromAFutureVersionIsRefusedWithAClearError() throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        out.writeUTF(WindowStateSerializer.Snapshot.class.getName());
+        out.writeInt(WindowStateSerializer.Snapshot.FORMAT + 1);
+        IOException e = assertThrows(IOException.class, () -> TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader()));
+        assertTrue(e.getMessage().contains("cannot read"), e.getMessage());
     }
 
     @Test

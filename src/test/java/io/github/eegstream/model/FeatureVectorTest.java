@@ -37,5 +37,9 @@ class FeatureVectorTest {
         String huge = "x".repeat(FeatureVector.Names.MAX_CHARS + 1);
         assertEquals("rel_beta_" + huge, fresh.of(BANDS, new String[] {huge})[1][3], "built all the same");
         assertEquals(0, fresh.cached(), "but not kept");
+        String[] many = new String[FeatureVector.Names.MAX_LAYOUT_CHANNELS + 1];
+        java.util.Arrays.fill(many, "");
+        assertEquals("abs_alpha_", fresh.of(BANDS, many)[0][2], "short names, but too many of them");
+        assertEquals(0, fresh.cached(), "not kept either");
     }
 }

@@ -43,7 +43,7 @@ final class UrlClientFactory implements RedisClientFactory {
             uri.setClientName(clientName);
         }
         RedisClient client = RedisClient.create(uri);
-        client.setOptions(options(true).build());
+        client.setOptions(options(true, isCluster()).build());
         return client;
     }
 
@@ -54,7 +54,7 @@ final class UrlClientFactory implements RedisClientFactory {
             seeds.forEach(s -> s.setClientName(clientName));
         }
         RedisClusterClient client = RedisClusterClient.create(seeds);
-        client.setOptions(ShardedSubscriber.clusterOptions(options(true)));
+        client.setOptions(ShardedSubscriber.clusterOptions(options(true, true)));
         return client;
     }
 
@@ -65,15 +65,16 @@ final class UrlClientFactory implements RedisClientFactory {
             uri.setClientName(clientName);
         }
         RedisClient client = RedisClient.create(uri);
-        client.setOptions(options(false).build());
+        client.setOptions(options(false, true).build());
         return client;
     }
 
-    private static ClientOptions.Builder options(boolean reconnect) {
+    private static ClientOptions.Builder options(boolean reconnect, boolean cluster) {
         return ClientOptions.builder()
                 .autoReconnect(reconnect)
-                // RESP2: in RESP3 Lettuce decodes every pub/sub message twice (push and pub/sub).
-                .protocolVersion(ProtocolVersion.RESP2)
+                // RESP2 on one node: in RESP3 Lettuce decodes every pub/sub message twice (push and
+                // pub/sub). RESP3 on a cluster: Lettuce's RESP2 decoder does not know smessage.
+                .protocolVersion(cluster ? ProtocolVersion.RESP3 : ProtocolVersion.RESP2)
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).build())
                 .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10)));
     }

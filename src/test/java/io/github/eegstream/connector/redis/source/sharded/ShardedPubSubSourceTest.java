@@ -175,6 +175,10 @@ class ShardedPubSubSourceTest {
                     }
                     Thread.sleep(100);
                 }
+                while (!everyChannelHasOneSubscriber(c, channels)) { // the failed reader's are gone, none leaked
+                    assertTrue(System.nanoTime() < deadline, "every channel has one subscriber after the restart");
+                    Thread.sleep(100);
+                }
                 channels.forEach(ch -> c.sync().spublish(ch, "second"));
                 TestRedisCluster.await(() -> channels.stream().allMatch(ch -> SEEN.contains(ch + "|second")), Duration.ofSeconds(10),
                         "every second message read: " + SEEN);
