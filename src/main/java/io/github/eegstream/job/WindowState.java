@@ -4,7 +4,8 @@ import io.github.eegstream.dsp.TimelineState;
 import io.github.eegstream.dsp.WindowBuffer;
 
 /**
- * Per-user keyed state of {@link SampleWindower}: a Flink POJO, so no Kryo fallback. The window
+ * Per-user keyed state of {@link SampleWindower}, written by {@link WindowStateSerializer} (which
+ * must write every field added here; its test fails otherwise). The window
  * buffer is emptied when the user stalls; the timeline and admission outlive it (for
  * {@code state.user-ttl}), so samples sent again after a long outage are still repeats.
  */
