@@ -16,19 +16,7 @@ class BenchCommandTest {
 
     @Test
     void aSmallLoadIsFullyPredictedAndReportedAsJson() throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = Eeg.commandLine().execute("bench", "--users", "5", "--duration", "3", "--warmup", "0", "--json",
-                    "--ceiling-seconds", "1", "--redis", TestRedis.endpoint().url());
-        } finally {
-            System.setOut(original);
-        }
-        assertEquals(0, exit);
-        String out = captured.toString(StandardCharsets.UTF_8).trim();
-        JsonNode result = new ObjectMapper().readTree(out.substring(out.lastIndexOf("\n") + 1));
+        JsonNode result = bench("--users", "5", "--duration", "3", "--warmup", "0", "--ceiling-seconds", "1");
         JsonNode r = result.get("eegstream");
         double offered = r.get("offered_samples_per_s").asDouble();
         assertTrue(offered > 5 * 256 * 0.8 && offered < 5 * 256 * 1.2, "5 users at 256 Hz: " + offered);
@@ -52,19 +40,7 @@ class BenchCommandTest {
 
     @Test
     void theMeasuredPartGoesOnFromTheWarmUpAndCountsOnlyItsOwnWindows() throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = Eeg.commandLine().execute("bench", "--users", "6", "--duration", "3", "--warmup", "3", "--json",
-                    "--ceiling-seconds", "0", "--redis", TestRedis.endpoint().url());
-        } finally {
-            System.setOut(original);
-        }
-        assertEquals(0, exit);
-        String out = captured.toString(StandardCharsets.UTF_8).trim();
-        JsonNode r = new ObjectMapper().readTree(out.substring(out.lastIndexOf("\n") + 1)).get("eegstream");
+        JsonNode r = bench("--users", "6", "--duration", "3", "--warmup", "3", "--ceiling-seconds", "0").get("eegstream");
         // 3 s (768 samples) of streams already running, 100-sample windows: 7 or 8 end in it per
         // user, not the 15 of the whole run; every one of them predicted, none of the warm-up's counted.
         long expected = r.get("predictions_expected").asLong();
@@ -73,5 +49,24 @@ class BenchCommandTest {
         assertEquals(0.0, r.get("loss_ratio").asDouble(), r.toString());
         double offered = r.get("offered_samples_per_s").asDouble();
         assertTrue(offered > 6 * 256 * 0.9 && offered < 6 * 256 * 1.1, "measured part only: " + offered);
+    }
+
+    /** Runs {@code eeg bench ARGS --json} against the test Redis; its JSON result. */
+    private static JsonNode bench(String... args) throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("bench"));
+            command.addAll(java.util.List.of(args));
+            command.addAll(java.util.List.of("--json", "--redis", TestRedis.endpoint().url()));
+            exit = Eeg.commandLine().execute(command.toArray(String[]::new));
+        } finally {
+            System.setOut(original);
+        }
+        assertEquals(0, exit);
+        String out = captured.toString(StandardCharsets.UTF_8).trim();
+        return new ObjectMapper().readTree(out.substring(out.lastIndexOf("\n") + 1));
     }
 }
