@@ -51,6 +51,31 @@ class RedisEndpointTest {
         }
     }
 
+    /**
+     * RESP2 to a single Redis (in RESP3 Lettuce decodes each pub/sub message twice), RESP3 to a
+     * cluster (Lettuce's RESP2 decoder does not know smessage).
+     */
+    @Test
+    void aSingleRedisIsSpokenToInResp2AndAClusterInResp3() {
+        RedisEndpoint endpoint = io.github.eegstream.testing.TestRedis.endpoint();
+        io.lettuce.core.RedisClient single = endpoint.createClient("resp-version");
+        try (var c = single.connect()) {
+            assertTrue(c.sync().clientInfo().contains("resp=2"), c.sync().clientInfo());
+        } finally {
+            single.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(1));
+        }
+        RedisEndpoint cluster = RedisEndpoint.resolve("redis-cluster://127.0.0.1:1");
+        var clusterClient = cluster.createClusterClient("resp-version");
+        var node = cluster.createNodeClient("127.0.0.1", 1, "resp-version");
+        try {
+            assertEquals(io.lettuce.core.protocol.ProtocolVersion.RESP3, clusterClient.getOptions().getProtocolVersion());
+            assertEquals(io.lettuce.core.protocol.ProtocolVersion.RESP3, node.getOptions().getProtocolVersion());
+        } finally {
+            clusterClient.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(1));
+            node.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(1));
+        }
+    }
+
     @Test
     void tlsSettingsComeFromTheEnvironment() throws Exception {
         Path ca = Files.writeString(dir.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
