@@ -6,6 +6,7 @@ import io.github.eegstream.dsp.Windowing;
 import io.github.eegstream.wire.RawSamples;
 import io.github.eegstream.wire.SampleBuffer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -34,7 +35,7 @@ public final class WindowStateSerializer extends TypeSerializer<WindowState> {
     private static final long MAX_VALUES = 2L * Windowing.MAX_BUFFERED_VALUES;
 
     /** Per instance (Flink duplicates serializers per thread): doubles go through it in blocks. */
-    private transient byte[] scratch;
+    private transient ByteBuffer scratch;
 
     @Override
     public boolean isImmutableType() {
@@ -177,46 +178,28 @@ public final class WindowStateSerializer extends TypeSerializer<WindowState> {
     }
 
     private void writeDoubles(double[] a, int n, DataOutputView out) throws IOException {
-        byte[] buf = scratch();
+        ByteBuffer buf = scratch();
         for (int from = 0; from < n; from += SCRATCH_DOUBLES) {
             int k = Math.min(SCRATCH_DOUBLES, n - from);
-            for (int i = 0; i < k; i++) {
-                long bits = Double.doubleToRawLongBits(a[from + i]);
-                int b = i << 3;
-                buf[b] = (byte) (bits >>> 56);
-                buf[b + 1] = (byte) (bits >>> 48);
-                buf[b + 2] = (byte) (bits >>> 40);
-                buf[b + 3] = (byte) (bits >>> 32);
-                buf[b + 4] = (byte) (bits >>> 24);
-                buf[b + 5] = (byte) (bits >>> 16);
-                buf[b + 6] = (byte) (bits >>> 8);
-                buf[b + 7] = (byte) bits;
-            }
-            out.write(buf, 0, k << 3);
+            buf.asDoubleBuffer().put(a, from, k); // big-endian, as writeDouble
+            out.write(buf.array(), 0, k * Double.BYTES);
         }
     }
 
     private double[] readDoubles(int n, DataInputView in) throws IOException {
         double[] a = new double[n];
-        byte[] buf = scratch();
+        ByteBuffer buf = scratch();
         for (int from = 0; from < n; from += SCRATCH_DOUBLES) {
             int k = Math.min(SCRATCH_DOUBLES, n - from);
-            in.readFully(buf, 0, k << 3);
-            for (int i = 0; i < k; i++) {
-                int b = i << 3;
-                long bits = ((long) (buf[b] & 0xff) << 56) | ((long) (buf[b + 1] & 0xff) << 48)
-                        | ((long) (buf[b + 2] & 0xff) << 40) | ((long) (buf[b + 3] & 0xff) << 32)
-                        | ((long) (buf[b + 4] & 0xff) << 24) | ((buf[b + 5] & 0xff) << 16)
-                        | ((buf[b + 6] & 0xff) << 8) | (buf[b + 7] & 0xff);
-                a[from + i] = Double.longBitsToDouble(bits);
-            }
+            in.readFully(buf.array(), 0, k * Double.BYTES);
+            buf.asDoubleBuffer().get(a, from, k);
         }
         return a;
     }
 
-    private byte[] scratch() {
+    private ByteBuffer scratch() {
         if (scratch == null) {
-            scratch = new byte[SCRATCH_DOUBLES * 8];
+            scratch = ByteBuffer.allocate(SCRATCH_DOUBLES * Double.BYTES);
         }
         return scratch;
     }

@@ -12,7 +12,6 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -191,12 +190,7 @@ public record RedisEndpoint(String url, RedisTls tls) implements Serializable, R
     private ClientOptions.Builder options(Duration connectTimeout, boolean reconnect) {
         ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(reconnect)
-                // RESP2 on one node: in RESP3 Lettuce decodes every pub/sub message twice (as a push
-                // message and as a pub/sub message); at 185,000 messages/s its I/O thread spent about
-                // five times as long per message (docs/performance.md). RESP3 on a cluster: Lettuce's
-                // RESP2 decoder knows message and pmessage but not smessage, and would take a
-                // sharded message for the reply to an SSUBSCRIBE in flight.
-                .protocolVersion(isCluster() ? ProtocolVersion.RESP3 : ProtocolVersion.RESP2)
+                .protocolVersion(RedisClientFactory.protocol(isCluster()))
                 // Lettuce's default keeps read bytes in its aggregation buffer until a ratio is
                 // passed: with large messages a subscriber then reads slower than one publisher
                 // sends (448 of 485 MB/s of 2 MiB messages, measured), and Redis disconnects it.

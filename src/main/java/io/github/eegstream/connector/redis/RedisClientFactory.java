@@ -59,6 +59,17 @@ public interface RedisClientFactory extends Serializable {
     }
 
     /**
+     * The protocol to speak: RESP2 to a single Redis, where in RESP3 Lettuce decodes every pub/sub
+     * message twice (as a push message and as a pub/sub message; at 185,000 messages/s its I/O
+     * thread spent about five times as long per message, docs/performance.md); RESP3 to a
+     * cluster's nodes, where Lettuce's RESP2 decoder knows message and pmessage but not smessage,
+     * and would take a sharded message for the reply to an SSUBSCRIBE in flight.
+     */
+    static io.lettuce.core.protocol.ProtocolVersion protocol(boolean cluster) {
+        return cluster ? io.lettuce.core.protocol.ProtocolVersion.RESP3 : io.lettuce.core.protocol.ProtocolVersion.RESP2;
+    }
+
+    /**
      * {@code text} with the password of every Redis URL in it hidden: {@code redis://user:***@host}
      * (and {@code redis://***@host} where the password stands alone). Any scheme Lettuce takes
      * (redis+tls://, rediss-sentinel://, ...), up to the last '@' of the URL, so that a password

@@ -5,7 +5,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
 import java.util.List;
@@ -72,9 +71,7 @@ final class UrlClientFactory implements RedisClientFactory {
     private static ClientOptions.Builder options(boolean reconnect, boolean cluster) {
         return ClientOptions.builder()
                 .autoReconnect(reconnect)
-                // RESP2 on one node: in RESP3 Lettuce decodes every pub/sub message twice (push and
-                // pub/sub). RESP3 on a cluster: Lettuce's RESP2 decoder does not know smessage.
-                .protocolVersion(cluster ? ProtocolVersion.RESP3 : ProtocolVersion.RESP2)
+                .protocolVersion(RedisClientFactory.protocol(cluster))
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).build())
                 .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10)));
     }
