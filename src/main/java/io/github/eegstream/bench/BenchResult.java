@@ -16,9 +16,11 @@ import org.HdrHistogram.Histogram;
  * @param fractionOfCeiling the job's consumed samples per second over that ceiling
  * @param redisNodes on a Redis Cluster, each node's load over the measured part
  *     ({@link io.github.eegstream.redis.ClusterLoad.NodeLoad#toMap}); null on one node
+ * @param jobCounters what the job itself counted over its whole run, warm-up included: messages
+ *     its readers dropped, gaps and samples its windower counted (see JobCounters); null if not read
  */
 @JsonPropertyOrder({"users", "rate_hz", "channels", "chunk", "duration_s", "ceiling_samples_per_s", "fraction_of_ceiling",
-    "eegstream", "baseline", "ratio", "redis_nodes"})
+    "eegstream", "job_counters", "baseline", "ratio", "redis_nodes"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BenchResult(
         @JsonProperty("users") int users,
@@ -31,13 +33,20 @@ public record BenchResult(
         @JsonProperty("eegstream") Run eegstream,
         @JsonProperty("baseline") Run baseline,
         @JsonProperty("ratio") Ratio ratio,
-        @JsonProperty("redis_nodes") java.util.List<java.util.Map<String, Object>> redisNodes) {
+        @JsonProperty("redis_nodes") java.util.List<java.util.Map<String, Object>> redisNodes,
+        @JsonProperty("job_counters") java.util.Map<String, Long> jobCounters) {
 
     /** Against one Redis node: no per-node load. */
     public BenchResult(int users, double rateHz, int channels, int chunk, double durationSeconds, Double ceilingSamplesPerSecond,
             Double fractionOfCeiling, Run eegstream, Run baseline, Ratio ratio) {
         this(users, rateHz, channels, chunk, durationSeconds, ceilingSamplesPerSecond, fractionOfCeiling, eegstream, baseline,
-                ratio, null);
+                ratio, null, null);
+    }
+
+    /** This result with the job's own counters. */
+    public BenchResult withJobCounters(java.util.Map<String, Long> counters) {
+        return new BenchResult(users, rateHz, channels, chunk, durationSeconds, ceilingSamplesPerSecond, fractionOfCeiling,
+                eegstream, baseline, ratio, redisNodes, counters);
     }
 
     /**

@@ -67,9 +67,11 @@ public final class PacedBenchmark {
             RedisClient client = redis.endpoint().createClient();
             try {
                 BenchResult.Run ours;
-                EmbeddedFlink.Running running = EmbeddedFlink.start(spec, 0);
+                Map<String, Long> counters;
+                EmbeddedFlink.Running running = startJob(spec);
                 try {
                     ours = measure(client, redis.endpoint(), ids, offset, spec);
+                    counters = counters(running);
                 } finally {
                     running.job().cancel().get(30, TimeUnit.SECONDS);
                 }
@@ -86,7 +88,7 @@ public final class PacedBenchmark {
                             theirs.latencyMillis().p99() / Math.max(1e-9, ours.latencyMillis().p99()));
                 }
                 return new BenchResult(users, settings.rate(), settings.channels(), settings.chunk(), settings.duration(),
-                        ceiling, fraction, ours, theirs, ratio);
+                        ceiling, fraction, ours, theirs, ratio).withJobCounters(counters);
             } finally {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
@@ -104,7 +106,7 @@ public final class PacedBenchmark {
             throw new IllegalArgumentException("--baseline runs the original consumer, which speaks to one Redis node, not a cluster");
         }
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        EmbeddedFlink.Running running = EmbeddedFlink.start(spec, 0);
+        EmbeddedFlink.Running running = startJob(spec);
         try (LatencyRecorder recorder = new LatencyRecorder(endpoint, ids)) {
             long[] processCpu = new long[1];
             List<io.github.eegstream.redis.ClusterLoad.NodeCounters>[] before = new List[1];
@@ -119,10 +121,25 @@ public final class PacedBenchmark {
             double redis = nodes.stream().mapToDouble(io.github.eegstream.redis.ClusterLoad.NodeLoad::cpuPercent).sum();
             run = run.withCpu(job, null, 100.0 * load.cpuSeconds() / load.seconds(), redis);
             return new BenchResult(settings.users(), settings.rate(), settings.channels(), settings.chunk(), settings.duration(),
-                    null, null, run, null, null, nodes.stream().map(io.github.eegstream.redis.ClusterLoad.NodeLoad::toMap).toList());
+                    null, null, run, null, null, nodes.stream().map(io.github.eegstream.redis.ClusterLoad.NodeLoad::toMap).toList(),
+                    counters(running));
         } finally {
             running.job().cancel().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** How often the bench's job refreshes the metrics its web UI serves (Flink's default: 10 s). */
+    private static final Duration METRICS_FETCH = Duration.ofSeconds(1);
+
+    private static EmbeddedFlink.Running startJob(JobSpec spec) throws Exception {
+        org.apache.flink.configuration.Configuration overrides = new org.apache.flink.configuration.Configuration();
+        overrides.set(org.apache.flink.configuration.MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, METRICS_FETCH);
+        return EmbeddedFlink.start(spec, 0, null, overrides);
+    }
+
+    /** The job's own counters over its whole run, read when the load is over and they have settled. */
+    private static Map<String, Long> counters(EmbeddedFlink.Running running) throws Exception {
+        return JobCounters.settled(running.webUrl(), running.job().getJobID().toString(), METRICS_FETCH, 15_000);
     }
 
     /** The pipelined sink against one round trip per record, same records, same run ({@code eeg bench --sink N}). */
@@ -139,14 +156,17 @@ public final class PacedBenchmark {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long[] processCpu = new long[1];
         double[] redisCpu = new double[1];
-        try (LatencyRecorder recorder = new LatencyRecorder(client, ids);
+        // Opened before the load: a client created at the mark (event loops, threads) would be
+        // the job's process's own spike in the measured part's first second.
+        try (StatefulRedisConnection<String, String> admin = client.connect();
+                LatencyRecorder recorder = new LatencyRecorder(client, ids);
                 jdk.jfr.Recording jfr = settings.jfr() == null ? null : new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {
             Load load = load(endpoint, offset, recorder, () -> {
                 if (jfr != null) {
                     jfr.start(); // the measured part only: the warm-up's compilation would crowd the profile
                 }
                 processCpu[0] = os.getProcessCpuTime();
-                redisCpu[0] = redisCpuSeconds(endpoint);
+                redisCpu[0] = redisCpuSeconds(admin);
             });
             if (jfr != null) {
                 jfr.stop();
@@ -156,7 +176,7 @@ public final class PacedBenchmark {
             BenchResult.Run run = report(load, recorder, spec);
             double job = 100.0 * (os.getProcessCpuTime() - processCpu[0]) / 1e9 / load.seconds();
             double loadGenerator = 100.0 * load.cpuSeconds() / load.seconds();
-            double redis = 100.0 * (redisCpuSeconds(endpoint) - redisCpu[0]) / load.seconds();
+            double redis = 100.0 * (redisCpuSeconds(admin) - redisCpu[0]) / load.seconds();
             return run.withCpu(job, null, loadGenerator, redis);
         }
     }
@@ -318,13 +338,13 @@ public final class PacedBenchmark {
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                    redisCpu[0] = redisCpuSeconds(endpoint);
+                    redisCpu[0] = redisCpuSeconds(admin);
                 });
                 recorder.drain(2_000, 60_000);
                 BenchResult.Run run = report(load, recorder, spec);
                 double consumer = 100.0 * (processCpuTicks(p.pid()) - cpu0[0]) / 100.0 / load.seconds();
                 double loadGenerator = 100.0 * load.cpuSeconds() / load.seconds();
-                double redis = 100.0 * (redisCpuSeconds(endpoint) - redisCpu[0]) / load.seconds();
+                double redis = 100.0 * (redisCpuSeconds(admin) - redisCpu[0]) / load.seconds();
                 return run.withCpu(null, consumer, loadGenerator, redis);
             }
         } finally {
@@ -367,19 +387,15 @@ public final class PacedBenchmark {
         return Math.max(0, last - firstK + 1);
     }
 
-    private static double redisCpuSeconds(RedisEndpoint endpoint) {
-        RedisClient c = endpoint.createClient();
-        try (StatefulRedisConnection<String, String> conn = c.connect()) {
-            double cpu = 0;
-            for (String line : conn.sync().info("cpu").split("\r?\n")) {
-                if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
-                    cpu += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
-                }
+    /** Redis's CPU seconds so far (user + system), read over a connection opened beforehand. */
+    private static double redisCpuSeconds(StatefulRedisConnection<String, String> conn) {
+        double cpu = 0;
+        for (String line : conn.sync().info("cpu").split("\r?\n")) {
+            if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                cpu += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
             }
-            return cpu;
-        } finally {
-            c.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }
+        return cpu;
     }
 
     /** utime + stime of a process, in clock ticks (100 per second on Linux). */

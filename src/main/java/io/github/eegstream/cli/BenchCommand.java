@@ -144,6 +144,11 @@ final class BenchCommand implements Callable<Integer> {
                         + "lateness against its schedule)%n", "", "", "", "", late.p50(), late.p95(), late.p99(), late.max()));
             }
         }
+        if (out.jobCounters() != null) {
+            b.append("the job counted over its whole run, warm-up included: ").append(out.jobCounters().entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", ")))
+                    .append(String.format(Locale.ROOT, "%n"));
+        }
         if (out.ceilingSamplesPerSecond() != null) {
             b.append(String.format(Locale.ROOT, "ceiling: %.0f samples/s delivered by Redis to a subscriber that only counts; "
                     + "eegstream consumed %.2f of it%n", out.ceilingSamplesPerSecond(), out.fractionOfCeiling()));

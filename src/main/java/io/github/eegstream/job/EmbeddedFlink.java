@@ -40,8 +40,14 @@ public final class EmbeddedFlink {
      * directory ({@link CheckpointDirectory}).
      */
     public static Running start(JobSpec spec, int webPort, String restoreFrom) throws Exception {
+        return start(spec, webPort, restoreFrom, new Configuration());
+    }
+
+    /** As {@link #start(JobSpec, int, String)}, with {@code overrides} set last (a benchmark's settings). */
+    public static Running start(JobSpec spec, int webPort, String restoreFrom, Configuration overrides) throws Exception {
         Configuration conf = loadConfiguration();
         conf.addAll(PredictionPipeline.configuration(spec));
+        conf.addAll(overrides);
         // Checkpoints hold users' EEG: a private directory of this spec's own (see CheckpointDirectory).
         Path checkpoints = CheckpointDirectory.forSpec(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY), spec.identity());
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());

@@ -36,6 +36,12 @@ class BenchCommandTest {
         JsonNode perMillion = r.get("cpu_s_per_million_samples");
         assertTrue(perMillion.get("job").asDouble() > 0 && perMillion.get("load_generator").asDouble() > 0
                 && perMillion.has("redis"), perMillion.toString());
+        // The job's own counters over the whole run, read from its web UI: a light load loses nothing anywhere.
+        JsonNode counters = result.get("job_counters");
+        for (String name : new String[] {"droppedMessages", "droppedOverChannelShare", "disconnects", "sampleGaps",
+            "rateLimitedSamples", "overflowSamples"}) {
+            assertEquals(0, counters.get(name).asLong(), name + " in " + counters);
+        }
     }
 
     @Test
