@@ -3,6 +3,7 @@ package io.github.eegstream.job;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,6 +64,60 @@ class WindowStateSerializerTest {
         copy.getWindow().getSamples().getValues()[0] = -1;
         copy.getAdmission().setTokens(-1);
         assertSameState(filled(), st);
+    }
+
+    /**
+     * The state going on keeps its sample arrays; the original (the checkpoint's) is left a
+     * compact copy of the same samples.
+     */
+    @Test
+    void aCopyTakesTheBufferAndLeavesTheOriginalACompactCopy() {
+        WindowState st = filled();
+        SampleBuffer buffer = st.getWindow().getSamples();
+        WindowState copy = serializer.copy(st);
+        assertSame(buffer, copy.getWindow().getSamples());
+        assertEquals(3, st.getWindow().getSamples().getTimestamps().length, "the original's arrays hold its samples only");
+        assertSameState(filled(), st);
+        assertSameState(filled(), copy);
+    }
+
+    /**
+     * A checkpoint's thread writes the original while the task copies it and goes on changing
+     * the copy: every state written is the original's, whole.
+     */
+    @Test
+    void anOriginalBeingWrittenWhileItIsCopiedIsWrittenWhole() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            WindowState st = new WindowState();
+            st.getWindow().getSamples().append(chunk(0, 200));
+            WindowState expected = serializer.copy(st); // what the original holds: the copy's view of it
+            WindowState original = st;
+            java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            Thread writer = new Thread(() -> {
+                WindowStateSerializer own = new WindowStateSerializer(); // a checkpoint's thread has its own duplicate
+                try {
+                    for (int i = 0; i < 20; i++) {
+                        started.countDown();
+                        assertSameState(expected.getWindow().getSamples(), roundTrip(own, original).getWindow().getSamples());
+                    }
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            });
+            writer.start();
+            started.await();
+            WindowState live = serializer.copy(original);
+            SampleBuffer b = live.getWindow().getSamples();
+            for (int i = 0; i < 50; i++) { // changes in place, in the arrays the original had
+                b.drop(32);
+                b.append(chunk(200 + 32L * i, 32));
+            }
+            writer.join();
+            if (failed.get() != null) {
+                throw new AssertionError("round " + round, failed.get());
+            }
+        }
     }
 
     @Test
