@@ -24,40 +24,50 @@ import java.util.Map;
  */
 final class JobCounters {
 
-    /** The counters read, summed over every subtask and operator that has them. */
+    /** The counters read, summed over every subtask and operator that has them; a job has those of its source's kind. */
     static final List<String> NAMES = List.of(RedisConnectorMetrics.DROPPED_MESSAGES,
             RedisConnectorMetrics.DROPPED_OVER_CHANNEL_SHARE, RedisConnectorMetrics.DISCONNECTS,
             "sampleGaps", "rateLimitedSamples", "overflowSamples");
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobCounters.class);
 
     private JobCounters() {}
 
     /**
      * The counters once they have stopped changing (the load is over): read until two readings a
-     * fetch interval apart agree, at most {@code maxMillis}; the last reading if they never do.
+     * fetch interval apart agree, at most {@code maxMillis}. Only counters the job was found to
+     * have are in it; null if none was found (the web UI had not fetched them yet, or could not
+     * be read: the bench's figures stand without them, and say so).
      */
-    static Map<String, Long> settled(String webUrl, String jobId, Duration fetchInterval, long maxMillis)
-            throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        long deadline = System.nanoTime() + maxMillis * 1_000_000;
-        Map<String, Long> last = read(http, webUrl, jobId);
-        while (System.nanoTime() < deadline) {
-            Thread.sleep(fetchInterval.toMillis() + 200); // the web UI refreshes its metrics at this interval
-            Map<String, Long> now = read(http, webUrl, jobId);
-            if (now.equals(last)) {
-                return now;
+    static Map<String, Long> settled(String webUrl, String jobId, Duration fetchInterval, long maxMillis) {
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            long deadline = System.nanoTime() + maxMillis * 1_000_000;
+            Map<String, Long> last = read(http, webUrl, jobId); // also asks the web UI to fetch them
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(fetchInterval.toMillis() + 200); // the web UI refreshes its metrics at this interval
+                Map<String, Long> now = read(http, webUrl, jobId);
+                if (!now.isEmpty() && now.equals(last)) {
+                    return now;
+                }
+                last = now;
             }
-            last = now;
+            LOG.warn("The job's counters did not settle within {} ms: not reported", maxMillis);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not read the job's counters from {}: {}", webUrl, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        return last;
+        return null;
     }
 
+    /** The counters found, by name, summed; empty if the web UI holds none of them (yet). */
     private static Map<String, Long> read(HttpClient http, String webUrl, String jobId) throws IOException, InterruptedException {
         Map<String, Long> sums = new LinkedHashMap<>();
-        NAMES.forEach(n -> sums.put(n, 0L));
         for (JsonNode vertex : get(http, webUrl + "/jobs/" + jobId).path("vertices")) {
-            String base = webUrl + "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/metrics";
+            String base = webUrl + "/jobs/" + jobId + "/vertices/"
+                    + URLEncoder.encode(vertex.path("id").asText(), StandardCharsets.UTF_8) + "/metrics";
             List<String> wanted = new ArrayList<>();
             for (JsonNode m : get(http, base)) {
                 String id = m.path("id").asText();
@@ -73,7 +83,9 @@ final class JobCounters {
                 }
             }
         }
-        return sums;
+        Map<String, Long> ordered = new LinkedHashMap<>();
+        NAMES.stream().filter(sums::containsKey).forEach(n -> ordered.put(n, sums.get(n)));
+        return ordered;
     }
 
     private static JsonNode get(HttpClient http, String url) throws IOException, InterruptedException {

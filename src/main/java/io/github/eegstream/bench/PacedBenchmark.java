@@ -138,7 +138,7 @@ public final class PacedBenchmark {
     }
 
     /** The job's own counters over its whole run, read when the load is over and they have settled. */
-    private static Map<String, Long> counters(EmbeddedFlink.Running running) throws Exception {
+    private static Map<String, Long> counters(EmbeddedFlink.Running running) {
         return JobCounters.settled(running.webUrl(), running.job().getJobID().toString(), METRICS_FETCH, 15_000);
     }
 

@@ -46,6 +46,9 @@ public final class WindowStateSerializer extends TypeSerializer<WindowState> {
 
     /** Per instance (Flink duplicates serializers per thread): doubles go through it in blocks. */
     private transient ByteBuffer scratch;
+    /** Per instance: a state is written here under its monitor, then to the stream. */
+    private transient org.apache.flink.core.memory.DataOutputSerializer held;
+    private static final int HELD_KEPT_BYTES = 1 << 20;
 
     @Override
     public boolean isImmutableType() {
@@ -64,6 +67,8 @@ public final class WindowStateSerializer extends TypeSerializer<WindowState> {
 
     @Override
     public WindowState copy(WindowState from) {
+        // Changes its argument (it is left the compact copy): safe because serialize, under the
+        // same monitor, is the only reader on another thread. A new one must take it too.
         synchronized (from) { // the checkpoint's thread may be writing it (see the class comment)
             return copyHeld(from);
         }
@@ -99,15 +104,21 @@ public final class WindowStateSerializer extends TypeSerializer<WindowState> {
         return to;
     }
 
-    /** The same samples in arrays of just their size. */
+    /**
+     * The same samples in arrays of just their size; a buffer whose arrays do not hold its size
+     * is copied as it is, so that writing it still fails as inconsistent.
+     */
     private static SampleBuffer compact(SampleBuffer s) {
         SampleBuffer c = new SampleBuffer();
         int size = s.getSize();
         int width = s.getChannels() == null ? 0 : s.getChannels().length;
+        double[] ts = s.getTimestamps();
+        double[] vs = s.getValues();
+        boolean consistent = size >= 0 && ts != null && vs != null && ts.length >= size && vs.length >= (long) size * width;
         c.setChannels(s.getChannels() == null ? null : s.getChannels().clone());
         c.setRate(s.getRate());
-        c.setTimestamps(s.getTimestamps() == null ? null : java.util.Arrays.copyOf(s.getTimestamps(), Math.max(0, size)));
-        c.setValues(s.getValues() == null ? null : java.util.Arrays.copyOf(s.getValues(), Math.max(0, size * width)));
+        c.setTimestamps(ts == null ? null : consistent ? java.util.Arrays.copyOf(ts, size) : ts.clone());
+        c.setValues(vs == null ? null : consistent ? java.util.Arrays.copyOf(vs, size * width) : vs.clone());
         c.setSize(size);
         return c;
     }
@@ -147,9 +158,24 @@ public final class WindowStateSerializer extends TypeSerializer<WindowState> {
 
     @Override
     public void serialize(WindowState st, DataOutputView out) throws IOException {
-        synchronized (st) { // the task's thread may be copying it (see the class comment)
-            serializeHeld(st, out);
+        // Written to memory under the monitor (the task's thread may be copying the state: see the
+        // class comment), to the checkpoint's stream after it: a slow stream never holds the task.
+        org.apache.flink.core.memory.DataOutputSerializer held = held();
+        held.clear();
+        synchronized (st) {
+            serializeHeld(st, held);
         }
+        out.write(held.getSharedBuffer(), 0, held.length());
+        if (held.getSharedBuffer().length > HELD_KEPT_BYTES) {
+            this.held = null; // one huge state does not pin its size for the rest of the job
+        }
+    }
+
+    private org.apache.flink.core.memory.DataOutputSerializer held() {
+        if (held == null) {
+            held = new org.apache.flink.core.memory.DataOutputSerializer(64 * 1024);
+        }
+        return held;
     }
 
     private void serializeHeld(WindowState st, DataOutputView out) throws IOException {
