@@ -3,6 +3,7 @@ package io.github.eegstream.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.eegstream.connector.redis.RedisConnectorMetrics;
+import io.github.eegstream.job.SampleWindower;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -27,7 +28,7 @@ final class JobCounters {
     /** The counters read, summed over every subtask and operator that has them; a job has those of its source's kind. */
     static final List<String> NAMES = List.of(RedisConnectorMetrics.DROPPED_MESSAGES,
             RedisConnectorMetrics.DROPPED_OVER_CHANNEL_SHARE, RedisConnectorMetrics.DISCONNECTS,
-            "sampleGaps", "rateLimitedSamples", "overflowSamples");
+            SampleWindower.SAMPLE_GAPS, SampleWindower.RATE_LIMITED_SAMPLES, SampleWindower.OVERFLOW_SAMPLES);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobCounters.class);
@@ -71,21 +72,25 @@ final class JobCounters {
             List<String> wanted = new ArrayList<>();
             for (JsonNode m : get(http, base)) {
                 String id = m.path("id").asText();
-                if (NAMES.contains(id.substring(id.lastIndexOf('.') + 1))) {
+                if (NAMES.contains(name(id))) {
                     wanted.add(URLEncoder.encode(id, StandardCharsets.UTF_8));
                 }
             }
             for (int from = 0; from < wanted.size(); from += 20) {
                 String query = String.join(",", wanted.subList(from, Math.min(wanted.size(), from + 20)));
                 for (JsonNode m : get(http, base + "?get=" + query)) {
-                    String id = m.path("id").asText();
-                    sums.merge(id.substring(id.lastIndexOf('.') + 1), (long) Double.parseDouble(m.path("value").asText("0")), Long::sum);
+                    sums.merge(name(m.path("id").asText()), (long) Double.parseDouble(m.path("value").asText("0")), Long::sum);
                 }
             }
         }
         Map<String, Long> ordered = new LinkedHashMap<>();
         NAMES.stream().filter(sums::containsKey).forEach(n -> ordered.put(n, sums.get(n)));
         return ordered;
+    }
+
+    /** A metric's name without its scope: {@code 0.Source__raw_EEG.droppedMessages} is {@code droppedMessages}. */
+    private static String name(String metricId) {
+        return metricId.substring(metricId.lastIndexOf('.') + 1);
     }
 
     private static JsonNode get(HttpClient http, String url) throws IOException, InterruptedException {

@@ -32,6 +32,13 @@ import org.apache.flink.util.Collector;
  */
 public final class SampleWindower extends KeyedProcessFunction<String, UserSamples, SampleWindow> {
 
+    /** Counter: gaps between a user's messages longer than {@code window.gap-alert}. */
+    public static final String SAMPLE_GAPS = "sampleGaps";
+    /** Counter: samples dropped by a user's admission limit. */
+    public static final String RATE_LIMITED_SAMPLES = "rateLimitedSamples";
+    /** Counter: a user's oldest samples dropped because its buffer held more than it may. */
+    public static final String OVERFLOW_SAMPLES = "overflowSamples";
+
     private final JobSpec.Window spec;
     private final JobSpec.Admission admissionSpec;
     private final java.time.Duration userTtl;
@@ -78,11 +85,11 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         partialWindows = metrics.counter("partialWindows");
         stalls = metrics.counter("stalledUsers");
         layoutChanges = metrics.counter("channelLayoutChanges");
-        gaps = metrics.counter("sampleGaps");
+        gaps = metrics.counter(SAMPLE_GAPS);
         repeatedSamples = metrics.counter("repeatedSamples");
         clockJumps = metrics.counter("clockJumps");
-        droppedSamples = metrics.counter("rateLimitedSamples");
-        overflowSamples = metrics.counter("overflowSamples");
+        droppedSamples = metrics.counter(RATE_LIMITED_SAMPLES);
+        overflowSamples = metrics.counter(OVERFLOW_SAMPLES);
         retentionGaps = metrics.counter("retentionGaps");
         activeUsers = new AtomicLong();
         startedMillis = System.currentTimeMillis();

@@ -27,7 +27,8 @@ import org.apache.flink.types.StringValue;
  * backend, every user's state is copied as the task first touches it after a checkpoint started
  * (copy-on-write): the copy goes on as the state, the original is the checkpoint's. Duplicating
  * every buffer then (at 5,000 users, 185 MB of long-lived arrays within a fraction of a second)
- * made young collections of up to 150 ms, the chunks' p99; handed over, the state keeps its
+ * left the young collections that followed to move them all, which made the chunks' p99
+ * (docs/performance.md); handed over, the state keeps its
  * arrays (long since in the old generation) and the checkpoint's compact copies, of the samples
  * only, die when it is written. The original may be being written by the checkpoint's thread at
  * that moment: {@link #copy} and {@link #serialize} hold the state's monitor.
