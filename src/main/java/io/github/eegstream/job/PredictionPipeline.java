@@ -15,6 +15,7 @@ import java.util.List;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -128,9 +129,8 @@ public final class PredictionPipeline {
                 ? DataStreamUtils.reinterpretAsKeyedStream(samples, UserSamples::userId)
                 : samples.keyBy(UserSamples::userId);
         DataStream<SampleWindow> windows = byUser
-                .process(new SampleWindower(spec))
-                .uid("windows")
-                .name("windows");
+                .transform("windows", TypeInformation.of(SampleWindow.class), new WindowerOperator(new SampleWindower(spec)))
+                .uid("windows");
         // The windower keeps each user on its subtask, so the analysis is keyed without a shuffle.
         predictions = DataStreamUtils.reinterpretAsKeyedStream(windows, SampleWindow::userId)
                 .process(new WindowAnalyzer(spec))

@@ -31,7 +31,9 @@ public record SampleWindow(String userId, Kind kind, RawSamples samples, boolean
          * Durable mode: the user's stream was trimmed before the job read entries from
          * {@code from} to {@code to} (seconds, from the entries' ids).
          */
-        RETENTION_GAP
+        RETENTION_GAP,
+        /** The user was not heard for {@code state.user-ttl}: what is kept of it is cleared. */
+        EXPIRED
     }
 
     static SampleWindow of(String userId, RawSamples window, boolean partial) {

@@ -8,10 +8,10 @@ import io.github.eegstream.wire.RawSamples;
 import io.github.eegstream.wire.SampleBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -24,11 +24,14 @@ import org.apache.flink.util.Collector;
  * <p>A user silent for the stall timeout has its window buffer emptied, after its last window is
  * passed on if at least half full, and the stall is passed on so that an alert can be raised. Its
  * timeline outlives that, for {@code state.user-ttl}: what a relay sends again after a long
- * outage is still a repeat. In pub/sub mode silence is measured in processing time (a stalled
+ * outage is still a repeat. Then the user's state is cleared and {@link SampleWindow.Kind#EXPIRED}
+ * passed on, so that the analysis clears its own. Expiry is this operator's timer, one per user
+ * (see {@link WindowerOperator} for restored state), not Flink's state TTL, whose wrapper and
+ * per-access sweep were a sixth of the task thread (docs/performance.md). In pub/sub mode silence is measured in processing time (a stalled
  * stream has no event time). In durable mode every decision comes from the data alone, so that a
  * job restored from a checkpoint cuts the same windows from the same entries as the first run
  * did: there a stall is a step of at least the stall timeout between two samples' timestamps,
- * decided when the later one arrives, and nothing is decided by a timer.
+ * decided when the later one arrives, and a timer decides nothing but the user's expiry.
  */
 public final class SampleWindower extends KeyedProcessFunction<String, UserSamples, SampleWindow> {
 
@@ -38,10 +41,14 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
     public static final String RATE_LIMITED_SAMPLES = "rateLimitedSamples";
     /** Counter: a user's oldest samples dropped because its buffer held more than it may. */
     public static final String OVERFLOW_SAMPLES = "overflowSamples";
+    /** Counter: users whose state was cleared, {@code state.user-ttl} after they were last heard. */
+    public static final String EXPIRED_USERS = "expiredUsers";
+    /** The name of the windower's keyed state. */
+    static final String STATE_NAME = "window";
 
     private final JobSpec.Window spec;
     private final JobSpec.Admission admissionSpec;
-    private final java.time.Duration userTtl;
+    private final long userTtlMillis;
     private final boolean durable;
     private transient Windowing windowing;
     private transient Timeline timeline;
@@ -56,6 +63,7 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
     private transient Counter droppedSamples;
     private transient Counter overflowSamples;
     private transient Counter retentionGaps;
+    private transient Counter expiredUsers;
     private transient AtomicLong activeUsers;
     /** When this instance started: a job restored from a checkpoint was not receiving before. */
     private transient long startedMillis;
@@ -64,7 +72,7 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
     public SampleWindower(JobSpec spec) {
         this.spec = spec.window();
         this.admissionSpec = spec.admission();
-        this.userTtl = spec.state().userTtl();
+        this.userTtlMillis = spec.state().userTtl().toMillis();
         this.durable = spec.source().durable();
         this.spec.windowing(); // an invalid size or hop fails the job at submission
         this.spec.timeline();
@@ -74,12 +82,7 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
     public void open(OpenContext context) {
         windowing = spec.windowing();
         timeline = spec.timeline();
-        // Its own serializer: the POJO serializer's checkpoints were the p99's largest cause (see there).
-        ValueStateDescriptor<WindowState> descriptor = new ValueStateDescriptor<>("window", new WindowStateSerializer());
-        // One expired entry swept per access, not Flink's default five: the sweep was a fifth of the
-        // task thread at 4,700 users (docs/performance.md); state of users gone is still swept.
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(userTtl).cleanupIncrementally(1, false).build());
-        state = getRuntimeContext().getState(descriptor);
+        state = getRuntimeContext().getState(descriptor());
         var metrics = getRuntimeContext().getMetricGroup();
         windows = metrics.counter("windows");
         partialWindows = metrics.counter("partialWindows");
@@ -91,10 +94,20 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         droppedSamples = metrics.counter(RATE_LIMITED_SAMPLES);
         overflowSamples = metrics.counter(OVERFLOW_SAMPLES);
         retentionGaps = metrics.counter("retentionGaps");
+        expiredUsers = metrics.counter(EXPIRED_USERS);
         activeUsers = new AtomicLong();
         startedMillis = System.currentTimeMillis();
         events = new Routing();
         metrics.gauge("activeUsers", activeUsers::get);
+    }
+
+    /**
+     * The windower's state, in its own serializer: the POJO serializer's checkpoints were the p99's
+     * largest cause (see there). No TTL: state written with one (before expiry was this
+     * operator's) is read without it, as Flink reads such state since 2.2.
+     */
+    static ValueStateDescriptor<WindowState> descriptor() {
+        return new ValueStateDescriptor<>(STATE_NAME, new WindowStateSerializer());
     }
 
     @Override
@@ -137,11 +150,40 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         timeline.accept(st.getTimeline(), in.samples(), elapsed, events);
         st.setLastArrivalMillis(now);
         st.setLastReceivedMillis(arrived);
-        if (!durable && st.getTimerAtMillis() == 0) { // one pending timer per user, not one per message
-            st.setTimerAtMillis(now + spec.stallTimeout().toMillis());
-            ctx.timerService().registerProcessingTimeTimer(st.getTimerAtMillis());
+        // One pending timer per user, not one per message; a stalled user's expiry, far off, gives
+        // way to the stall check of a user heard again (it still comes, and is let pass: onTimer).
+        long due = now + (durable ? userTtlMillis : spec.stallTimeout().toMillis());
+        if (st.getTimerAtMillis() == 0 || st.getTimerAtMillis() > due) {
+            schedule(st, due, ctx.timerService());
         }
         state.update(st);
+    }
+
+    private static void schedule(WindowState st, long at, TimerService timers) {
+        st.setTimerAtMillis(at);
+        timers.registerProcessingTimeTimer(at);
+    }
+
+    /**
+     * When the user's state expires: {@code state.user-ttl} after it was last heard, or after this
+     * instance started (a job that was down heard nothing, which says nothing of the user).
+     */
+    private long expiresAt(WindowState st) {
+        return Math.max(st.getLastArrivalMillis(), startedMillis) + userTtlMillis;
+    }
+
+    /**
+     * A restored user without a pending timer (its state written when Flink's TTL expired it)
+     * gets one, so that it expires even if never heard from again.
+     *
+     * @return true if the state changed
+     */
+    boolean restored(WindowState st, TimerService timers) {
+        if (st.getTimerAtMillis() != 0) {
+            return false;
+        }
+        schedule(st, expiresAt(st), timers);
+        return true;
     }
 
     /** Applies the user's admission limit; false if the message is dropped. */
@@ -253,29 +295,40 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         return samples.timestamps()[0] - last >= spec.stallTimeout().toNanos() / 1e9;
     }
 
+    /**
+     * The user's one timer: in pub/sub mode an active user's stall check, then (and in durable
+     * mode, which decides stalls from the data alone) its expiry.
+     */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SampleWindow> out) throws Exception {
         WindowState st = state.value();
-        if (st == null || durable) { // durable mode decides from the data alone (a timer left by an older job)
-            return;
+        if (st == null || timestamp < st.getTimerAtMillis()) {
+            return; // not the user's pending timer (an older job's), which will come
         }
         st.setTimerAtMillis(0);
-        if (!st.isActive()) {
+        if (!durable && st.isActive()) {
+            long stall = spec.stallTimeout().toMillis();
+            // Silence is counted from the last arrival, or from this instance's start: after a restore
+            // the job was down, not the user's stream, and its samples are being read again.
+            long lastHeard = Math.max(st.getLastArrivalMillis(), startedMillis);
+            if (timestamp - lastHeard < stall) {
+                schedule(st, lastHeard + stall, ctx.timerService());
+                state.update(st);
+                return;
+            }
+            stall(ctx.getCurrentKey(), st, out);
+        }
+        if (timestamp < expiresAt(st)) {
+            schedule(st, expiresAt(st), ctx.timerService());
             state.update(st);
             return;
         }
-        long stall = spec.stallTimeout().toMillis();
-        // Silence is counted from the last arrival, or from this instance's start: after a restore
-        // the job was down, not the user's stream, and its samples are being read again.
-        long lastHeard = Math.max(st.getLastArrivalMillis(), startedMillis);
-        if (timestamp - lastHeard < stall) {
-            st.setTimerAtMillis(lastHeard + stall);
-            ctx.timerService().registerProcessingTimeTimer(st.getTimerAtMillis());
-            state.update(st);
-            return;
+        if (st.isActive()) { // durable mode: silent for the whole TTL, so never stalled by its data
+            activeUsers.updateAndGet(n -> Math.max(0, n - 1));
         }
-        stall(ctx.getCurrentKey(), st, out);
-        state.update(st);
+        state.clear();
+        expiredUsers.inc();
+        out.collect(SampleWindow.event(ctx.getCurrentKey(), SampleWindow.Kind.EXPIRED, 0, 0));
     }
 
     /** The user's stream stalled: its last window passed on if half full, the stall reported, the user inactive. */

@@ -11,7 +11,6 @@ import io.github.eegstream.connector.redis.SampledLog;
 import io.github.eegstream.wire.WireCodec;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -23,7 +22,8 @@ import org.apache.flink.util.Collector;
 
 /**
  * Runs {@link WindowAnalysis} on each user's windows, with the user's calibration and alert state
- * kept in keyed state (expiring {@code state.user-ttl} after the user's last window), and turns
+ * kept in keyed state (cleared when the windower says the user expired, {@code state.user-ttl} after
+ * it was last heard), and turns
  * its results into publications on the user's features, predictions and alerts channels.
  */
 public final class WindowAnalyzer extends KeyedProcessFunction<String, SampleWindow, Publication> {
@@ -53,18 +53,10 @@ public final class WindowAnalyzer extends KeyedProcessFunction<String, SampleWin
     public void open(OpenContext context) {
         analysis = new WindowAnalysis(spec.analysis());
         codec = new WireCodec();
-        ValueStateDescriptor<UserState> descriptor =
-                new ValueStateDescriptor<>("user", TypeInformation.of(UserState.class));
-        // Expired users are still never read; each access sweeps one other entry for expiry, not
-        // Flink's default five: these two states' sweeps were 3% of the task thread at 8,000 windows
-        // a second (docs/performance.md), and one entry per access still passes over every user
-        // within seconds.
-        StateTtlConfig ttl = StateTtlConfig.newBuilder(spec.state().userTtl()).cleanupIncrementally(1, false).build();
-        descriptor.enableTimeToLive(ttl);
-        state = getRuntimeContext().getState(descriptor);
-        ValueStateDescriptor<Long> sequenceDescriptor = new ValueStateDescriptor<>("sequence", Long.class);
-        sequenceDescriptor.enableTimeToLive(ttl);
-        lastSequence = getRuntimeContext().getState(sequenceDescriptor);
+        // No TTL: the windower tells when a user expires (SampleWindow.Kind.EXPIRED). State written
+        // with Flink's TTL, before, is read without it, as Flink reads such state since 2.2.
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>("user", TypeInformation.of(UserState.class)));
+        lastSequence = getRuntimeContext().getState(new ValueStateDescriptor<>("sequence", Long.class));
         var metrics = getRuntimeContext().getMetricGroup();
         predictions = metrics.counter("predictions");
         featuresOut = metrics.counter("featuresPublished");
@@ -76,6 +68,11 @@ public final class WindowAnalyzer extends KeyedProcessFunction<String, SampleWin
 
     @Override
     public void processElement(SampleWindow window, Context ctx, Collector<Publication> out) throws Exception {
+        if (window.kind() == SampleWindow.Kind.EXPIRED) {
+            state.clear();
+            lastSequence.clear();
+            return;
+        }
         UserState user = state.value();
         if (user == null) {
             user = new UserState();

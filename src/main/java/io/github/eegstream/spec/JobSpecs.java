@@ -204,6 +204,11 @@ public final class JobSpecs {
         if (w.stallTimeout().isNegative() || w.stallTimeout().isZero()) {
             throw new IllegalArgumentException("job spec " + what + ": window.stall-timeout must be positive");
         }
+        Duration ttl = spec.state() == null ? null : spec.state().userTtl();
+        if (ttl == null || ttl.compareTo(w.stallTimeout()) < 0) {
+            throw new IllegalArgumentException("job spec " + what + ": state.user-ttl must be at least window.stall-timeout ("
+                    + w.stallTimeout().toSeconds() + "s): a user's state outlives its stall, e.g. 24h");
+        }
         if (w.gapAlert() == null || w.gapAlert().isNegative() || w.gapAlert().isZero()) {
             throw new IllegalArgumentException("job spec " + what + ": window.gap-alert must be positive, e.g. 250ms");
         }

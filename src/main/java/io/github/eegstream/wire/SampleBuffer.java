@@ -27,10 +27,14 @@ public final class SampleBuffer {
      */
     public boolean append(RawSamples samples) {
         boolean reset = false;
-        if (!Arrays.equals(channels, samples.channels())) {
-            reset = size > 0;
+        if (channels != samples.channels()) {
+            if (!Arrays.equals(channels, samples.channels())) {
+                reset = size > 0;
+                size = 0;
+            }
+            // The same layout in another array (a restored or copied state's): compared once, then
+            // the decoder's shared array is kept, so that its next messages compare by reference.
             channels = samples.channels();
-            size = 0;
         }
         if (samples.rate() > 0) {
             rate = samples.rate();

@@ -1,0 +1,178 @@
+package io.github.eegstream.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.eegstream.spec.JobSpec;
+import io.github.eegstream.spec.JobSpecs;
+import io.github.eegstream.wire.RawSamples;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each user's state expires {@code state.user-ttl} after it was last heard, by the windower's one
+ * timer per user, in both modes and for state restored from before that timer existed; the
+ * analysis clears its own when told. Processing time is the harness's, set ahead of the wall
+ * clock (the windower counts a restored user's silence from no earlier than its own start).
+ */
+class WindowerOperatorTest {
+
+    private static final long STALL = 2_000;
+    private static final long TTL = 10_000;
+
+    @TempDir
+    Path dir;
+
+    private final long base = System.currentTimeMillis() + 60_000;
+
+    @Test
+    void aStalledUserExpiresItsTtlAfterItWasLastHeard() throws Exception {
+        try (var h = windower(spec(false))) {
+            h.setProcessingTime(base);
+            h.open();
+            h.processElement(new StreamRecord<>(chunk("u-1", 0, base)));
+            h.setProcessingTime(base + STALL);
+            assertEquals(List.of(SampleWindow.Kind.STALL), kinds(h));
+            h.setProcessingTime(base + TTL - 1);
+            assertEquals(1, h.numKeyedStateEntries(), "the timeline outlives the stall");
+            assertEquals(List.of(SampleWindow.Kind.STALL), kinds(h));
+            h.setProcessingTime(base + TTL);
+            assertEquals(List.of(SampleWindow.Kind.STALL, SampleWindow.Kind.EXPIRED), kinds(h));
+            assertEquals(0, h.numKeyedStateEntries());
+        }
+    }
+
+    @Test
+    void aUserHeardAgainAfterItsStallIsCheckedForTheNextStallAndExpiresLater() throws Exception {
+        try (var h = windower(spec(false))) {
+            h.setProcessingTime(base);
+            h.open();
+            h.processElement(new StreamRecord<>(chunk("u-1", 0, base)));
+            h.setProcessingTime(base + STALL); // stalled; its expiry pending for base + TTL
+            h.setProcessingTime(base + 5_000);
+            h.processElement(new StreamRecord<>(chunk("u-1", 32 * 20, base + 5_000)));
+            h.setProcessingTime(base + 5_000 + STALL); // not at base + TTL: the stall check came first
+            assertEquals(List.of(SampleWindow.Kind.STALL, SampleWindow.Kind.STALL), kinds(h));
+            h.setProcessingTime(base + 5_000 + TTL - 1); // the first expiry timer has come and gone
+            assertEquals(1, h.numKeyedStateEntries());
+            h.setProcessingTime(base + 5_000 + TTL);
+            assertEquals(List.of(SampleWindow.Kind.STALL, SampleWindow.Kind.STALL, SampleWindow.Kind.EXPIRED), kinds(h));
+            assertEquals(0, h.numKeyedStateEntries());
+        }
+    }
+
+    @Test
+    void anActiveUserNeverExpires() throws Exception {
+        try (var h = windower(spec(false))) {
+            h.setProcessingTime(base);
+            h.open();
+            for (int i = 0; i <= 3 * TTL / 1_000; i++) {
+                h.setProcessingTime(base + i * 1_000L);
+                for (int c = 0; c < 8; c++) { // a second of samples every second
+                    h.processElement(new StreamRecord<>(chunk("u-1", 256 * i + 32 * c, base + i * 1_000L)));
+                }
+            }
+            assertEquals(1, h.numKeyedStateEntries());
+            assertEquals(0, kinds(h).stream().filter(k -> k != SampleWindow.Kind.WINDOW).count(), kinds(h).toString());
+        }
+    }
+
+    @Test
+    void aDurableUserExpiresWithoutATimerDecidingItsStall() throws Exception {
+        try (var h = windower(spec(true))) {
+            h.setProcessingTime(base);
+            h.open();
+            h.processElement(new StreamRecord<>(chunk("u-1", 0, base)));
+            h.setProcessingTime(base + 3_000);
+            h.processElement(new StreamRecord<>(chunk("u-1", 32, base + 3_000)));
+            h.setProcessingTime(base + TTL); // its first timer: heard since, so not yet
+            assertEquals(List.of(), kinds(h));
+            assertEquals(1, h.numKeyedStateEntries());
+            h.setProcessingTime(base + 3_000 + TTL);
+            assertEquals(List.of(SampleWindow.Kind.EXPIRED), kinds(h));
+            assertEquals(0, h.numKeyedStateEntries());
+        }
+    }
+
+    /**
+     * State written when Flink's TTL expired it (a stalled user had no timer then), read by a
+     * windower without TTL: the user still expires, though never heard from again.
+     */
+    @Test
+    void aUserRestoredWithoutATimerStillExpires() throws Exception {
+        WindowState stalled = new WindowState();
+        stalled.setLastArrivalMillis(base);
+        stalled.getTimeline().setLast(1000.0);
+        stalled.getTimeline().setStalled(true);
+        OperatorSubtaskState snapshot;
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new WindowStateSerializerTest.Holder(new WindowStateSerializer())), u -> u,
+                Types.STRING)) {
+            h.open();
+            WindowStateSerializerTest.Holder.PUT = stalled;
+            h.processElement(new StreamRecord<>("u-1", 1));
+            WindowStateSerializerTest.Holder.PUT = null;
+            snapshot = h.snapshot(1, 2);
+        }
+        try (var h = windower(spec(false))) {
+            h.initializeState(snapshot);
+            h.setProcessingTime(base + 1);
+            h.open();
+            h.setProcessingTime(base + TTL - 1);
+            assertEquals(1, h.numKeyedStateEntries());
+            h.setProcessingTime(base + TTL);
+            assertEquals(List.of(SampleWindow.Kind.EXPIRED), kinds(h));
+            assertEquals(0, h.numKeyedStateEntries());
+        }
+    }
+
+    @Test
+    void theAnalysisClearsAUserItIsToldExpired() throws Exception {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new WindowAnalyzer(spec(false))),
+                SampleWindow::userId, Types.STRING)) {
+            h.open();
+            h.processElement(new StreamRecord<>(SampleWindow.event("u-1", SampleWindow.Kind.STALL, 1000, 1000)));
+            h.processElement(new StreamRecord<>(SampleWindow.event("u-2", SampleWindow.Kind.STALL, 1000, 1000)));
+            assertEquals(4, h.numKeyedStateEntries(), "each user's alert state and last sequence");
+            int published = h.extractOutputValues().size();
+            h.processElement(new StreamRecord<>(SampleWindow.event("u-1", SampleWindow.Kind.EXPIRED, 0, 0)));
+            assertEquals(2, h.numKeyedStateEntries(), "only the other user's");
+            assertEquals(published, h.extractOutputValues().size(), "an expiry publishes nothing");
+        }
+    }
+
+    private JobSpec spec(boolean durable) throws Exception {
+        Path file = dir.resolve(durable ? "expiry-durable.yaml" : "expiry.yaml");
+        Files.writeString(file, "name: expiry-test\nwindow:\n  stall-timeout: " + STALL + "ms\nstate:\n  user-ttl: " + TTL + "ms\n"
+                + (durable ? "source:\n  mode: streams\npipeline:\n  checkpoint-interval: 1s\n" : ""));
+        return JobSpecs.load(file.toString());
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, UserSamples, SampleWindow> windower(JobSpec spec)
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(new WindowerOperator(new SampleWindower(spec)),
+                UserSamples::userId, Types.STRING);
+    }
+
+    /** 32 samples of one channel at 256 Hz, from sample {@code first} of a timeline starting at 1000 s. */
+    private static UserSamples chunk(String user, int first, long arrivedMillis) {
+        double[] ts = new double[32];
+        double[] values = new double[32];
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] = 1000 + (first + i) / 256.0;
+            values[i] = Math.sin(first + i) * 20;
+        }
+        return new UserSamples(user, new RawSamples(new String[] {"Cz"}, ts, values, 256), arrivedMillis);
+    }
+
+    private static List<SampleWindow.Kind> kinds(KeyedOneInputStreamOperatorTestHarness<String, UserSamples, SampleWindow> h) {
+        return h.extractOutputValues().stream().map(SampleWindow::kind).toList();
+    }
+}
