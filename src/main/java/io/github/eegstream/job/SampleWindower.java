@@ -165,21 +165,32 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
     }
 
     /**
-     * When the user's state expires: {@code state.user-ttl} after it was last heard, or after this
-     * instance started (a job that was down heard nothing, which says nothing of the user).
+     * When the user's state expires: {@code state.user-ttl} after it was last heard, as Flink's TTL
+     * counted, whatever restarts came between (else a job restarted more often than that would
+     * keep every id it ever heard); but not before a stall timeout after this instance started,
+     * so that a job back from a long downtime hears its users before it takes them for gone.
      */
     private long expiresAt(WindowState st) {
-        return Math.max(st.getLastArrivalMillis(), startedMillis) + userTtlMillis;
+        return Math.max(st.getLastArrivalMillis() + userTtlMillis, startedMillis + spec.stallTimeout().toMillis());
+    }
+
+    /** The processing time this instance started at; {@link WindowerOperator} sets it from its timer service's clock. */
+    void started(long millis) {
+        startedMillis = millis;
     }
 
     /**
-     * A restored user without a pending timer (its state written when Flink's TTL expired it)
-     * gets one, so that it expires even if never heard from again.
+     * Once per restored user, in the one pass over the users after a restore of state from
+     * before expiry was the windower's ({@link WindowerOperator}). A user without a pending timer
+     * (Flink's TTL expired it then: a stalled user had none) gets one, so that it expires even if
+     * never heard from again; a pending timer is registered again, as it may be one a durable
+     * job of then never registered (Flink keeps one timer per user and time).
      *
      * @return true if the state changed
      */
     boolean restored(WindowState st, TimerService timers) {
         if (st.getTimerAtMillis() != 0) {
+            timers.registerProcessingTimeTimer(st.getTimerAtMillis());
             return false;
         }
         schedule(st, expiresAt(st), timers);

@@ -1,5 +1,7 @@
 package io.github.eegstream.job;
 
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -8,16 +10,20 @@ import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
 /**
- * Runs the {@link SampleWindower}, and after a restore gives every user without a pending timer
- * one, so that each user's state expires. Such users come from state written when Flink's state
- * TTL expired it (a stalled user then had no timer); without this, a user never heard from again
- * would be kept for ever. Once per restore, a pass over the users.
+ * Runs the {@link SampleWindower}, whose timers expire its users, and once gives every user of
+ * state from before that a timer. Such state was written when Flink's state TTL expired users,
+ * and a stalled user had no timer then: without this, a user never heard from again would be
+ * kept for ever. The pass over the users runs once, on the first restore of such state; the
+ * operator's state then says it ran ({@link #MARKER}), so that later restores, failovers
+ * included, do not read every user again.
  */
 final class WindowerOperator extends KeyedProcessOperator<String, UserSamples, SampleWindow> {
 
     private static final long serialVersionUID = 1L;
+    /** In every subtask's operator state (a union list, so that any parallelism sees it): the pass is not needed. */
+    static final String MARKER = "user-expiry-timers";
 
-    private transient boolean restored;
+    private transient boolean needsPass;
 
     WindowerOperator(SampleWindower windower) {
         super(windower);
@@ -26,16 +32,21 @@ final class WindowerOperator extends KeyedProcessOperator<String, UserSamples, S
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        restored = context.isRestored();
+        ListState<Integer> marker = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>(MARKER, Integer.class));
+        needsPass = context.isRestored() && !marker.get().iterator().hasNext();
+        marker.update(java.util.List.of(1));
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        if (!restored) {
+        SampleWindower windower = (SampleWindower) getUserFunction();
+        // The clock its timers run on, not the wall clock: the two are one in a job, not in a test harness.
+        windower.started(getProcessingTimeService().getCurrentProcessingTime());
+        if (!needsPass) {
             return;
         }
-        SampleWindower windower = (SampleWindower) getUserFunction();
         // The timer service the operator's own is (one per name), so timers set here are its timers.
         TimerService timers = new SimpleTimerService(
                 getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this));

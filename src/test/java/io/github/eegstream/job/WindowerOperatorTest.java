@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Each user's state expires {@code state.user-ttl} after it was last heard, by the windower's one
  * timer per user, in both modes and for state restored from before that timer existed; the
- * analysis clears its own when told. Processing time is the harness's, set ahead of the wall
- * clock (the windower counts a restored user's silence from no earlier than its own start).
+ * analysis clears its own when told. Processing time is the harness's, which the windower
+ * takes its start from.
  */
 class WindowerOperatorTest {
 
@@ -107,20 +107,7 @@ class WindowerOperatorTest {
      */
     @Test
     void aUserRestoredWithoutATimerStillExpires() throws Exception {
-        WindowState stalled = new WindowState();
-        stalled.setLastArrivalMillis(base);
-        stalled.getTimeline().setLast(1000.0);
-        stalled.getTimeline().setStalled(true);
-        OperatorSubtaskState snapshot;
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WindowStateSerializerTest.Holder(new WindowStateSerializer())), u -> u,
-                Types.STRING)) {
-            h.open();
-            WindowStateSerializerTest.Holder.PUT = stalled;
-            h.processElement(new StreamRecord<>("u-1", 1));
-            WindowStateSerializerTest.Holder.PUT = null;
-            snapshot = h.snapshot(1, 2);
-        }
+        OperatorSubtaskState snapshot = legacySnapshot(stalled(0));
         try (var h = windower(spec(false))) {
             h.initializeState(snapshot);
             h.setProcessingTime(base + 1);
@@ -131,6 +118,73 @@ class WindowerOperatorTest {
             assertEquals(List.of(SampleWindow.Kind.EXPIRED), kinds(h));
             assertEquals(0, h.numKeyedStateEntries());
         }
+    }
+
+    /**
+     * Restarts do not keep a user alive: its expiry counts from when it was last heard, not from
+     * the restore; only a job back after longer than that gives it a stall timeout to be heard.
+     */
+    @Test
+    void aUserRestoredLongAfterItsTtlExpiresAStallTimeoutAfterTheStart() throws Exception {
+        OperatorSubtaskState snapshot = legacySnapshot(stalled(0));
+        long start = base + 3 * TTL;
+        try (var h = windower(spec(false))) {
+            h.initializeState(snapshot);
+            h.setProcessingTime(start);
+            h.open();
+            h.setProcessingTime(start + STALL - 1);
+            assertEquals(1, h.numKeyedStateEntries());
+            h.setProcessingTime(start + STALL);
+            assertEquals(List.of(SampleWindow.Kind.EXPIRED), kinds(h));
+        }
+    }
+
+    /** A timer the state names but no job registered (a durable job's, before): registered again. */
+    @Test
+    void aRestoredUsersPendingTimerIsRegisteredAgain() throws Exception {
+        WindowState st = stalled(base + 500);
+        st.setActive(true);
+        st.getTimeline().setStalled(false);
+        OperatorSubtaskState snapshot = legacySnapshot(st);
+        try (var h = windower(spec(true))) {
+            h.initializeState(snapshot);
+            h.setProcessingTime(base + 1);
+            h.open();
+            h.setProcessingTime(base + TTL);
+            assertEquals(List.of(SampleWindow.Kind.EXPIRED), kinds(h));
+            assertEquals(0, h.numKeyedStateEntries());
+        }
+    }
+
+    /** State of this version keeps its timers: the user expires once, when it was to. */
+    @Test
+    void aUserOfThisVersionsSnapshotExpiresOnceWhenItWasTo() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = windower(spec(false))) {
+            h.setProcessingTime(base);
+            h.open();
+            h.processElement(new StreamRecord<>(chunk("u-1", 0, base)));
+            h.setProcessingTime(base + STALL);
+            snapshot = h.snapshot(1, base + STALL);
+        }
+        try (var h = windower(spec(false))) {
+            h.initializeState(snapshot);
+            h.setProcessingTime(base + STALL + 1);
+            h.open();
+            h.setProcessingTime(base + TTL - 1);
+            assertEquals(List.of(), kinds(h));
+            h.setProcessingTime(base + 2 * TTL);
+            assertEquals(List.of(SampleWindow.Kind.EXPIRED), kinds(h));
+        }
+    }
+
+    @Test
+    void aTtlShorterThanTheStallTimeoutIsRefused() throws Exception {
+        Path file = dir.resolve("short-ttl.yaml");
+        Files.writeString(file, "name: short-ttl\nwindow:\n  stall-timeout: 10s\nstate:\n  user-ttl: 5s\n");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> JobSpecs.load(file.toString()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("state.user-ttl"), e.getMessage());
     }
 
     @Test
@@ -145,6 +199,29 @@ class WindowerOperatorTest {
             h.processElement(new StreamRecord<>(SampleWindow.event("u-1", SampleWindow.Kind.EXPIRED, 0, 0)));
             assertEquals(2, h.numKeyedStateEntries(), "only the other user's");
             assertEquals(published, h.extractOutputValues().size(), "an expiry publishes nothing");
+        }
+    }
+
+    /** A user stalled after it was last heard at {@code base}, with this timer (0: none) noted. */
+    private WindowState stalled(long timerAtMillis) {
+        WindowState st = new WindowState();
+        st.setLastArrivalMillis(base);
+        st.setTimerAtMillis(timerAtMillis);
+        st.getTimeline().setLast(1000.0);
+        st.getTimeline().setStalled(true);
+        return st;
+    }
+
+    /** The user's state as a job with Flink's state TTL on it wrote it: no timers, no marker. */
+    private static OperatorSubtaskState legacySnapshot(WindowState st) throws Exception {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new WindowStateSerializerTest.Holder(new WindowStateSerializer())), u -> u,
+                Types.STRING)) {
+            h.open();
+            WindowStateSerializerTest.Holder.PUT = st;
+            h.processElement(new StreamRecord<>("u-1", 1));
+            WindowStateSerializerTest.Holder.PUT = null;
+            return h.snapshot(1, 2);
         }
     }
 
