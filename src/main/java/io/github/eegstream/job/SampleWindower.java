@@ -117,13 +117,18 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
             st = new WindowState();
         }
         String user = in.userId();
+        long now = ctx.timerService().currentProcessingTime();
         if (in.lost() != null) {
             retentionGaps.inc();
+            // News of the user, if not from it: the analysis keeps state for its alert, which this
+            // user's expiry clears, so it needs a timer like any other.
+            st.setLastArrivalMillis(now);
+            expireLater(st, now, ctx.timerService());
+            state.update(st);
             out.collect(SampleWindow.event(user, SampleWindow.Kind.RETENTION_GAP, in.lost().fromMillis() / 1000.0,
                     in.lost().toMillis() / 1000.0));
             return;
         }
-        long now = ctx.timerService().currentProcessingTime();
         // When the message reached the job (the reader stamps it), not when this task got to it:
         // a backlog drained fast must not look like a clock racing ahead.
         long arrived = in.arrivedMillis() > 0 ? in.arrivedMillis() : now;
@@ -150,13 +155,19 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         timeline.accept(st.getTimeline(), in.samples(), elapsed, events);
         st.setLastArrivalMillis(now);
         st.setLastReceivedMillis(arrived);
-        // One pending timer per user, not one per message; a stalled user's expiry, far off, gives
-        // way to the stall check of a user heard again (it still comes, and is let pass: onTimer).
+        expireLater(st, now, ctx.timerService());
+        state.update(st);
+    }
+
+    /**
+     * One pending timer per user, not one per message; a stalled user's expiry, far off, gives
+     * way to the stall check of a user heard again (it still comes, and is let pass: onTimer).
+     */
+    private void expireLater(WindowState st, long now, TimerService timers) {
         long due = now + (durable ? userTtlMillis : spec.stallTimeout().toMillis());
         if (st.getTimerAtMillis() == 0 || st.getTimerAtMillis() > due) {
-            schedule(st, due, ctx.timerService());
+            schedule(st, due, timers);
         }
-        state.update(st);
     }
 
     private static void schedule(WindowState st, long at, TimerService timers) {

@@ -101,6 +101,20 @@ class WindowerOperatorTest {
         }
     }
 
+    /** A notice of entries lost, for a user the windower keeps nothing of: the analysis's alert state for it expires too. */
+    @Test
+    void aUserKnownOnlyByARetentionGapExpires() throws Exception {
+        try (var h = windower(spec(true))) {
+            h.setProcessingTime(base);
+            h.open();
+            h.processElement(new StreamRecord<>(UserSamples.lost("u-1", new UserSamples.Lost("1-0", "5-0", 1, 5))));
+            assertEquals(1, h.numKeyedStateEntries());
+            h.setProcessingTime(base + TTL);
+            assertEquals(List.of(SampleWindow.Kind.RETENTION_GAP, SampleWindow.Kind.EXPIRED), kinds(h));
+            assertEquals(0, h.numKeyedStateEntries());
+        }
+    }
+
     /**
      * State written when Flink's TTL expired it (a stalled user had no timer then), read by a
      * windower without TTL: the user still expires, though never heard from again.
