@@ -160,12 +160,19 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
     }
 
     /**
-     * One pending timer per user, not one per message; a stalled user's expiry, far off, gives
-     * way to the stall check of a user heard again (it still comes, and is let pass: onTimer).
+     * One pending timer per user, not one per message. A stalled user's expiry, far off, gives
+     * way to the stall check of a user heard again, and is deleted: a relay stalling and coming
+     * back all day must not pile up a day of timers. A timer noted but already past is
+     * registered anew: it may be one no job registered (a rollback to a version without these
+     * timers, and back), and if it is only about to fire, onTimer lets it pass.
      */
     private void expireLater(WindowState st, long now, TimerService timers) {
         long due = now + (durable ? userTtlMillis : spec.stallTimeout().toMillis());
-        if (st.getTimerAtMillis() == 0 || st.getTimerAtMillis() > due) {
+        long pending = st.getTimerAtMillis();
+        if (pending == 0 || pending > due || pending < now) {
+            if (pending > due) {
+                timers.deleteProcessingTimeTimer(pending);
+            }
             schedule(st, due, timers);
         }
     }
@@ -178,11 +185,14 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
     /**
      * When the user's state expires: {@code state.user-ttl} after it was last heard, as Flink's TTL
      * counted, whatever restarts came between (else a job restarted more often than that would
-     * keep every id it ever heard); but not before a stall timeout after this instance started,
-     * so that a job back from a long downtime hears its users before it takes them for gone.
+     * keep every id it ever heard). In pub/sub mode not before a stall timeout after this
+     * instance started, so that a job back from a long downtime hears its users before it takes
+     * them for gone. Not so in durable mode, whose replay after a failover must decide as the
+     * first run did: a user that expired then expires at once in the replay too.
      */
     private long expiresAt(WindowState st) {
-        return Math.max(st.getLastArrivalMillis() + userTtlMillis, startedMillis + spec.stallTimeout().toMillis());
+        long expires = st.getLastArrivalMillis() + userTtlMillis;
+        return durable ? expires : Math.max(expires, startedMillis + spec.stallTimeout().toMillis());
     }
 
     /** The processing time this instance started at; {@link WindowerOperator} sets it from its timer service's clock. */

@@ -216,7 +216,7 @@ class WindowStateSerializerTest {
     }
 
     /**
-     * A real keyed state backend with the windower's TTL: state written with the POJO serializer
+     * A real keyed state backend with the TTL the windower's state had before: state written with the POJO serializer
      * (this job's savepoints before) is restored with ours, read intact, and snapshotted again.
      */
     @Test

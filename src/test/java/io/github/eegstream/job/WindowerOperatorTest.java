@@ -58,6 +58,7 @@ class WindowerOperatorTest {
             h.setProcessingTime(base + STALL); // stalled; its expiry pending for base + TTL
             h.setProcessingTime(base + 5_000);
             h.processElement(new StreamRecord<>(chunk("u-1", 32 * 20, base + 5_000)));
+            assertEquals(1, h.numProcessingTimeTimers(), "its expiry timer gave way to the stall check");
             h.setProcessingTime(base + 5_000 + STALL); // not at base + TTL: the stall check came first
             assertEquals(List.of(SampleWindow.Kind.STALL, SampleWindow.Kind.STALL), kinds(h));
             h.setProcessingTime(base + 5_000 + TTL - 1); // the first expiry timer has come and gone
@@ -153,6 +154,42 @@ class WindowerOperatorTest {
         }
     }
 
+    /** A relay stalling and coming back again and again leaves its user one timer, not one per return. */
+    @Test
+    void aUserStallingAgainAndAgainKeepsOneTimer() throws Exception {
+        try (var h = windower(spec(false))) {
+            h.setProcessingTime(base);
+            h.open();
+            long t = base;
+            for (int i = 0; i < 20; i++) {
+                h.processElement(new StreamRecord<>(chunk("u-1", 32 * 40 * i, t)));
+                t += STALL + 500;
+                h.setProcessingTime(t);
+            }
+            assertEquals(20, kinds(h).stream().filter(k -> k == SampleWindow.Kind.STALL).count());
+            assertEquals(1, h.numProcessingTimeTimers());
+        }
+    }
+
+    /** A durable replay decides as its first run did: a user past its TTL at the restore expires at once, with no grace. */
+    @Test
+    void aDurableUserPastItsTtlAtARestoreExpiresAtOnce() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = windower(spec(true))) {
+            h.setProcessingTime(base);
+            h.open();
+            h.processElement(new StreamRecord<>(chunk("u-1", 0, base)));
+            snapshot = h.snapshot(1, base);
+        }
+        try (var h = windower(spec(true))) {
+            h.initializeState(snapshot);
+            h.setProcessingTime(base + 2 * TTL);
+            h.open();
+            h.setProcessingTime(base + 2 * TTL + 1);
+            assertEquals(List.of(SampleWindow.Kind.EXPIRED), kinds(h));
+        }
+    }
+
     /** A timer the state names but no job registered (a durable job's, before): registered again. */
     @Test
     void aRestoredUsersPendingTimerIsRegisteredAgain() throws Exception {
@@ -187,8 +224,10 @@ class WindowerOperatorTest {
             h.open();
             h.setProcessingTime(base + TTL - 1);
             assertEquals(List.of(), kinds(h));
-            h.setProcessingTime(base + 2 * TTL);
+            h.setProcessingTime(base + TTL); // when it was to: the restore did not extend it
             assertEquals(List.of(SampleWindow.Kind.EXPIRED), kinds(h));
+            h.setProcessingTime(base + 3 * TTL);
+            assertEquals(List.of(SampleWindow.Kind.EXPIRED), kinds(h), "once");
         }
     }
 
