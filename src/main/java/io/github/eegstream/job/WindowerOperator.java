@@ -23,7 +23,11 @@ final class WindowerOperator extends KeyedProcessOperator<String, UserSamples, S
     /** In every subtask's operator state (a union list, so that any parallelism sees it): the pass is not needed. */
     static final String MARKER = "user-expiry-timers";
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WindowerOperator.class);
+
     private transient boolean needsPass;
+    /** Users the pass read, or -1 if there was none (for the log, and for tests). */
+    private transient long passed = -1;
 
     WindowerOperator(SampleWindower windower) {
         super(windower);
@@ -50,12 +54,21 @@ final class WindowerOperator extends KeyedProcessOperator<String, UserSamples, S
         // The timer service the operator's own is (one per name), so timers set here are its timers.
         TimerService timers = new SimpleTimerService(
                 getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this));
+        long[] users = {0};
         getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                 SampleWindower.descriptor(), (user, state) -> {
                     WindowState st = state.value();
+                    users[0]++;
                     if (st != null && windower.restored(st, timers)) {
                         state.update(st);
                     }
                 });
+        passed = users[0];
+        LOG.info("Restored state from before the users' expiry timers: {} users read, each with its timer now", passed);
+    }
+
+    /** Users the restore pass read; -1 if it did not run. */
+    long passedUsers() {
+        return passed;
     }
 }

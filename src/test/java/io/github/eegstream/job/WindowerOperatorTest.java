@@ -26,6 +26,7 @@ class WindowerOperatorTest {
 
     private static final long STALL = 2_000;
     private static final long TTL = 10_000;
+    private static final int MAX_PARALLELISM = 128;
 
     @TempDir
     Path dir;
@@ -231,6 +232,49 @@ class WindowerOperatorTest {
         }
     }
 
+    /**
+     * Rescaled: each subtask of a larger job passes once over its share of the users of state from
+     * before, and the marker then keeps both from passing again, at this parallelism or another.
+     */
+    @Test
+    void theRestorePassRunsOnceAtAnyParallelism() throws Exception {
+        OperatorSubtaskState legacy;
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new WindowStateSerializerTest.Holder(new WindowStateSerializer())), u -> u,
+                Types.STRING, MAX_PARALLELISM, 1, 0)) {
+            h.open();
+            for (int u = 0; u < 40; u++) {
+                WindowStateSerializerTest.Holder.PUT = stalled(0);
+                h.processElement(new StreamRecord<>("u-" + u, 1));
+            }
+            WindowStateSerializerTest.Holder.PUT = null;
+            legacy = h.snapshot(1, 2);
+        }
+        OperatorSubtaskState[] rescaled = new OperatorSubtaskState[2];
+        long passed = 0;
+        for (int i = 0; i < 2; i++) {
+            try (var h = windower(spec(false), 2, i)) {
+                h.initializeState(KeyedOneInputStreamOperatorTestHarness.repartitionOperatorState(legacy, MAX_PARALLELISM, 1, 2, i));
+                h.setProcessingTime(base + 1);
+                h.open();
+                passed += ((WindowerOperator) h.getOperator()).passedUsers();
+                assertEquals(h.numKeyedStateEntries(), h.numProcessingTimeTimers(), "each of its users has its timer");
+                rescaled[i] = h.snapshot(2, base + 1);
+            }
+        }
+        assertEquals(40, passed, "every user read once, by one subtask");
+        OperatorSubtaskState merged = org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness.repackageState(rescaled);
+        try (var h = windower(spec(false), 1, 0)) {
+            h.initializeState(KeyedOneInputStreamOperatorTestHarness.repartitionOperatorState(merged, MAX_PARALLELISM, 2, 1, 0));
+            h.setProcessingTime(base + 2);
+            h.open();
+            assertEquals(-1, ((WindowerOperator) h.getOperator()).passedUsers(), "the marker says it ran");
+            h.setProcessingTime(base + TTL);
+            assertEquals(40, kinds(h).stream().filter(k -> k == SampleWindow.Kind.EXPIRED).count());
+            assertEquals(0, h.numKeyedStateEntries());
+        }
+    }
+
     @Test
     void aTtlShorterThanTheStallTimeoutIsRefused() throws Exception {
         Path file = dir.resolve("short-ttl.yaml");
@@ -269,7 +313,7 @@ class WindowerOperatorTest {
     private static OperatorSubtaskState legacySnapshot(WindowState st) throws Exception {
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new WindowStateSerializerTest.Holder(new WindowStateSerializer())), u -> u,
-                Types.STRING)) {
+                Types.STRING, MAX_PARALLELISM, 1, 0)) {
             h.open();
             WindowStateSerializerTest.Holder.PUT = st;
             h.processElement(new StreamRecord<>("u-1", 1));
@@ -287,8 +331,13 @@ class WindowerOperatorTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, UserSamples, SampleWindow> windower(JobSpec spec)
             throws Exception {
+        return windower(spec, 1, 0);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, UserSamples, SampleWindow> windower(JobSpec spec,
+            int parallelism, int subtask) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(new WindowerOperator(new SampleWindower(spec)),
-                UserSamples::userId, Types.STRING);
+                UserSamples::userId, Types.STRING, MAX_PARALLELISM, parallelism, subtask);
     }
 
     /** 32 samples of one channel at 256 Hz, from sample {@code first} of a timeline starting at 1000 s. */
