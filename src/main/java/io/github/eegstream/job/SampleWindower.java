@@ -27,8 +27,8 @@ import org.apache.flink.util.Collector;
  * outage is still a repeat. Then the user's state is cleared and {@link SampleWindow.Kind#EXPIRED}
  * passed on, so that the analysis clears its own. Expiry is this operator's timer, one per user
  * (see {@link WindowerOperator} for restored state), not Flink's state TTL, whose wrapper and
- * per-access sweep were a sixth of the task thread (docs/performance.md). In pub/sub mode silence is measured in processing time (a stalled
- * stream has no event time). In durable mode every decision comes from the data alone, so that a
+ * per-access sweep were a sixth of the task thread (docs/performance.md). In pub/sub mode
+ * silence is measured in processing time (a stalled stream has no event time). In durable mode every decision comes from the data alone, so that a
  * job restored from a checkpoint cuts the same windows from the same entries as the first run
  * did: there a stall is a step of at least the stall timeout between two samples' timestamps,
  * decided when the later one arrives, and a timer decides nothing but the user's expiry.
@@ -49,6 +49,7 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
     private final JobSpec.Window spec;
     private final JobSpec.Admission admissionSpec;
     private final long userTtlMillis;
+    private final long stallMillis;
     private final boolean durable;
     private transient Windowing windowing;
     private transient Timeline timeline;
@@ -65,7 +66,10 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
     private transient Counter retentionGaps;
     private transient Counter expiredUsers;
     private transient AtomicLong activeUsers;
-    /** When this instance started: a job restored from a checkpoint was not receiving before. */
+    /**
+     * When this instance started (a job restored from a checkpoint was not receiving before), on
+     * its timers' clock: {@link WindowerOperator} sets it.
+     */
     private transient long startedMillis;
     private transient Routing events;
 
@@ -73,6 +77,7 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         this.spec = spec.window();
         this.admissionSpec = spec.admission();
         this.userTtlMillis = spec.state().userTtl().toMillis();
+        this.stallMillis = this.spec.stallTimeout().toMillis();
         this.durable = spec.source().durable();
         this.spec.windowing(); // an invalid size or hop fails the job at submission
         this.spec.timeline();
@@ -96,7 +101,6 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         retentionGaps = metrics.counter("retentionGaps");
         expiredUsers = metrics.counter(EXPIRED_USERS);
         activeUsers = new AtomicLong();
-        startedMillis = System.currentTimeMillis();
         events = new Routing();
         metrics.gauge("activeUsers", activeUsers::get);
     }
@@ -122,8 +126,7 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
             retentionGaps.inc();
             // News of the user, if not from it: the analysis keeps state for its alert, which this
             // user's expiry clears, so it needs a timer like any other.
-            st.setLastArrivalMillis(now);
-            expireLater(st, now, ctx.timerService());
+            heard(st, now, ctx.timerService());
             state.update(st);
             out.collect(SampleWindow.event(user, SampleWindow.Kind.RETENTION_GAP, in.lost().fromMillis() / 1000.0,
                     in.lost().toMillis() / 1000.0));
@@ -153,21 +156,22 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         events.state = st;
         events.out = out;
         timeline.accept(st.getTimeline(), in.samples(), elapsed, events);
-        st.setLastArrivalMillis(now);
         st.setLastReceivedMillis(arrived);
-        expireLater(st, now, ctx.timerService());
+        heard(st, now, ctx.timerService());
         state.update(st);
     }
 
     /**
+     * The user was heard now: its silence, and so its stall check and expiry, count from here.
      * One pending timer per user, not one per message. A stalled user's expiry, far off, gives
      * way to the stall check of a user heard again, and is deleted: a relay stalling and coming
      * back all day must not pile up a day of timers. A timer noted but already past is
      * registered anew: it may be one no job registered (a rollback to a version without these
      * timers, and back), and if it is only about to fire, onTimer lets it pass.
      */
-    private void expireLater(WindowState st, long now, TimerService timers) {
-        long due = now + (durable ? userTtlMillis : spec.stallTimeout().toMillis());
+    private void heard(WindowState st, long now, TimerService timers) {
+        st.setLastArrivalMillis(now);
+        long due = now + (durable ? userTtlMillis : stallMillis);
         long pending = st.getTimerAtMillis();
         if (pending == 0 || pending > due || pending < now) {
             if (pending > due) {
@@ -192,7 +196,7 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
      */
     private long expiresAt(WindowState st) {
         long expires = st.getLastArrivalMillis() + userTtlMillis;
-        return durable ? expires : Math.max(expires, startedMillis + spec.stallTimeout().toMillis());
+        return durable ? expires : Math.max(expires, startedMillis + stallMillis);
     }
 
     /** The processing time this instance started at; {@link WindowerOperator} sets it from its timer service's clock. */
@@ -339,19 +343,19 @@ public final class SampleWindower extends KeyedProcessFunction<String, UserSampl
         }
         st.setTimerAtMillis(0);
         if (!durable && st.isActive()) {
-            long stall = spec.stallTimeout().toMillis();
             // Silence is counted from the last arrival, or from this instance's start: after a restore
             // the job was down, not the user's stream, and its samples are being read again.
             long lastHeard = Math.max(st.getLastArrivalMillis(), startedMillis);
-            if (timestamp - lastHeard < stall) {
-                schedule(st, lastHeard + stall, ctx.timerService());
+            if (timestamp - lastHeard < stallMillis) {
+                schedule(st, lastHeard + stallMillis, ctx.timerService());
                 state.update(st);
                 return;
             }
             stall(ctx.getCurrentKey(), st, out);
         }
-        if (timestamp < expiresAt(st)) {
-            schedule(st, expiresAt(st), ctx.timerService());
+        long expires = expiresAt(st);
+        if (timestamp < expires) {
+            schedule(st, expires, ctx.timerService());
             state.update(st);
             return;
         }

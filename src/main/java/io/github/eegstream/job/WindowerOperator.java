@@ -54,16 +54,15 @@ final class WindowerOperator extends KeyedProcessOperator<String, UserSamples, S
         // The timer service the operator's own is (one per name), so timers set here are its timers.
         TimerService timers = new SimpleTimerService(
                 getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this));
-        long[] users = {0};
+        passed = 0;
         getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                 SampleWindower.descriptor(), (user, state) -> {
+                    passed++;
                     WindowState st = state.value();
-                    users[0]++;
                     if (st != null && windower.restored(st, timers)) {
                         state.update(st);
                     }
                 });
-        passed = users[0];
         LOG.info("Restored state from before the users' expiry timers: {} users read, each with its timer now", passed);
     }
 

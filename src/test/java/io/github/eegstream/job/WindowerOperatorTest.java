@@ -35,10 +35,8 @@ class WindowerOperatorTest {
 
     @Test
     void aStalledUserExpiresItsTtlAfterItWasLastHeard() throws Exception {
-        try (var h = windower(spec(false))) {
-            h.setProcessingTime(base);
-            h.open();
-            h.processElement(new StreamRecord<>(chunk("u-1", 0, base)));
+        try (var h = opened(spec(false), base)) {
+            send(h, 0, base);
             h.setProcessingTime(base + STALL);
             assertEquals(List.of(SampleWindow.Kind.STALL), kinds(h));
             h.setProcessingTime(base + TTL - 1);
@@ -52,13 +50,11 @@ class WindowerOperatorTest {
 
     @Test
     void aUserHeardAgainAfterItsStallIsCheckedForTheNextStallAndExpiresLater() throws Exception {
-        try (var h = windower(spec(false))) {
-            h.setProcessingTime(base);
-            h.open();
-            h.processElement(new StreamRecord<>(chunk("u-1", 0, base)));
+        try (var h = opened(spec(false), base)) {
+            send(h, 0, base);
             h.setProcessingTime(base + STALL); // stalled; its expiry pending for base + TTL
             h.setProcessingTime(base + 5_000);
-            h.processElement(new StreamRecord<>(chunk("u-1", 32 * 20, base + 5_000)));
+            send(h, 32 * 20, base + 5_000);
             assertEquals(1, h.numProcessingTimeTimers(), "its expiry timer gave way to the stall check");
             h.setProcessingTime(base + 5_000 + STALL); // not at base + TTL: the stall check came first
             assertEquals(List.of(SampleWindow.Kind.STALL, SampleWindow.Kind.STALL), kinds(h));
@@ -72,13 +68,11 @@ class WindowerOperatorTest {
 
     @Test
     void anActiveUserNeverExpires() throws Exception {
-        try (var h = windower(spec(false))) {
-            h.setProcessingTime(base);
-            h.open();
+        try (var h = opened(spec(false), base)) {
             for (int i = 0; i <= 3 * TTL / 1_000; i++) {
                 h.setProcessingTime(base + i * 1_000L);
                 for (int c = 0; c < 8; c++) { // a second of samples every second
-                    h.processElement(new StreamRecord<>(chunk("u-1", 256 * i + 32 * c, base + i * 1_000L)));
+                    send(h, 256 * i + 32 * c, base + i * 1_000L);
                 }
             }
             assertEquals(1, h.numKeyedStateEntries());
@@ -88,12 +82,10 @@ class WindowerOperatorTest {
 
     @Test
     void aDurableUserExpiresWithoutATimerDecidingItsStall() throws Exception {
-        try (var h = windower(spec(true))) {
-            h.setProcessingTime(base);
-            h.open();
-            h.processElement(new StreamRecord<>(chunk("u-1", 0, base)));
+        try (var h = opened(spec(true), base)) {
+            send(h, 0, base);
             h.setProcessingTime(base + 3_000);
-            h.processElement(new StreamRecord<>(chunk("u-1", 32, base + 3_000)));
+            send(h, 32, base + 3_000);
             h.setProcessingTime(base + TTL); // its first timer: heard since, so not yet
             assertEquals(List.of(), kinds(h));
             assertEquals(1, h.numKeyedStateEntries());
@@ -106,9 +98,7 @@ class WindowerOperatorTest {
     /** A notice of entries lost, for a user the windower keeps nothing of: the analysis's alert state for it expires too. */
     @Test
     void aUserKnownOnlyByARetentionGapExpires() throws Exception {
-        try (var h = windower(spec(true))) {
-            h.setProcessingTime(base);
-            h.open();
+        try (var h = opened(spec(true), base)) {
             h.processElement(new StreamRecord<>(UserSamples.lost("u-1", new UserSamples.Lost("1-0", "5-0", 1, 5))));
             assertEquals(1, h.numKeyedStateEntries());
             h.setProcessingTime(base + TTL);
@@ -124,10 +114,7 @@ class WindowerOperatorTest {
     @Test
     void aUserRestoredWithoutATimerStillExpires() throws Exception {
         OperatorSubtaskState snapshot = legacySnapshot(stalled(0));
-        try (var h = windower(spec(false))) {
-            h.initializeState(snapshot);
-            h.setProcessingTime(base + 1);
-            h.open();
+        try (var h = restored(spec(false), snapshot, base + 1)) {
             h.setProcessingTime(base + TTL - 1);
             assertEquals(1, h.numKeyedStateEntries());
             h.setProcessingTime(base + TTL);
@@ -144,10 +131,7 @@ class WindowerOperatorTest {
     void aUserRestoredLongAfterItsTtlExpiresAStallTimeoutAfterTheStart() throws Exception {
         OperatorSubtaskState snapshot = legacySnapshot(stalled(0));
         long start = base + 3 * TTL;
-        try (var h = windower(spec(false))) {
-            h.initializeState(snapshot);
-            h.setProcessingTime(start);
-            h.open();
+        try (var h = restored(spec(false), snapshot, start)) {
             h.setProcessingTime(start + STALL - 1);
             assertEquals(1, h.numKeyedStateEntries());
             h.setProcessingTime(start + STALL);
@@ -158,12 +142,10 @@ class WindowerOperatorTest {
     /** A relay stalling and coming back again and again leaves its user one timer, not one per return. */
     @Test
     void aUserStallingAgainAndAgainKeepsOneTimer() throws Exception {
-        try (var h = windower(spec(false))) {
-            h.setProcessingTime(base);
-            h.open();
+        try (var h = opened(spec(false), base)) {
             long t = base;
             for (int i = 0; i < 20; i++) {
-                h.processElement(new StreamRecord<>(chunk("u-1", 32 * 40 * i, t)));
+                send(h, 32 * 40 * i, t);
                 t += STALL + 500;
                 h.setProcessingTime(t);
             }
@@ -176,16 +158,11 @@ class WindowerOperatorTest {
     @Test
     void aDurableUserPastItsTtlAtARestoreExpiresAtOnce() throws Exception {
         OperatorSubtaskState snapshot;
-        try (var h = windower(spec(true))) {
-            h.setProcessingTime(base);
-            h.open();
-            h.processElement(new StreamRecord<>(chunk("u-1", 0, base)));
+        try (var h = opened(spec(true), base)) {
+            send(h, 0, base);
             snapshot = h.snapshot(1, base);
         }
-        try (var h = windower(spec(true))) {
-            h.initializeState(snapshot);
-            h.setProcessingTime(base + 2 * TTL);
-            h.open();
+        try (var h = restored(spec(true), snapshot, base + 2 * TTL)) {
             h.setProcessingTime(base + 2 * TTL + 1);
             assertEquals(List.of(SampleWindow.Kind.EXPIRED), kinds(h));
         }
@@ -198,10 +175,7 @@ class WindowerOperatorTest {
         st.setActive(true);
         st.getTimeline().setStalled(false);
         OperatorSubtaskState snapshot = legacySnapshot(st);
-        try (var h = windower(spec(true))) {
-            h.initializeState(snapshot);
-            h.setProcessingTime(base + 1);
-            h.open();
+        try (var h = restored(spec(true), snapshot, base + 1)) {
             h.setProcessingTime(base + TTL);
             assertEquals(List.of(SampleWindow.Kind.EXPIRED), kinds(h));
             assertEquals(0, h.numKeyedStateEntries());
@@ -212,17 +186,12 @@ class WindowerOperatorTest {
     @Test
     void aUserOfThisVersionsSnapshotExpiresOnceWhenItWasTo() throws Exception {
         OperatorSubtaskState snapshot;
-        try (var h = windower(spec(false))) {
-            h.setProcessingTime(base);
-            h.open();
-            h.processElement(new StreamRecord<>(chunk("u-1", 0, base)));
+        try (var h = opened(spec(false), base)) {
+            send(h, 0, base);
             h.setProcessingTime(base + STALL);
             snapshot = h.snapshot(1, base + STALL);
         }
-        try (var h = windower(spec(false))) {
-            h.initializeState(snapshot);
-            h.setProcessingTime(base + STALL + 1);
-            h.open();
+        try (var h = restored(spec(false), snapshot, base + STALL + 1)) {
             h.setProcessingTime(base + TTL - 1);
             assertEquals(List.of(), kinds(h));
             h.setProcessingTime(base + TTL); // when it was to: the restore did not extend it
@@ -238,25 +207,13 @@ class WindowerOperatorTest {
      */
     @Test
     void theRestorePassRunsOnceAtAnyParallelism() throws Exception {
-        OperatorSubtaskState legacy;
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WindowStateSerializerTest.Holder(new WindowStateSerializer())), u -> u,
-                Types.STRING, MAX_PARALLELISM, 1, 0)) {
-            h.open();
-            for (int u = 0; u < 40; u++) {
-                WindowStateSerializerTest.Holder.PUT = stalled(0);
-                h.processElement(new StreamRecord<>("u-" + u, 1));
-            }
-            WindowStateSerializerTest.Holder.PUT = null;
-            legacy = h.snapshot(1, 2);
-        }
+        OperatorSubtaskState legacy = legacySnapshot(() -> stalled(0),
+                java.util.stream.IntStream.range(0, 40).mapToObj(u -> "u-" + u).toArray(String[]::new));
         OperatorSubtaskState[] rescaled = new OperatorSubtaskState[2];
         long passed = 0;
         for (int i = 0; i < 2; i++) {
-            try (var h = windower(spec(false), 2, i)) {
-                h.initializeState(KeyedOneInputStreamOperatorTestHarness.repartitionOperatorState(legacy, MAX_PARALLELISM, 1, 2, i));
-                h.setProcessingTime(base + 1);
-                h.open();
+            try (var h = restored(spec(false),
+                    KeyedOneInputStreamOperatorTestHarness.repartitionOperatorState(legacy, MAX_PARALLELISM, 1, 2, i), base + 1, 2, i)) {
                 passed += ((WindowerOperator) h.getOperator()).passedUsers();
                 assertEquals(h.numKeyedStateEntries(), h.numProcessingTimeTimers(), "each of its users has its timer");
                 rescaled[i] = h.snapshot(2, base + 1);
@@ -264,10 +221,8 @@ class WindowerOperatorTest {
         }
         assertEquals(40, passed, "every user read once, by one subtask");
         OperatorSubtaskState merged = org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness.repackageState(rescaled);
-        try (var h = windower(spec(false), 1, 0)) {
-            h.initializeState(KeyedOneInputStreamOperatorTestHarness.repartitionOperatorState(merged, MAX_PARALLELISM, 2, 1, 0));
-            h.setProcessingTime(base + 2);
-            h.open();
+        try (var h = restored(spec(false),
+                KeyedOneInputStreamOperatorTestHarness.repartitionOperatorState(merged, MAX_PARALLELISM, 2, 1, 0), base + 2)) {
             assertEquals(-1, ((WindowerOperator) h.getOperator()).passedUsers(), "the marker says it ran");
             h.setProcessingTime(base + TTL);
             assertEquals(40, kinds(h).stream().filter(k -> k == SampleWindow.Kind.EXPIRED).count());
@@ -311,12 +266,20 @@ class WindowerOperatorTest {
 
     /** The user's state as a job with Flink's state TTL on it wrote it: no timers, no marker. */
     private static OperatorSubtaskState legacySnapshot(WindowState st) throws Exception {
+        return legacySnapshot(() -> st, "u-1");
+    }
+
+    /** Each of these users' state, as {@link #legacySnapshot(WindowState)}. */
+    private static OperatorSubtaskState legacySnapshot(java.util.function.Supplier<WindowState> st, String... users)
+            throws Exception {
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new WindowStateSerializerTest.Holder(new WindowStateSerializer())), u -> u,
                 Types.STRING, MAX_PARALLELISM, 1, 0)) {
             h.open();
-            WindowStateSerializerTest.Holder.PUT = st;
-            h.processElement(new StreamRecord<>("u-1", 1));
+            for (String user : users) {
+                WindowStateSerializerTest.Holder.PUT = st.get();
+                h.processElement(new StreamRecord<>(user, 1));
+            }
             WindowStateSerializerTest.Holder.PUT = null;
             return h.snapshot(1, 2);
         }
@@ -332,6 +295,36 @@ class WindowerOperatorTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, UserSamples, SampleWindow> windower(JobSpec spec)
             throws Exception {
         return windower(spec, 1, 0);
+    }
+
+    /** A new windower, opened with its clock at {@code now}. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, UserSamples, SampleWindow> opened(JobSpec spec, long now)
+            throws Exception {
+        var h = windower(spec);
+        h.setProcessingTime(now);
+        h.open();
+        return h;
+    }
+
+    /** A windower restored from {@code snapshot}, opened with its clock at {@code now}. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, UserSamples, SampleWindow> restored(JobSpec spec,
+            OperatorSubtaskState snapshot, long now) throws Exception {
+        return restored(spec, snapshot, now, 1, 0);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, UserSamples, SampleWindow> restored(JobSpec spec,
+            OperatorSubtaskState snapshot, long now, int parallelism, int subtask) throws Exception {
+        var h = windower(spec, parallelism, subtask);
+        h.initializeState(snapshot);
+        h.setProcessingTime(now);
+        h.open();
+        return h;
+    }
+
+    /** User u-1's chunk from sample {@code first}, arrived at {@code arrivedMillis}. */
+    private static void send(KeyedOneInputStreamOperatorTestHarness<String, UserSamples, SampleWindow> h, int first,
+            long arrivedMillis) throws Exception {
+        h.processElement(new StreamRecord<>(chunk("u-1", first, arrivedMillis)));
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, UserSamples, SampleWindow> windower(JobSpec spec,
